@@ -1,0 +1,10 @@
+package dev.lobench.results;
+
+/** How a cell ended. See shared/design/metrics.md "Outcomes". */
+public enum Outcome {
+    completed,
+    diverged,
+    timeout,
+    out_of_memory,
+    error
+}

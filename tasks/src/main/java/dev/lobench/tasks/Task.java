@@ -1,0 +1,30 @@
+package dev.lobench.tasks;
+
+import ai.djl.ndarray.NDManager;
+
+import java.util.Map;
+
+/** A named, fully specified training problem (dataset + model + loss + batch size + default budget). */
+public interface Task {
+
+    /** Stable registry name, e.g. {@code fmnist8-mlp32}. */
+    String name();
+
+    /** Family name, e.g. {@code mlp}, {@code cnn}. */
+    String family();
+
+    /** Default number of training steps. */
+    int defaultSteps();
+
+    /** Family parameters that define this task (width, activation, batch, ...), for records and reports. */
+    Map<String, Object> parameters();
+
+    /** Number of trainable parameters (without building the task). */
+    long numParams();
+
+    /**
+     * Builds an instance. The seed fixes initialisation, shuffling and batching: the same seed gives the same
+     * losses on CPU. Arrays are attached to {@code manager}.
+     */
+    TaskInstance instantiate(NDManager manager, long seed, DataContext data);
+}
