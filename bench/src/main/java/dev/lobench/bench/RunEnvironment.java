@@ -1,0 +1,110 @@
+package dev.lobench.bench;
+
+import ai.djl.engine.Engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** Facts about this build and machine recorded in every results header. */
+public final class RunEnvironment {
+    private RunEnvironment() {}
+
+    public static String lobenchVersion() {
+        try (InputStream in = RunEnvironment.class.getResourceAsStream("/lobench/version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException ignored) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    /**
+     * The git commit of the source tree: {@code -Dlobench.gitCommit} (set by the ./lobench launcher), else
+     * {@code git rev-parse HEAD} in the working directory, else "unknown".
+     */
+    public static String gitCommit() {
+        String p = System.getProperty("lobench.gitCommit");
+        if (p != null && !p.isBlank()) {
+            return p;
+        }
+        try {
+            Process proc = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            if (proc.waitFor(5, TimeUnit.SECONDS) && proc.exitValue() == 0) {
+                String s = new String(proc.getInputStream().readAllBytes()).trim();
+                if (s.matches("[0-9a-f]{40}")) {
+                    return s;
+                }
+            } else {
+                proc.destroyForcibly();
+            }
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "unknown";
+    }
+
+    public static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    public static String jvm() {
+        return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+    }
+
+    public static String os() {
+        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch");
+    }
+
+    public static String djlVersion() {
+        return Engine.getDjlVersion();
+    }
+
+    public static String libtorchVersion() {
+        try {
+            return Engine.getEngine("PyTorch").getVersion();
+        } catch (RuntimeException e) {
+            return "unavailable: " + e.getMessage();
+        }
+    }
+
+    /** Intra-op threads libtorch uses (the JVM's available processors unless overridden). */
+    public static int threads() {
+        String p = System.getProperty("ai.djl.pytorch.num_threads");
+        if (p != null) {
+            try {
+                return Integer.parseInt(p.trim());
+            } catch (NumberFormatException ignored) {
+                // fall through
+            }
+        }
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp != null) {
+            try {
+                return Integer.parseInt(omp.trim());
+            } catch (NumberFormatException ignored) {
+                // fall through
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.lobench.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.lobench.optimizers.OptState;
+import dev.lobench.optimizers.Optimizer;
+import dev.lobench.results.CellRecord;
+import dev.lobench.results.EvalPoint;
+import dev.lobench.results.Outcome;
+import dev.lobench.results.Schema;
+import dev.lobench.results.Timing;
+import dev.lobench.tasks.DataContext;
+import dev.lobench.tasks.Evaluation;
+import dev.lobench.tasks.Param;
+import dev.lobench.tasks.TaskInstance;
+import dev.lobench.tasks.UserError;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains one cell and returns its record. The loop per step: draw minibatch + forward + backward (timed as
+ * forward+backward), check the loss, optimizer update (timed as update). A cell diverges when its minibatch
+ * loss is NaN/Inf or exceeds {@value #DIVERGENCE_FACTOR} x the initial loss; the cell then stops and is recorded
+ * with the curve up to that step. Exceptions inside a cell are recorded as outcome {@code error}, except
+ * {@link UserError} which is the user's mistake and propagates.
+ */
+public final class TrainingLoop {
+    public static final double DIVERGENCE_FACTOR = 10.0;
+    static final int WARMUP_STEPS = 5;
+
+    /** Callback per step for progress display. */
+    public interface Listener {
+        void onStep(int step, float loss);
+    }
+
+    private TrainingLoop() {}
+
+    public static CellRecord run(CellSpec cell, Optimizer optimizer, DataContext data, String lobenchVersion,
+            Map<String, Object> optimizerParams, boolean inMetaTrainingSet, Listener listener) {
+        int steps = cell.steps();
+        float[] losses = new float[steps];
+        long[] fb = new long[steps];
+        long[] up = new long[steps];
+        List<EvalPoint> evals = new ArrayList<>();
+        int done = 0;
+        Outcome outcome = Outcome.completed;
+        String detail = null;
+        double initialLoss = Double.NaN;
+        double evalSeconds = 0;
+        long numParams = cell.task().numParams();
+        long wallStart = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager();
+                TaskInstance instance = cell.task().instantiate(manager, cell.seed(), data)) {
+            List<Param> params = instance.params();
+            numParams = instance.numParams();
+            try (OptState state = optimizer.init(params)) {
+                long e0 = System.nanoTime();
+                evals.add(point(0, instance.evaluate()));
+                evalSeconds += (System.nanoTime() - e0) / 1e9;
+                for (int t = 0; t < steps; t++) {
+                    long a = System.nanoTime();
+                    float loss = instance.trainStep();
+                    long b = System.nanoTime();
+                    losses[t] = loss;
+                    fb[t] = b - a;
+                    done = t + 1;
+                    if (t == 0) {
+                        initialLoss = loss;
+                    }
+                    if (!Float.isFinite(loss)) {
+                        outcome = Outcome.diverged;
+                        detail = "non-finite loss " + loss + " at step " + t;
+                        break;
+                    }
+                    if (Double.isFinite(initialLoss) && loss > DIVERGENCE_FACTOR * Math.max(initialLoss, 1e-12)) {
+                        outcome = Outcome.diverged;
+                        detail = String.format("loss %.4g > %.0fx initial loss %.4g at step %d", loss,
+                                DIVERGENCE_FACTOR, initialLoss, t);
+                        break;
+                    }
+                    List<NDArray> grads = instance.grads();
+                    optimizer.update(params, grads, loss, t, state);
+                    up[t] = System.nanoTime() - b;
+                    if (listener != null) {
+                        listener.onStep(t + 1, loss);
+                    }
+                    boolean last = t == steps - 1;
+                    if (last || (cell.evalEvery() > 0 && (t + 1) % cell.evalEvery() == 0)) {
+                        long e1 = System.nanoTime();
+                        Evaluation ev = instance.evaluate();
+                        evalSeconds += (System.nanoTime() - e1) / 1e9;
+                        evals.add(point(t + 1, ev));
+                        if (!Double.isFinite(ev.loss())) {
+                            outcome = Outcome.diverged;
+                            detail = "non-finite test loss at step " + (t + 1);
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (UserError e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            outcome = Outcome.out_of_memory;
+            detail = String.valueOf(e.getMessage());
+        } catch (RuntimeException e) {
+            outcome = Outcome.error;
+            detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        double wall = (System.nanoTime() - wallStart) / 1e9;
+        int timed = Math.max(0, done - (outcome == Outcome.completed ? 0 : 1));
+        Timing timing = new Timing(wall, sum(fb, done) / 1e9, sum(up, timed) / 1e9, evalSeconds,
+                medianMs(add(fb, up, timed), timed), medianMs(fb, timed), medianMs(up, timed), WARMUP_STEPS);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("evalEvery", cell.evalEvery());
+        return new CellRecord(CellRecord.TYPE, Schema.VERSION, cell.key(lobenchVersion), cell.task().name(),
+                cell.task().family(), new LinkedHashMap<>(cell.task().parameters()), inMetaTrainingSet,
+                cell.optimizer(), optimizerParams, cell.seed(), steps, numParams, outcome, detail, initialLoss,
+                Arrays.copyOf(losses, done), evals, timing, meta);
+    }
+
+    private static EvalPoint point(int step, Evaluation e) {
+        return new EvalPoint(step, e.loss(), e.accuracy(), e.bitsPerByte());
+    }
+
+    private static long sum(long[] a, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    private static long[] add(long[] a, long[] b, int n) {
+        long[] r = new long[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = a[i] + b[i];
+        }
+        return r;
+    }
+
+    /** Median in ms over steps after the warm-up (all steps when there are too few). */
+    static double medianMs(long[] nanos, int n) {
+        int from = n > 2 * WARMUP_STEPS ? WARMUP_STEPS : 0;
+        if (n - from <= 0) {
+            return Double.NaN;
+        }
+        long[] c = Arrays.copyOfRange(nanos, from, n);
+        Arrays.sort(c);
+        int m = c.length;
+        double med = m % 2 == 1 ? c[m / 2] : (c[m / 2 - 1] + c[m / 2]) / 2.0;
+        return med / 1e6;
+    }
+}
