@@ -7,6 +7,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /** The {@code lobench} command. */
 @Command(name = "lobench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -29,8 +32,19 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (0 ok, 1 failure/regression, 2 usage or input error). */
     public static int execute(String... args) {
+        currentArgs = args.clone();
         CommandLine cl = commandLine();
         return cl.execute(args);
+    }
+
+    private static String[] currentArgs = new String[0];
+
+    /** The arguments of the command being executed ("lobench" + args is recorded in results headers). */
+    static List<String> currentArgs() {
+        List<String> l = new ArrayList<>();
+        l.add("lobench");
+        l.addAll(Arrays.asList(currentArgs));
+        return l;
     }
 
     static CommandLine commandLine() {

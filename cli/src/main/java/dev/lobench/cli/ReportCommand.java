@@ -1,0 +1,45 @@
+package dev.lobench.cli;
+
+import dev.lobench.results.Report;
+import dev.lobench.results.ResultReader;
+import dev.lobench.tasks.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Aggregate results (a run directory or .jsonl files) per task x optimizer over seeds.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
+    java.util.List<Path> inputs;
+
+    @Option(names = "--format", defaultValue = "md", description = "md (default), csv or json.")
+    String format;
+
+    @Override
+    public Integer call() {
+        Report.Format fmt = parseFormat(format);
+        var results = ResultReader.readAll(inputs);
+        System.out.println(Report.render(results, fmt));
+        return 0;
+    }
+
+    static Report.Format parseFormat(String f) {
+        switch (f.toLowerCase(Locale.ROOT)) {
+            case "md":
+            case "markdown":
+                return Report.Format.MARKDOWN;
+            case "csv":
+                return Report.Format.CSV;
+            case "json":
+                return Report.Format.JSON;
+            default:
+                throw new UserError("unknown --format '" + f + "'; valid: md, csv, json");
+        }
+    }
+}

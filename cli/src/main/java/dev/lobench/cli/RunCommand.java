@@ -1,0 +1,86 @@
+package dev.lobench.cli;
+
+import dev.lobench.bench.RunPlan;
+import dev.lobench.bench.SuiteRunner;
+import dev.lobench.bench.Suites;
+import dev.lobench.results.Report;
+import dev.lobench.tasks.DataContext;
+import dev.lobench.tasks.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Train every (task, optimizer, seed) cell and write results (JSON Lines) to --out.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--suite", description = "A named suite (see 'lobench list suites').")
+    String suite;
+
+    @Option(names = "--task", split = ",", description = "Task names (see 'lobench list tasks').")
+    List<String> tasks;
+
+    @Option(names = "--optimizer", split = ",",
+            description = "Optimizer specs, e.g. adam, adam:lr=3e-3, sgdm:lr=0.1,momentum=0.9 (see 'lobench list optimizers'). "
+                    + "Separate several with ','; parameters of one optimizer with ';' or ','.")
+    List<String> optimizers;
+
+    @Option(names = "--seeds", description = "Seeds per cell (overrides the suite's).")
+    Integer seeds;
+
+    @Option(names = "--steps", description = "Training steps per cell (overrides the suite's/task's).")
+    Integer steps;
+
+    @Option(names = "--eval-every", description = "Test-set evaluation period in steps (default: steps/4).")
+    Integer evalEvery;
+
+    @Option(names = "--out", description = "Results directory (default: lobench-runs/<timestamp>-<name>).")
+    Path out;
+
+    @Option(names = "--data-dir", description = "Directory holding the datasets (searched first).")
+    Path dataDir;
+
+    @Option(names = "--no-fetch", description = "Never download or install missing datasets.")
+    boolean noFetch;
+
+    @Option(names = "--format", defaultValue = "md", description = "Table printed at the end: md, csv, json.")
+    String format;
+
+    @Override
+    public Integer call() {
+        if (suite == null && (tasks == null || tasks.isEmpty())) {
+            throw new UserError("give --suite NAME or --task NAME[,NAME...] (see 'lobench list suites|tasks')");
+        }
+        if (suite != null && tasks != null) {
+            throw new UserError("give either --suite or --task, not both");
+        }
+        if (seeds != null && seeds < 1) {
+            throw new UserError("--seeds must be >= 1, got " + seeds);
+        }
+        if (steps != null && steps < 1) {
+            throw new UserError("--steps must be >= 1, got " + steps);
+        }
+        if (evalEvery != null && evalEvery < 0) {
+            throw new UserError("--eval-every must be >= 0, got " + evalEvery);
+        }
+        Report.Format fmt = ReportCommand.parseFormat(format);
+        RunPlan plan = suite != null
+                ? RunPlan.ofSuite(Suites.get(suite), optimizers, seeds, steps, evalEvery)
+                : RunPlan.ofTasks(tasks, optimizers, seeds, steps, evalEvery);
+        Path dir = out != null ? out
+                : Path.of("lobench-runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                        + "-" + plan.name());
+        DataContext data = new DataContext(Optional.ofNullable(dataDir), !noFetch);
+        SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs())).run();
+        System.out.println(Report.render(summary.records(), fmt));
+        System.out.println();
+        System.out.println("results: " + summary.resultsFile().toAbsolutePath());
+        return 0;
+    }
+}
