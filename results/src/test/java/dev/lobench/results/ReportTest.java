@@ -290,6 +290,15 @@ class ReportTest {
     }
 
     @Test
+    void pipesInNamesAreEscapedInMarkdown() {
+        String md = Report.render(List.of(done("a|b", "adam", 0, 1, 1, 0.5, 1, 1)), Report.Format.MARKDOWN);
+        String row = md.lines().filter(l -> l.startsWith("| a")).findFirst().orElseThrow();
+        assertTrue(row.startsWith("| a\\|b | adam | 1 | 1 completed |"), row);
+        // 16 column separators plus the escaped pipe
+        assertEquals(17, row.chars().filter(ch -> ch == '|').count(), row);
+    }
+
+    @Test
     void adamNames() {
         for (String yes : List.of("adam", "Adam", "ADAM", "adam(lr=1e-3)", "adam:tuned", " adam ")) {
             assertTrue(Report.isAdam(yes), yes);
