@@ -1,7 +1,9 @@
 package dev.lobench.results;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One (task, optimizer, seed) cell: its curves, timings and outcome. {@code type} is always {@code "cell"}.
@@ -29,4 +31,51 @@ public record CellRecord(
         Timing timing,
         Map<String, Object> meta) {
     public static final String TYPE = "cell";
+
+    /**
+     * Component-wise equality, with {@code trainLoss} compared by content ({@link Arrays#equals(float[],
+     * float[])}, so NaN equals NaN) rather than by reference. Used by round-trip checks and by
+     * {@link ResultStore#merge} to tell an identical duplicate cell from a conflicting one.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof CellRecord c)) {
+            return false;
+        }
+        return schemaVersion == c.schemaVersion
+                && inMetaTrainingSet == c.inMetaTrainingSet
+                && seed == c.seed
+                && steps == c.steps
+                && numParams == c.numParams
+                && Double.compare(initialLoss, c.initialLoss) == 0
+                && Objects.equals(type, c.type)
+                && Objects.equals(cellKey, c.cellKey)
+                && Objects.equals(task, c.task)
+                && Objects.equals(taskFamily, c.taskFamily)
+                && Objects.equals(taskParams, c.taskParams)
+                && Objects.equals(optimizer, c.optimizer)
+                && Objects.equals(optimizerParams, c.optimizerParams)
+                && outcome == c.outcome
+                && Objects.equals(outcomeDetail, c.outcomeDetail)
+                && Arrays.equals(trainLoss, c.trainLoss)
+                && Objects.equals(evals, c.evals)
+                && Objects.equals(timing, c.timing)
+                && Objects.equals(meta, c.meta);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, schemaVersion, cellKey, task, optimizer, seed, steps, outcome,
+                Arrays.hashCode(trainLoss), evals, timing);
+    }
+
+    @Override
+    public String toString() {
+        return "CellRecord[cellKey=" + cellKey + ", task=" + task + ", optimizer=" + optimizer + ", seed=" + seed
+                + ", steps=" + steps + ", outcome=" + outcome + ", trainLoss.length="
+                + (trainLoss == null ? "null" : trainLoss.length) + ", evals=" + evals + ", timing=" + timing + "]";
+    }
 }

@@ -1,0 +1,431 @@
+package dev.lobench.results;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads, validates and merges results files (JSON Lines: a {@link RunHeader} line, one {@link CellRecord} line
+ * per cell, then an optional {@link EndRecord} line; see {@link ResultsJson} for how non-finite numbers are
+ * written).
+ *
+ * <p>Damage rules. A last line that is not terminated by a newline and is not valid JSON is the trace of a
+ * run killed while writing it: it is skipped and counted ({@link ResultsFile#skippedPartialLines()}), never an
+ * error. Any other bad line (invalid JSON, a wrong type, a missing required field, a record out of order, a
+ * duplicate cell key) is an error: a {@link ResultsError} whose message starts with {@code file:line:}. A file
+ * of a newer {@code schemaVersion} than {@link Schema#VERSION} is rejected with a message saying so. Blank
+ * lines are ignored.
+ */
+public final class ResultStore {
+    /** The file name a suite run writes in its run directory. */
+    public static final String FILE_NAME = "results.jsonl";
+
+    private static final ObjectMapper MAPPER = ResultsJson.mapper();
+
+    private ResultStore() {}
+
+    /** Reads one results file. */
+    public static ResultsFile read(Path file) {
+        return parse(file).file;
+    }
+
+    /**
+     * Reads every {@code *.jsonl} file directly in {@code dir}, in file-name order.
+     *
+     * @throws ResultsError when {@code dir} is not a directory or holds no such file, or any file is bad
+     */
+    public static List<ResultsFile> readDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ResultsError(dir + ": not a directory");
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jsonl")) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p)) {
+                    files.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new ResultsError(dir + ": cannot list: " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new ResultsError(dir + ": no *.jsonl results files");
+        }
+        files.sort(null);
+        List<ResultsFile> out = new ArrayList<>();
+        for (Path p : files) {
+            out.add(read(p));
+        }
+        return out;
+    }
+
+    /**
+     * The cells of a results file, or of every {@code *.jsonl} file of a directory, de-duplicated by cell key
+     * as in {@link #merge(List, Path)}.
+     */
+    public static List<CellRecord> readCells(Path fileOrDir) {
+        List<Parsed> parsed = new ArrayList<>();
+        if (Files.isDirectory(fileOrDir)) {
+            for (ResultsFile f : readDirectory(fileOrDir)) {
+                parsed.add(parse(f.path()));
+            }
+        } else {
+            parsed.add(parse(fileOrDir));
+        }
+        return new ArrayList<>(dedupe(parsed).values());
+    }
+
+    /**
+     * Merges results files (e.g. the shards of one suite) into one new file {@code output}, which must not
+     * exist yet. Cells are kept in input order; a cell key found in several inputs is kept once when the cells
+     * are equal ({@link CellRecord#equals}) and is an error when they differ. The merged header is the first
+     * input's, with {@code extra.mergedFrom} listing the inputs' run ids; the end record is written only when
+     * every input is complete, with the latest input end time.
+     *
+     * @return the merged file as read back from {@code output}
+     * @throws ResultsError on a bad input, a conflicting duplicate, or an {@code output} that exists
+     */
+    public static ResultsFile merge(List<Path> inputs, Path output) {
+        if (inputs.isEmpty()) {
+            throw new ResultsError("merge: no input files");
+        }
+        List<Parsed> parsed = new ArrayList<>();
+        for (Path p : inputs) {
+            parsed.add(parse(p));
+        }
+        Map<String, CellRecord> cells = dedupe(parsed);
+        RunHeader first = parsed.get(0).file.header();
+        Map<String, Object> extra = first.extra() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(first.extra());
+        List<String> from = new ArrayList<>();
+        for (Parsed p : parsed) {
+            from.add(p.file.header().runId());
+        }
+        extra.put("mergedFrom", from);
+        RunHeader header = new RunHeader(RunHeader.TYPE, Schema.VERSION, first.runId(), first.suite(),
+                first.lobenchVersion(), first.gitCommit(), first.jvm(), first.djlVersion(), first.libtorchVersion(),
+                first.cpuModel(), first.threads(), first.os(), first.startTime(), first.commandLine(), extra);
+        String endTime = null;
+        boolean allComplete = true;
+        for (Parsed p : parsed) {
+            EndRecord e = p.file.end();
+            if (e == null) {
+                allComplete = false;
+            } else if (e.endTime() != null && (endTime == null || e.endTime().compareTo(endTime) > 0)) {
+                endTime = e.endTime();
+            }
+        }
+        if (Files.exists(output)) {
+            throw new ResultsError(output + ": merge output already exists");
+        }
+        try (ResultWriter w = ResultWriter.create(output, header)) {
+            for (CellRecord c : cells.values()) {
+                w.writeCell(c);
+            }
+            if (allComplete) {
+                w.writeEnd(endTime);
+            }
+        }
+        return read(output);
+    }
+
+    private static Map<String, CellRecord> dedupe(List<Parsed> parsed) {
+        Map<String, CellRecord> cells = new LinkedHashMap<>();
+        Map<String, String> where = new HashMap<>();
+        for (Parsed p : parsed) {
+            List<CellRecord> cs = p.file.cells();
+            for (int i = 0; i < cs.size(); i++) {
+                CellRecord c = cs.get(i);
+                String here = p.file.path() + ":" + p.cellLines.get(i);
+                CellRecord prev = cells.putIfAbsent(c.cellKey(), c);
+                if (prev == null) {
+                    where.put(c.cellKey(), here);
+                } else if (!prev.equals(c)) {
+                    throw new ResultsError(here + ": cell '" + c.cellKey() + "' conflicts with the different cell"
+                            + " of the same key at " + where.get(c.cellKey()));
+                }
+            }
+        }
+        return cells;
+    }
+
+    // ---- parsing ------------------------------------------------------------------------------------------
+
+    /** A parsed file plus what the writer (resume) and merge need. */
+    static final class Parsed {
+        final ResultsFile file;
+        final List<Integer> cellLines;
+        /** Bytes up to and including the last accepted line's newline (a skipped partial line is after it). */
+        final long validLength;
+
+        Parsed(ResultsFile file, List<Integer> cellLines, long validLength) {
+            this.file = file;
+            this.cellLines = cellLines;
+            this.validLength = validLength;
+        }
+    }
+
+    static Parsed parse(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(file, in);
+        } catch (NoSuchFileException e) {
+            throw new ResultsError(file + ": no such file");
+        } catch (IOException e) {
+            throw new ResultsError(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Parsed parse(Path file, InputStream in) throws IOException {
+        RunHeader header = null;
+        EndRecord end = null;
+        List<CellRecord> cells = new ArrayList<>();
+        List<Integer> cellLines = new ArrayList<>();
+        Map<String, Integer> keyLines = new HashMap<>();
+        List<String> warnings = new ArrayList<>();
+        int skipped = 0;
+        long offset = 0;
+        long validLength = 0;
+        int lineNo = 0;
+        LineReader lines = new LineReader(in);
+        while (lines.next()) {
+            boolean terminated = lines.terminated;
+            lineNo++;
+            offset += lines.len + (terminated ? 1 : 0);
+            byte[] bytes = lines.buf;
+            int len = lines.len;
+            if (len > 0 && bytes[len - 1] == '\r') {
+                len--;
+            }
+            if (isBlank(bytes, len)) {
+                if (terminated) {
+                    validLength = offset;
+                }
+                continue;
+            }
+            String at = file + ":" + lineNo;
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(bytes, 0, len);
+            } catch (StreamReadException e) {
+                if (!terminated) {
+                    skipped++;
+                    warnings.add(at + ": skipped a partial last line (" + len
+                            + " bytes; the run was probably killed while writing it)");
+                    break;
+                }
+                throw new ResultsError(at + ": not valid JSON: " + oneLine(e.getOriginalMessage()));
+            }
+            if (node == null || !node.isObject()) {
+                throw new ResultsError(at + ": not a JSON object");
+            }
+            String type = node.path("type").isTextual() ? node.get("type").asText() : null;
+            if (type == null) {
+                throw new ResultsError(at + ": record has no string field \"type\"");
+            }
+            if (end != null) {
+                throw new ResultsError(at + ": '" + type + "' record after the end record");
+            }
+            switch (type) {
+                case RunHeader.TYPE -> {
+                    if (header != null) {
+                        throw new ResultsError(at + ": second header record");
+                    }
+                    checkVersion(node, at);
+                    header = map(node, RunHeader.class, at);
+                    validateHeader(header, at);
+                }
+                case CellRecord.TYPE -> {
+                    requireHeader(header, at, type);
+                    checkVersion(node, at);
+                    CellRecord c = map(node, CellRecord.class, at);
+                    validateCell(c, at);
+                    Integer prev = keyLines.putIfAbsent(c.cellKey(), lineNo);
+                    if (prev != null) {
+                        throw new ResultsError(at + ": duplicate cellKey '" + c.cellKey() + "' (first at line "
+                                + prev + ")");
+                    }
+                    cells.add(c);
+                    cellLines.add(lineNo);
+                }
+                case EndRecord.TYPE -> {
+                    requireHeader(header, at, type);
+                    end = map(node, EndRecord.class, at);
+                    if (end.cells() != cells.size()) {
+                        throw new ResultsError(at + ": end record says " + end.cells() + " cells, the file holds "
+                                + cells.size());
+                    }
+                }
+                default -> throw new ResultsError(at + ": unknown record type '" + type + "'");
+            }
+            validLength = offset;
+        }
+        if (header == null) {
+            throw new ResultsError(file + ": no header record" + (lineNo == 0 ? " (empty file)" : ""));
+        }
+        ResultsFile rf = new ResultsFile(file, header, List.copyOf(cells), end, skipped, List.copyOf(warnings));
+        return new Parsed(rf, List.copyOf(cellLines), validLength);
+    }
+
+    /** Splits a stream on '\n' and tells whether each line was terminated; reuses one growing buffer. */
+    private static final class LineReader {
+        private final InputStream in;
+        private final byte[] chunk = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        byte[] buf = new byte[1 << 12];
+        int len;
+        boolean terminated;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** Reads the next line into buf[0, len); false at end of stream with nothing read. */
+        boolean next() throws IOException {
+            len = 0;
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(chunk, 0, chunk.length);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        terminated = false;
+                        return len > 0;
+                    }
+                }
+                int start = pos;
+                while (pos < limit && chunk[pos] != '\n') {
+                    pos++;
+                }
+                int n = pos - start;
+                if (len + n > buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+                }
+                System.arraycopy(chunk, start, buf, len, n);
+                len += n;
+                if (pos < limit) {
+                    pos++;
+                    terminated = true;
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static void requireHeader(RunHeader header, String at, String type) {
+        if (header == null) {
+            throw new ResultsError(at + ": '" + type + "' record before the header record");
+        }
+    }
+
+    private static void checkVersion(JsonNode node, String at) {
+        JsonNode v = node.get("schemaVersion");
+        if (v == null || !v.isIntegralNumber()) {
+            throw new ResultsError(at + ": missing or non-integer \"schemaVersion\"");
+        }
+        int version = v.asInt();
+        if (version > Schema.VERSION) {
+            throw new ResultsError(at + ": schemaVersion " + version + " is newer than this lobench reads ("
+                    + Schema.VERSION + "); use a newer lobench to read this file");
+        }
+        if (version < 1) {
+            throw new ResultsError(at + ": invalid schemaVersion " + version);
+        }
+    }
+
+    private static <T> T map(JsonNode node, Class<T> type, String at) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonMappingException e) {
+            String path = e.getPath().isEmpty() ? "" : " (field " + fieldPath(e) + ")";
+            throw new ResultsError(at + ": bad " + type.getSimpleName() + path + ": " + oneLine(e.getOriginalMessage()));
+        } catch (JacksonException e) {
+            throw new ResultsError(at + ": bad " + type.getSimpleName() + ": " + oneLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    static void validateHeader(RunHeader h, String at) {
+        if (!RunHeader.TYPE.equals(h.type())) {
+            throw new ResultsError(at + ": header type must be \"" + RunHeader.TYPE + "\", is \"" + h.type() + "\"");
+        }
+        if (h.schemaVersion() < 1 || h.schemaVersion() > Schema.VERSION) {
+            throw new ResultsError(at + ": unsupported schemaVersion " + h.schemaVersion());
+        }
+    }
+
+    static void validateCell(CellRecord c, String at) {
+        if (!CellRecord.TYPE.equals(c.type())) {
+            throw new ResultsError(at + ": cell type must be \"" + CellRecord.TYPE + "\", is \"" + c.type() + "\"");
+        }
+        if (c.schemaVersion() < 1 || c.schemaVersion() > Schema.VERSION) {
+            throw new ResultsError(at + ": unsupported schemaVersion " + c.schemaVersion());
+        }
+        requireText(c.cellKey(), "cellKey", at);
+        requireText(c.task(), "task", at);
+        requireText(c.optimizer(), "optimizer", at);
+        if (c.outcome() == null) {
+            throw new ResultsError(at + ": cell '" + c.cellKey() + "' has no outcome");
+        }
+        if (c.steps() < 0) {
+            throw new ResultsError(at + ": cell '" + c.cellKey() + "' has negative steps " + c.steps());
+        }
+        if (c.evals() != null) {
+            for (EvalPoint e : c.evals()) {
+                if (e == null) {
+                    throw new ResultsError(at + ": cell '" + c.cellKey() + "' has a null eval point");
+                }
+            }
+        }
+    }
+
+    private static void requireText(String s, String field, String at) {
+        if (s == null || s.isBlank()) {
+            throw new ResultsError(at + ": missing or empty \"" + field + "\"");
+        }
+    }
+
+    private static boolean isBlank(byte[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            if (b[i] != ' ' && b[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    static UncheckedIOException unchecked(Path file, IOException e) {
+        return new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+}
