@@ -20,10 +20,15 @@ import java.util.List;
  * </pre>
  *
  * <p>On PyTorch arrays the update runs in DJL's fused native kernel ({@code JniUtils.adamUpdate}), which computes
- * {@code p -= lrc * m / (sqrt(v) + epsc)}; PyTorch's bias correction is folded in exactly (in real arithmetic) by
- * passing {@code lrc = lr_t * sqrt(bc2) / bc1} and {@code epsc = eps * sqrt(bc2)}. The kernel is called directly
+ * {@code m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; p -= lrc * m / (sqrt(v) + epsc)} with {@code 1-b1} and
+ * {@code 1-b2} rounded in float32, unlike PyTorch, which rounds {@code 1-beta} computed in double: for
+ * beta2 = 0.999 the kernel's {@code 1-b2} is 0.00099998713 instead of 0.001f (relative error 1.3e-5). Hence the
+ * kernel's moments are exactly (in real arithmetic) {@code k1 = a1'/a1} and {@code k2 = a2'/a2} times PyTorch's
+ * (a' the kernel's coefficient, a PyTorch's). Both factors and PyTorch's bias correction are folded into
+ * {@code lrc = lr_t * sqrt(k2*bc2) / (k1*bc1)} and {@code epsc = eps * sqrt(k2*bc2)}, and the state is exported
+ * and restored unscaled, so results agree with PyTorch up to float32 rounding. The kernel is called directly
  * rather than through {@code NDArrayEx.adamUpdate}, which would also zero the parameter's autograd gradient.
- * Other arrays take an op-by-op path with the same formula.
+ * Other arrays take an op-by-op path with PyTorch's coefficients.
  *
  * <p>State slots: {@code exp_avg}, {@code exp_avg_sq}.
  */
@@ -83,15 +88,48 @@ public final class Adam extends HandOptimizer {
         return List.of(EXP_AVG, EXP_AVG_SQ);
     }
 
+    /** Kernel coefficient {@code 1 - b} as the native code computes it (float32 arithmetic). */
+    private static double kernelOneMinus(double beta) {
+        return 1.0f - (float) beta;
+    }
+
+    /** PyTorch's coefficient: {@code 1 - beta} in double, rounded to float32 by the kernel's scalar cast. */
+    private static double torchOneMinus(double beta) {
+        return (float) (1.0 - beta);
+    }
+
+    private boolean fusedFor(List<Param> params) {
+        if (!fused) {
+            return false;
+        }
+        for (Param p : params) {
+            if (!(p.array() instanceof PtNDArray)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    protected double[] slotScales(List<Param> params) {
+        if (!fusedFor(params)) {
+            return new double[] {1.0, 1.0};
+        }
+        return new double[] {kernelOneMinus(beta1) / torchOneMinus(beta1),
+            kernelOneMinus(beta2) / torchOneMinus(beta2)};
+    }
+
     @Override
     protected void apply(List<Param> params, List<NDArray> grads, double lrNow, long step, TensorState st) {
         double t = (double) step + 1.0;
         double bc1 = 1.0 - Math.pow(beta1, t);
         double bc2 = 1.0 - Math.pow(beta2, t);
-        double sqrtBc2 = Math.sqrt(bc2);
-        if (fused && allPyTorch(params, grads, st)) {
-            float lrc = (float) (lrNow * sqrtBc2 / bc1);
-            float epsc = (float) (eps * sqrtBc2);
+        double k1 = st.slotScale(0);
+        double k2 = st.slotScale(1);
+        if (fusedFor(params) && allPyTorch(grads)) {
+            double root = Math.sqrt(k2 * bc2);
+            float lrc = (float) (lrNow * root / (k1 * bc1));
+            float epsc = (float) (eps * root);
             for (int i = 0; i < params.size(); i++) {
                 JniUtils.adamUpdate((PtNDArray) params.get(i).array(), (PtNDArray) grads.get(i),
                         (PtNDArray) st.slot(i, 0), (PtNDArray) st.slot(i, 1), (float) lrNow, lrc,
@@ -99,14 +137,17 @@ public final class Adam extends HandOptimizer {
             }
             return;
         }
+        if (k1 != 1.0 || k2 != 1.0) {
+            throw new IllegalArgumentException("Adam state was set up for PyTorch arrays; got other gradients");
+        }
         NDArray b1 = st.constant("beta1", beta1);
         NDArray b2 = st.constant("beta2", beta2);
-        NDArray c1 = st.constant("1-beta1", 1.0 - beta1);
-        NDArray c2 = st.constant("1-beta2", 1.0 - beta2);
+        NDArray c1 = st.constant("1-beta1", torchOneMinus(beta1));
+        NDArray c2 = st.constant("1-beta2", torchOneMinus(beta2));
         NDArray epsS = st.constant("eps", eps);
         NDArray wdS = weightDecay != 0 ? st.constant("wd", weightDecay) : null;
         NDArray stepSize = st.manager().create((float) (lrNow / bc1));
-        NDArray bc2Sqrt = st.manager().create((float) sqrtBc2);
+        NDArray bc2Sqrt = st.manager().create((float) Math.sqrt(bc2));
         NDArray decay = decoupled && wdS != null ? st.manager().create((float) (1.0 - lrNow * weightDecay)) : null;
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i).array();
@@ -115,7 +156,7 @@ public final class Adam extends HandOptimizer {
             NDArray v = st.slot(i, 1);
             if (decay != null) {
                 p.muli(decay);
-            } else if (wdS != null) {
+            } else if (wdS != null && !decoupled) {
                 g = p.mul(wdS).addi(g);
             }
             m.muli(b1).addi(g.mul(c1));
@@ -125,10 +166,9 @@ public final class Adam extends HandOptimizer {
         }
     }
 
-    private static boolean allPyTorch(List<Param> params, List<NDArray> grads, TensorState st) {
-        for (int i = 0; i < params.size(); i++) {
-            if (!(params.get(i).array() instanceof PtNDArray) || !(grads.get(i) instanceof PtNDArray)
-                    || !(st.slot(i, 0) instanceof PtNDArray)) {
+    private static boolean allPyTorch(List<NDArray> grads) {
+        for (NDArray g : grads) {
+            if (!(g instanceof PtNDArray)) {
                 return false;
             }
         }

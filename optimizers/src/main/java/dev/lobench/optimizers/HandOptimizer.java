@@ -47,9 +47,19 @@ public abstract class HandOptimizer implements Optimizer {
     /** Names of the per-parameter state slots, e.g. {@code exp_avg}. */
     protected abstract List<String> slots();
 
+    /**
+     * Per slot, the factor by which the stored tensor exceeds the value {@link OptState#export()} reports (1 unless
+     * a fused kernel keeps its state in a scaled form).
+     */
+    protected double[] slotScales(List<Param> params) {
+        double[] ones = new double[slots().size()];
+        java.util.Arrays.fill(ones, 1.0);
+        return ones;
+    }
+
     @Override
     public TensorState init(List<Param> params) {
-        return new TensorState(this, params, slots());
+        return new TensorState(this, params, slots(), slotScales(params));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lobench.optimizers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.UserError;
 
@@ -24,9 +25,18 @@ public final class TensorState implements OptState {
     private final NDArray[][] arrays; // [param][slot]
     private final Map<String, NDArray> constants = new HashMap<>();
     private final Object owner;
+    private final double[] slotScales;
 
-    TensorState(Object owner, List<Param> params, List<String> slots) {
+    /**
+     * @param slotScales per slot, the factor by which the stored tensor exceeds the exported (PyTorch-defined)
+     *     value; {@link #export()} divides by it and {@link #restore} multiplies by it
+     */
+    TensorState(Object owner, List<Param> params, List<String> slots, double[] slotScales) {
+        if (slotScales.length != slots.size()) {
+            throw new IllegalArgumentException("one scale per slot");
+        }
         this.owner = owner;
+        this.slotScales = slotScales.clone();
         this.slots = List.copyOf(slots);
         Set<String> seen = new HashSet<>();
         for (Param p : params) {
@@ -50,6 +60,10 @@ public final class TensorState implements OptState {
         return owner;
     }
 
+    double slotScale(int slot) {
+        return slotScales[slot];
+    }
+
     int numParams() {
         return arrays.length;
     }
@@ -63,6 +77,7 @@ public final class TensorState implements OptState {
         NDArray c = constants.get(key);
         if (c == null) {
             c = manager.create((float) value);
+            NDScope.unregister(c); // may be created inside an update's scope; lives as long as the state
             constants.put(key, c);
         }
         return c;
@@ -78,7 +93,13 @@ public final class TensorState implements OptState {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int i = 0; i < arrays.length; i++) {
             for (int s = 0; s < slots.size(); s++) {
-                out.put(paramNames.get(i) + "/" + slots.get(s), arrays[i][s].toFloatArray());
+                float[] v = arrays[i][s].toFloatArray();
+                if (slotScales[s] != 1.0) {
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = (float) (v[j] / slotScales[s]);
+                    }
+                }
+                out.put(paramNames.get(i) + "/" + slots.get(s), v);
             }
         }
         return out;
@@ -107,7 +128,13 @@ public final class TensorState implements OptState {
         }
         for (int i = 0; i < arrays.length; i++) {
             for (int s = 0; s < slots.size(); s++) {
-                arrays[i][s].set(values.get(paramNames.get(i) + "/" + slots.get(s)));
+                float[] v = values.get(paramNames.get(i) + "/" + slots.get(s)).clone();
+                if (slotScales[s] != 1.0) {
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = (float) (v[j] * slotScales[s]);
+                    }
+                }
+                arrays[i][s].set(v);
             }
         }
     }
