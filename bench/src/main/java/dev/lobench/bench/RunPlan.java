@@ -1,5 +1,6 @@
 package dev.lobench.bench;
 
+import dev.lobench.optimizers.OptimizerRegistry;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskRegistry;
 import dev.lobench.tasks.UserError;
@@ -65,8 +66,9 @@ public record RunPlan(String name, List<CellSpec> cells) {
         }
         for (String o : opts) {
             String spec = o.trim();
+            String canonical = OptimizerRegistry.canonical(spec, steps);
             for (int seed = 0; seed < seeds; seed++) {
-                cells.add(new CellSpec(task, spec, seed, steps, evalEvery));
+                cells.add(new CellSpec(task, canonical, seed, steps, evalEvery));
             }
         }
     }
