@@ -264,7 +264,7 @@ public final class MetaTrainer {
         while (it.hasNext()) {
             var e = it.next();
             JsonNode h = have.get(e.getKey());
-            if (h == null || !h.equals(e.getValue())) {
+            if (h == null || !h.asText().equals(e.getValue().asText())) {
                 throw new UserError("checkpoint " + ckpt + " was made with " + e.getKey() + "=" + (h == null ? "?" : h.asText())
                         + ", this run has " + e.getValue().asText() + "; resume with the same settings");
             }

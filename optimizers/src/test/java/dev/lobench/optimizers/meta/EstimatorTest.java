@@ -33,44 +33,46 @@ class EstimatorTest {
 
     @Test
     void truncatedEsMatchesTruncatedGradient() {
-        // per particle eps^2/sigma^2 * g: relative std sqrt(2); N = 2000 -> 3.2 %
-        int n = 2000;
-        double[] g = runEstimates(Estimator.Kind.TES, n, 10, 100_000, 3, false);
-        double first = QUAD.analyticGrad(LOG_LR, 0, 10, false);
-        double third = QUAD.analyticGrad(LOG_LR, 20, 30, false);
-        double thirdFull = QUAD.analyticGrad(LOG_LR, 20, 30, true);
-        assertEquals(first, g[0], 0.13 * Math.abs(first), "first unroll");
-        assertEquals(third, g[2], 0.13 * Math.abs(third), "third unroll: truncated gradient");
+        // per particle eps^2/sigma^2 * g: relative std sqrt(2); N = 800 -> 5 %
+        int n = 800;
+        double[] g = runEstimates(Estimator.Kind.TES, n, 5, 100_000, 3, false);
+        double first = QUAD.analyticGrad(LOG_LR, 0, 5, false);
+        double third = QUAD.analyticGrad(LOG_LR, 10, 15, false);
+        double thirdFull = QUAD.analyticGrad(LOG_LR, 10, 15, true);
+        assertEquals(first, g[0], 0.2 * Math.abs(first), "first unroll");
+        assertEquals(third, g[2], 0.2 * Math.abs(third), "third unroll: truncated gradient");
         // the truncated estimator is biased away from the full gradient
         assertTrue(Math.abs(g[2] - thirdFull) > 0.5 * Math.abs(thirdFull), "TES " + g[2] + " vs full " + thirdFull);
     }
 
     @Test
     void pesMatchesFullGradientAcrossUnrolls() {
-        // per particle variance (3 sum w_s^2 + 1) g^2 <= 4 g^2 -> N = 3000: relative std <= 3.7 %
-        int n = 3000;
-        double[] g = runEstimates(Estimator.Kind.PES, n, 10, 100_000, 3, false);
-        double first = QUAD.analyticGrad(LOG_LR, 0, 10, true);
-        double third = QUAD.analyticGrad(LOG_LR, 20, 30, true);
-        assertEquals(first, g[0], 0.15 * Math.abs(first), "first unroll");
-        assertEquals(third, g[2], 0.15 * Math.abs(third), "third unroll: unbiased for the full gradient");
+        // per particle variance (3 sum w_s^2 + 1) g^2 <= 4 g^2 -> N = 800: relative std <= 7 %
+        int n = 800;
+        double[] g = runEstimates(Estimator.Kind.PES, n, 5, 100_000, 3, false);
+        double first = QUAD.analyticGrad(LOG_LR, 0, 5, true);
+        double third = QUAD.analyticGrad(LOG_LR, 10, 15, true);
+        double thirdTruncated = QUAD.analyticGrad(LOG_LR, 10, 15, false);
+        assertEquals(first, g[0], 0.2 * Math.abs(first), "first unroll");
+        assertEquals(third, g[2], 0.28 * Math.abs(third), "third unroll: unbiased for the full gradient");
+        assertTrue(Math.abs(g[2] - thirdTruncated) > 2 * Math.abs(thirdTruncated), "PES is not the truncated gradient");
     }
 
     @Test
     void fullEsMatchesWholeRunGradient() {
-        int n = 2000;
-        double[] g = runEstimates(Estimator.Kind.FES, n, 20, 20, 1, false);
-        double want = QUAD.analyticGrad(LOG_LR, 0, 20, true);
-        assertEquals(want, g[0], 0.13 * Math.abs(want));
+        int n = 800;
+        double[] g = runEstimates(Estimator.Kind.FES, n, 10, 10, 1, false);
+        double want = QUAD.analyticGrad(LOG_LR, 0, 10, true);
+        assertEquals(want, g[0], 0.2 * Math.abs(want));
     }
 
     @Test
     void fullEsSignOnly() {
         // E[eps sign(eps g)] / (2 sigma^2) = sign(g) sqrt(2/pi) / (2 sigma); relative std 0.755 per particle
-        int n = 2000;
-        double[] g = runEstimates(Estimator.Kind.FES, n, 20, 20, 1, true);
-        double want = Math.signum(QUAD.analyticGrad(LOG_LR, 0, 20, true)) * Math.sqrt(2 / Math.PI) / (2 * SIGMA);
-        assertEquals(want, g[0], 0.08 * Math.abs(want));
+        int n = 800;
+        double[] g = runEstimates(Estimator.Kind.FES, n, 10, 10, 1, true);
+        double want = Math.signum(QUAD.analyticGrad(LOG_LR, 0, 10, true)) * Math.sqrt(2 / Math.PI) / (2 * SIGMA);
+        assertEquals(want, g[0], 0.11 * Math.abs(want));
     }
 
     @Test

@@ -87,7 +87,11 @@ final class LogLrSgdArch implements MetaArch {
                 try (NDScope ignored = new NDScope()) {
                     for (int i = 0; i < params.size(); i++) {
                         NDArray v = s.v.get(i);
-                        v.muli(beta).addi(grads.get(i));
+                        if (beta == 0f) {
+                            v.set(new ai.djl.ndarray.index.NDIndex("..."), grads.get(i));
+                        } else {
+                            v.muli(beta).addi(grads.get(i));
+                        }
                         params.get(i).array().subi(v.mul(lr));
                     }
                 }
