@@ -172,6 +172,13 @@ public final class CheckpointFile {
         if (crc.getValue() != header.path("crc32").asLong(-1)) {
             throw corrupt(file, "checksum mismatch");
         }
+        long declared = 0;
+        for (JsonNode a : header.path("arrays")) {
+            declared += (a.path("dtype").asText().equals("f64") ? 8L : 4L) * Math.max(0, a.path("length").asLong(0));
+        }
+        if (declared != dataBytes) {
+            throw corrupt(file, "arrays declare " + declared + " bytes, data has " + dataBytes);
+        }
         Map<String, Object> arrays = new LinkedHashMap<>();
         for (JsonNode a : header.path("arrays")) {
             int n = a.path("length").asInt(-1);
