@@ -35,4 +35,9 @@ public record ParamSpec(String name, String type, Object defaultValue, Number mi
         }
         return min + ".." + max;
     }
+
+    /** One help line: {@code width (int, default 64, 4..2048): model width}. */
+    public String describe() {
+        return name + " (" + type + ", default " + defaultValue + ", " + allowed() + "): " + description;
+    }
 }
