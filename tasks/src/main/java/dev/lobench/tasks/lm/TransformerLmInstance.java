@@ -113,11 +113,21 @@ final class TransformerLmInstance implements TaskInstance {
                 m[i * t + j] = Double.NEGATIVE_INFINITY;
             }
         }
-        mask = manager.create(m, new Shape(t, t)).toType(cfg.dtype, false);
-        scale = manager.create(1.0 / Math.sqrt((double) w / cfg.heads)).toType(cfg.dtype, false);
+        mask = ofDtype(manager.create(m, new Shape(t, t)));
+        scale = ofDtype(manager.create(1.0 / Math.sqrt((double) w / cfg.heads)));
         tokens = manager.zeros(new Shape(cfg.batch, t + 1), DataType.INT64);
         staging = ByteBuffer.allocateDirect(cfg.batch * (t + 1) * Long.BYTES).order(ByteOrder.nativeOrder());
         stagingLongs = staging.asLongBuffer();
+    }
+
+    /** The float64 array converted to the model's dtype; the float64 original is closed if a copy was made. */
+    private NDArray ofDtype(NDArray f64) {
+        if (cfg.dtype == DataType.FLOAT64) {
+            return f64;
+        }
+        NDArray out = f64.toType(cfg.dtype, true);
+        f64.close();
+        return out;
     }
 
     static long mix(long seed, long stream) {
@@ -201,6 +211,9 @@ final class TransformerLmInstance implements TaskInstance {
             gc.backward(l);
             loss = l.toType(DataType.FLOAT32, false).getFloat();
         }
+        // libtorch's grad mode is per thread and on by default on threads other than the engine's first; the
+        // collector restores that. Leave it off so that optimizers can update the parameters in place here.
+        JniUtils.setGradMode(false);
         // Keep one Java object per gradient and point it at the current .grad tensor (libtorch may replace it).
         for (int i = 0; i < params.size(); i++) {
             NDArray fresh = params.get(i).array().getGradient();

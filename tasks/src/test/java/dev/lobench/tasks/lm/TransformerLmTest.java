@@ -181,6 +181,50 @@ class TransformerLmTest {
     }
 
     @Test
+    void stepsAndEvaluationsLeaveNoArraysBehind() {
+        TransformerLm task = TransformerLm.create(TINY, DataType.FLOAT32);
+        try (NDManager m = NDManager.newBaseManager()) {
+            TransformerLmInstance inst = task.instantiate(m, 0, text(1, 300), text(2, 100));
+            inst.trainStep();
+            inst.evaluate();
+            int arrays = m.getManagedArrays().size();
+            for (int s = 0; s < 5; s++) {
+                inst.trainStep();
+                inst.evaluate();
+            }
+            assertEquals(arrays, m.getManagedArrays().size());
+            inst.close();
+            assertEquals(0, m.getManagedArrays().size());
+        }
+    }
+
+    @Test
+    void parametersCanBeUpdatedInPlaceAfterAStepOnAnotherThread() throws Exception {
+        TransformerLm task = TransformerLm.create(TINY, DataType.FLOAT32);
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerLmInstance inst = task.instantiate(m, 0, text(1, 300), text(2, 100))) {
+            Throwable[] failure = new Throwable[1];
+            Thread worker = new Thread(() -> {
+                try {
+                    for (int s = 0; s < 2; s++) {
+                        inst.trainStep();
+                        for (int i = 0; i < inst.params().size(); i++) {
+                            inst.params().get(i).array().subi(inst.grads().get(i));
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            worker.start();
+            worker.join();
+            if (failure[0] != null) {
+                throw new AssertionError("step + in-place update on a worker thread failed", failure[0]);
+            }
+        }
+    }
+
+    @Test
     void paramsLayoutsAndCount() {
         TransformerLm task = TransformerLm.create(TINY, DataType.FLOAT32);
         try (NDManager m = NDManager.newBaseManager();

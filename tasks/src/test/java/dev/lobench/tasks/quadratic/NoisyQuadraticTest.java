@@ -121,6 +121,23 @@ class NoisyQuadraticTest {
     }
 
     @Test
+    void stepsAndEvaluationsLeaveNoArraysBehind() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NoisyQuadratic.Instance inst = instance(m, Map.of("dim", 12, "rows", 3), 0);
+            inst.trainStep();
+            inst.evaluate();
+            int arrays = m.getManagedArrays().size();
+            for (int s = 0; s < 5; s++) {
+                inst.trainStep();
+                inst.evaluate();
+            }
+            assertEquals(arrays, m.getManagedArrays().size());
+            inst.close();
+            assertEquals(0, m.getManagedArrays().size());
+        }
+    }
+
+    @Test
     void validationNamesTheField() {
         UserError e = assertThrows(UserError.class,
                 () -> NoisyQuadratic.fromParameters(Map.of("dim", 10, "rows", 3)));
