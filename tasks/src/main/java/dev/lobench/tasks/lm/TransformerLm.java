@@ -34,6 +34,9 @@ import java.util.Map;
  */
 public final class TransformerLm implements Task {
     public static final String FAMILY = "transformer";
+    /** One line for {@code lobench list tasks}. */
+    public static final String SUMMARY =
+            "byte-level causal transformer LM on Debian fortunes text (en, or de as the data-shift axis)";
 
     public static final List<ParamSpec> PARAMETERS = List.of(
             ParamSpec.ofInt("width", 64, 4, 2048, "model width (embedding size); a multiple of heads"),

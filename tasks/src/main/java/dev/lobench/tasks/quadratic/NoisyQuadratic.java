@@ -40,6 +40,9 @@ import java.util.Random;
  */
 public final class NoisyQuadratic implements Task {
     public static final String FAMILY = "quadratic";
+    /** One line for {@code lobench list tasks}. */
+    public static final String SUMMARY =
+            "noisy quadratic 1/2 (x - xi)^T H (x - xi), diagonal H of condition number kappa, fresh xi each step";
 
     public static final List<ParamSpec> PARAMETERS = List.of(
             ParamSpec.ofInt("dim", 100, 1, 50_000_000, "number of coordinates"),
