@@ -34,9 +34,10 @@ import java.util.zip.CRC32;
  * <h2>Train/test split (by file)</h2>
  * Files are ranked by (CRC32 of the UTF-8 file name mod 10, CRC32, name). The test split is every file whose
  * residue is 0, plus, while the test split holds less than 10% of the corpus bytes, further files in rank order;
- * the train split is the rest and always keeps at least one file. On Debian 12's packages this gives English test
- * files {@code cookie, linuxcookie, zippy} (11.8% of the bytes) and, as no German name has residue 0, the German
- * files of residue 1 and the first of residue 2 (about 12%).
+ * the train split is the rest and always keeps at least one file. On Debian 12's packages this gives the English
+ * test files {@code cookie, linuxcookie, zippy} (299,963 of 2,546,227 bytes, 11.8%) and, as no German name has
+ * residue 0, 12 German test files: all 8 of residue 1 and 4 of residue 2 ({@code anekdoten, asciiart, bahnhof,
+ * holenlassen, huhn, kalt, salat, stilblueten, suppe, tips, warmduscher, witze}; 301,728 of 2,926,117 bytes, 10.3%).
  */
 public final class FortunesCorpus {
     public static final String DEBIAN_ROOT = "/usr/share/games/fortunes";

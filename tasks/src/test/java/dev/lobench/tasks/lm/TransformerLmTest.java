@@ -275,8 +275,11 @@ class TransformerLmTest {
             float l = inst.trainStep();
             assertEquals(Math.log(256), l, 0.1);
         }
-        UserError e = assertThrows(UserError.class, () -> TransformerLm.fromParameters(Map.of("context", 4000,
-                "lang", "de")).instantiate(NDManager.newBaseManager(), 0, new DataContext(Optional.of(tmp), false)));
-        assertTrue(e.getMessage().contains("'context'"), e.getMessage());
+        Task tooLong = TransformerLm.fromParameters(Map.of("context", 4000, "lang", "de"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            UserError e = assertThrows(UserError.class,
+                    () -> tooLong.instantiate(m, 0, new DataContext(Optional.of(tmp), false)));
+            assertTrue(e.getMessage().contains("'context'"), e.getMessage());
+        }
     }
 }
