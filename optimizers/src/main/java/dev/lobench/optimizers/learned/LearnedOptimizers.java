@@ -1,0 +1,72 @@
+package dev.lobench.optimizers.learned;
+
+import ai.djl.Device;
+import dev.lobench.tasks.UserError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * Factory for the learned optimizers star and small-fc (to be registered in the optimizer registry).
+ *
+ * <pre>{@code
+ * Optimizer star = LearnedOptimizers.fromSeed(Arch.STAR, 0, Impl.FUSED);            // theta-init, seed 0
+ * Optimizer fc = LearnedOptimizers.create(LearnedOptimizers.load(Path.of("w.safetensors")).theta(),
+ *                                         Impl.REFERENCE, 0f, 0);
+ * }</pre>
+ */
+public final class LearnedOptimizers {
+    private LearnedOptimizers() {}
+
+    /** Creates star / small-fc (by theta.arch()) with the given implementation. */
+    public static LearnedOptimizer create(Theta theta, LearnedOptimizer.Impl impl, float weightDecay, int threads) {
+        return switch (impl) {
+            case REFERENCE -> new ReferenceLearnedOptimizer(theta, weightDecay);
+            case FUSED -> new FusedLearnedOptimizer(theta, weightDecay, threads);
+        };
+    }
+
+    /** wd = 0, threads = all (common pool). */
+    public static LearnedOptimizer create(Theta theta, LearnedOptimizer.Impl impl) {
+        return create(theta, impl, 0f, 0);
+    }
+
+    /** Theta-init from a seed ({@link Theta#init}). */
+    public static LearnedOptimizer fromSeed(Arch arch, long seed, LearnedOptimizer.Impl impl) {
+        return create(Theta.init(arch, seed), impl);
+    }
+
+    /** Weights from a safetensors file written by {@link ThetaFiles#write}. */
+    public static LearnedOptimizer fromFile(Path weights, LearnedOptimizer.Impl impl) {
+        return create(ThetaFiles.read(weights).theta(), impl);
+    }
+
+    /** The default implementation for a device: fused on CPU, reference elsewhere. */
+    public static LearnedOptimizer.Impl defaultImpl(Device device) {
+        return device.getDeviceType().equals(Device.Type.CPU) ? LearnedOptimizer.Impl.FUSED
+                : LearnedOptimizer.Impl.REFERENCE;
+    }
+
+    /** Classpath location of shipped weights. */
+    public static String shippedResource(String name) {
+        return "/lobench/weights/" + name + ".safetensors";
+    }
+
+    /** Loads shipped weights by name from the classpath resource {@code /lobench/weights/<name>.safetensors}. */
+    public static ThetaFiles.Loaded loadShipped(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new UserError("invalid learned optimizer weights name '" + name + "'");
+        }
+        String res = shippedResource(name);
+        try (InputStream in = LearnedOptimizers.class.getResourceAsStream(res)) {
+            if (in == null) {
+                throw new UserError("no shipped learned optimizer weights named '" + name + "' (resource " + res
+                        + " not found; none ship yet: pass a .safetensors file instead)");
+            }
+            return ThetaFiles.parse(in.readAllBytes(), "resource " + res);
+        } catch (IOException e) {
+            throw new UserError("cannot read shipped weights " + res + ": " + e.getMessage(), e);
+        }
+    }
+}

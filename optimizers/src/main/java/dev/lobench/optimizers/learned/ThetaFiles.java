@@ -1,0 +1,461 @@
+package dev.lobench.optimizers.learned;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lobench.tasks.UserError;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Theta files: safetensors weights with lobench metadata, and the theta JSON form used by the conformance command.
+ *
+ * <p>Safetensors layout (https://github.com/huggingface/safetensors): an unsigned little-endian 64-bit header length,
+ * a UTF-8 JSON header, then the raw little-endian tensor data. The header maps each tensor name to {@code {"dtype":
+ * "F32", "shape": [...], "data_offsets": [begin, end]}} (offsets relative to the data section) and carries a
+ * string-to-string {@code __metadata__} map with: {@code arch} (star | small-fc), {@code config} (JSON of the fixed
+ * architecture constants), {@code format_version} ("1"), {@code provenance} (JSON: seed, how produced, lobench
+ * commit if known) and {@code data_sha256} (hex SHA-256 of the whole data section, verified at load).
+ *
+ * <p>Tensors: {@code momentum_decays} [3], {@code rms_decays} [1], {@code adafactor_decays} [3], {@code w0} [39, 4],
+ * {@code b0} [4], {@code w1} [4, 4], {@code b1} [4], {@code w2} [4, K], {@code b2} [K]; weights [fan_in, fan_out].
+ */
+public final class ThetaFiles {
+    public static final String FORMAT_VERSION = "1";
+    static final String[] NAMES = {"momentum_decays", "rms_decays", "adafactor_decays", "w0", "b0", "w1", "b1", "w2",
+        "b2"};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ThetaFiles() {}
+
+    /** A theta with the metadata it was stored with. */
+    public record Loaded(Theta theta, Map<String, String> metadata, String source) {
+        /** Summary text for {@code lobench lopt info}. */
+        public String info() {
+            return ThetaFiles.info(theta, metadata, source);
+        }
+    }
+
+    static long[][] shapes(Arch arch) {
+        int k = arch.outputs();
+        return new long[][] {{3}, {1}, {3}, {Theta.INPUTS, Theta.HIDDEN}, {Theta.HIDDEN},
+            {Theta.HIDDEN, Theta.HIDDEN}, {Theta.HIDDEN}, {Theta.HIDDEN, k}, {k}};
+    }
+
+    static float[][] arrays(Theta t) {
+        return new float[][] {t.momentumDecays(), t.rmsDecays(), t.adafactorDecays(), t.w0(), t.b0(), t.w1(), t.b1(),
+            t.w2(), t.b2()};
+    }
+
+    /** The fixed architecture constants, as the {@code config} metadata JSON. */
+    public static String configJson(Arch arch) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("arch", arch.id());
+        c.put("inputs", Theta.INPUTS);
+        c.put("normalised_inputs", Theta.NORMALISED_INPUTS);
+        c.put("time_features", Theta.TIME_FEATURES);
+        c.putArray("hidden").add(Theta.HIDDEN).add(Theta.HIDDEN);
+        c.put("outputs", arch.outputs());
+        c.put("step_mult", 0.001);
+        c.put("exp_mult", 0.001);
+        c.putArray("base_momentum_decays").add(0.9).add(0.99).add(0.999);
+        c.putArray("base_rms_decays").add(0.999);
+        c.putArray("base_adafactor_decays").add(0.9).add(0.99).add(0.999);
+        return c.toString();
+    }
+
+    /** Provenance metadata JSON. */
+    public static String provenanceJson(Long seed, String how, String lobenchCommit) {
+        ObjectNode p = JSON.createObjectNode();
+        if (seed != null) {
+            p.put("seed", seed);
+        }
+        p.put("produced_by", how);
+        p.put("lobench_commit", lobenchCommit == null ? "unknown" : lobenchCommit);
+        return p.toString();
+    }
+
+    // ------------------------------------------------------------------ safetensors write
+
+    /** Serialises theta; {@code provenance} is stored as given (see {@link #provenanceJson}). */
+    public static byte[] toBytes(Theta theta, String provenance) {
+        float[][] arrs = arrays(theta);
+        long[][] shapes = shapes(theta.arch());
+        int total = 0;
+        for (float[] a : arrs) {
+            total += a.length;
+        }
+        ByteBuffer data = ByteBuffer.allocate(4 * total).order(ByteOrder.LITTLE_ENDIAN);
+        ObjectNode header = JSON.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__");
+        long off = 0;
+        for (int i = 0; i < NAMES.length; i++) {
+            ObjectNode t = header.putObject(NAMES[i]);
+            t.put("dtype", "F32");
+            ArrayNode sh = t.putArray("shape");
+            for (long s : shapes[i]) {
+                sh.add(s);
+            }
+            t.putArray("data_offsets").add(off).add(off + 4L * arrs[i].length);
+            off += 4L * arrs[i].length;
+            for (float v : arrs[i]) {
+                data.putFloat(v);
+            }
+        }
+        byte[] dataBytes = data.array();
+        meta.put("arch", theta.arch().id());
+        meta.put("config", configJson(theta.arch()));
+        meta.put("format_version", FORMAT_VERSION);
+        meta.put("provenance", provenance);
+        meta.put("data_sha256", sha256(dataBytes));
+        byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
+        int pad = (8 - (h.length % 8)) % 8;
+        ByteBuffer out = ByteBuffer.allocate(8 + h.length + pad + dataBytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(h.length + pad);
+        out.put(h);
+        for (int i = 0; i < pad; i++) {
+            out.put((byte) ' ');
+        }
+        out.put(dataBytes);
+        return out.array();
+    }
+
+    public static void write(Path file, Theta theta, String provenance) {
+        try {
+            Files.write(file, toBytes(theta, provenance));
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ safetensors read
+
+    public static Loaded read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError("cannot read learned optimizer weights " + file + ": " + e.getMessage(), e);
+        }
+        return parse(bytes, file.toString());
+    }
+
+    /** Parses safetensors bytes; {@code source} names the file in error messages. */
+    public static Loaded parse(byte[] bytes, String source) {
+        String where = "learned optimizer weights " + source + ": ";
+        if (bytes.length < 8) {
+            throw new UserError(where + "truncated (" + bytes.length + " bytes, no safetensors header)");
+        }
+        long hlen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (hlen <= 0 || hlen > bytes.length - 8L || hlen > 100_000_000L) {
+            throw new UserError(where + "bad or truncated safetensors header (header length " + hlen + ", file "
+                    + bytes.length + " bytes)");
+        }
+        int dataStart = 8 + (int) hlen;
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(bytes, 8, (int) hlen, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new UserError(where + "header is not valid JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
+        }
+        if (header == null || !header.isObject()) {
+            throw new UserError(where + "header is not a JSON object");
+        }
+        JsonNode metaNode = header.get("__metadata__");
+        if (metaNode == null || !metaNode.isObject()) {
+            throw new UserError(where + "missing __metadata__ (not a lobench theta file)");
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = metaNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new UserError(where + "__metadata__ value '" + e.getKey() + "' is not a string");
+            }
+            meta.put(e.getKey(), e.getValue().asText());
+        }
+        String fv = meta.get("format_version");
+        if (!FORMAT_VERSION.equals(fv)) {
+            throw new UserError(where + "unsupported format_version " + (fv == null ? "(missing)" : "'" + fv + "'")
+                    + ", expected '" + FORMAT_VERSION + "'");
+        }
+        String archId = meta.get("arch");
+        if (archId == null) {
+            throw new UserError(where + "__metadata__ has no 'arch'");
+        }
+        Arch arch;
+        try {
+            arch = Arch.parse(archId);
+        } catch (UserError e) {
+            throw new UserError(where + e.getMessage());
+        }
+        String sha = meta.get("data_sha256");
+        if (sha == null) {
+            throw new UserError(where + "__metadata__ has no 'data_sha256'");
+        }
+        long[][] shapes = shapes(arch);
+        float[][] arrs = new float[NAMES.length][];
+        long dataLen = bytes.length - (long) dataStart;
+        long maxEnd = 0;
+        for (Iterator<String> it = header.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.equals("__metadata__") && indexOf(name) < 0) {
+                throw new UserError(where + "unexpected tensor '" + name + "'");
+            }
+        }
+        for (int i = 0; i < NAMES.length; i++) {
+            JsonNode t = header.get(NAMES[i]);
+            if (t == null || !t.isObject()) {
+                throw new UserError(where + "missing tensor '" + NAMES[i] + "'");
+            }
+            if (!"F32".equals(t.path("dtype").asText())) {
+                throw new UserError(where + "tensor '" + NAMES[i] + "' has dtype " + t.path("dtype")
+                        + ", expected F32");
+            }
+            JsonNode sh = t.get("shape");
+            boolean shapeOk = sh != null && sh.isArray() && sh.size() == shapes[i].length;
+            for (int d = 0; shapeOk && d < shapes[i].length; d++) {
+                shapeOk = sh.get(d).canConvertToLong() && sh.get(d).asLong() == shapes[i][d];
+            }
+            if (!shapeOk) {
+                throw new UserError(where + "tensor '" + NAMES[i] + "' has shape " + sh + ", expected "
+                        + java.util.Arrays.toString(shapes[i]) + " for " + arch.id());
+            }
+            JsonNode offs = t.get("data_offsets");
+            if (offs == null || !offs.isArray() || offs.size() != 2 || !offs.get(0).canConvertToLong()
+                    || !offs.get(1).canConvertToLong()) {
+                throw new UserError(where + "tensor '" + NAMES[i] + "' has bad data_offsets " + offs);
+            }
+            long b = offs.get(0).asLong();
+            long e = offs.get(1).asLong();
+            long n = 1;
+            for (long s : shapes[i]) {
+                n *= s;
+            }
+            if (b < 0 || e - b != 4 * n) {
+                throw new UserError(where + "tensor '" + NAMES[i] + "' has data_offsets " + offs
+                        + " inconsistent with its shape");
+            }
+            if (e > dataLen) {
+                throw new UserError(where + "truncated (tensor '" + NAMES[i] + "' ends at byte " + e
+                        + " of a " + dataLen + "-byte data section)");
+            }
+            maxEnd = Math.max(maxEnd, e);
+            ByteBuffer bb = ByteBuffer.wrap(bytes, dataStart + (int) b, (int) (e - b)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] a = new float[(int) n];
+            for (int k = 0; k < a.length; k++) {
+                a[k] = bb.getFloat();
+            }
+            arrs[i] = a;
+        }
+        if (maxEnd != dataLen) {
+            throw new UserError(where + "data section has " + dataLen + " bytes, tensors use " + maxEnd);
+        }
+        byte[] data = java.util.Arrays.copyOfRange(bytes, dataStart, bytes.length);
+        String actual = sha256(data);
+        if (!actual.equalsIgnoreCase(sha)) {
+            throw new UserError(where + "data SHA-256 mismatch (file says " + sha + ", data is " + actual
+                    + "): the file is corrupt");
+        }
+        Theta theta;
+        try {
+            theta = new Theta(arch, arrs[0], arrs[1], arrs[2], arrs[3], arrs[4], arrs[5], arrs[6], arrs[7], arrs[8]);
+        } catch (UserError e) {
+            throw new UserError(where + e.getMessage());
+        }
+        return new Loaded(theta, meta, source);
+    }
+
+    private static int indexOf(String name) {
+        for (int i = 0; i < NAMES.length; i++) {
+            if (NAMES[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    // ------------------------------------------------------------------ info
+
+    static String info(Theta theta, Map<String, String> meta, String source) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("source:          ").append(source).append('\n');
+        sb.append("arch:            ").append(theta.arch().id()).append('\n');
+        sb.append("meta-parameters: ").append(theta.paramCount()).append('\n');
+        sb.append("format_version:  ").append(meta.getOrDefault("format_version", "?")).append('\n');
+        sb.append("provenance:      ").append(meta.getOrDefault("provenance", "?")).append('\n');
+        sb.append("data_sha256:     ").append(meta.getOrDefault("data_sha256", "?")).append('\n');
+        sb.append("config:          ").append(meta.getOrDefault("config", "?")).append('\n');
+        sb.append(String.format(Locale.ROOT, "momentum decays: %s%n", fmt(theta.effectiveMomentumDecays())));
+        sb.append(String.format(Locale.ROOT, "rms decay:       %s%n", fmt(theta.effectiveRmsDecays())));
+        sb.append(String.format(Locale.ROOT, "adafactor decays:%s%n", fmt(theta.effectiveAdafactorDecays())));
+        float[][] arrs = arrays(theta);
+        for (int i = 3; i < NAMES.length; i++) {
+            double ss = 0;
+            double mx = 0;
+            for (float v : arrs[i]) {
+                ss += (double) v * v;
+                mx = Math.max(mx, Math.abs(v));
+            }
+            sb.append(String.format(Locale.ROOT, "%-3s %-8s rms %.4g  max|.| %.4g%n", NAMES[i],
+                    java.util.Arrays.toString(shapes(theta.arch())[i]), Math.sqrt(ss / arrs[i].length), mx));
+        }
+        return sb.toString();
+    }
+
+    private static String fmt(float[] a) {
+        StringBuilder sb = new StringBuilder(" ");
+        for (float v : a) {
+            sb.append(String.format(Locale.ROOT, "%.6f ", v));
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    // ------------------------------------------------------------------ theta JSON
+
+    /** Theta as JSON {momentum_decays, rms_decays, adafactor_decays, w0 [fan_in][fan_out], b0, ...}. */
+    public static String toJson(Theta theta) {
+        ObjectNode o = JSON.createObjectNode();
+        float[][] arrs = arrays(theta);
+        long[][] shapes = shapes(theta.arch());
+        for (int i = 0; i < NAMES.length; i++) {
+            ArrayNode a = o.putArray(NAMES[i]);
+            if (shapes[i].length == 1) {
+                for (float v : arrs[i]) {
+                    a.add(v);
+                }
+            } else {
+                int cols = (int) shapes[i][1];
+                for (int r = 0; r < shapes[i][0]; r++) {
+                    ArrayNode row = a.addArray();
+                    for (int c = 0; c < cols; c++) {
+                        row.add(arrs[i][r * cols + c]);
+                    }
+                }
+            }
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void writeJson(Path file, Theta theta) {
+        try {
+            Files.writeString(file, toJson(theta));
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Theta readJson(Path file) {
+        try {
+            return fromJson(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new UserError("cannot read theta JSON " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses the theta JSON form; the architecture follows from the width of w2 (2: small-fc, 4: star). */
+    public static Theta fromJson(String text, String source) {
+        String where = "theta JSON " + source + ": ";
+        JsonNode o;
+        try {
+            o = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UserError(where + "not valid JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
+        }
+        if (o == null || !o.isObject()) {
+            throw new UserError(where + "expected a JSON object");
+        }
+        JsonNode w2 = o.get("w2");
+        if (w2 == null || !w2.isArray() || w2.size() == 0 || !w2.get(0).isArray()) {
+            throw new UserError(where + "missing or malformed 'w2'");
+        }
+        Arch arch = switch (w2.get(0).size()) {
+            case 2 -> Arch.SMALL_FC;
+            case 4 -> Arch.STAR;
+            default -> throw new UserError(where + "'w2' has " + w2.get(0).size()
+                    + " columns (expected 2 for small-fc or 4 for star)");
+        };
+        long[][] shapes = shapes(arch);
+        float[][] arrs = new float[NAMES.length][];
+        for (int i = 0; i < NAMES.length; i++) {
+            arrs[i] = readArray(o.get(NAMES[i]), shapes[i], where + "'" + NAMES[i] + "'");
+        }
+        try {
+            return new Theta(arch, arrs[0], arrs[1], arrs[2], arrs[3], arrs[4], arrs[5], arrs[6], arrs[7], arrs[8]);
+        } catch (UserError e) {
+            throw new UserError(where + e.getMessage());
+        }
+    }
+
+    private static float[] readArray(JsonNode n, long[] shape, String what) {
+        if (n == null || !n.isArray()) {
+            throw new UserError(what + " is missing or not an array");
+        }
+        if (shape.length == 1) {
+            if (n.size() != shape[0]) {
+                throw new UserError(what + " has " + n.size() + " values, expected " + shape[0]);
+            }
+            float[] a = new float[n.size()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = num(n.get(i), what);
+            }
+            return a;
+        }
+        int rows = (int) shape[0];
+        int cols = (int) shape[1];
+        if (n.size() != rows) {
+            throw new UserError(what + " has " + n.size() + " rows, expected " + rows + " ([fan_in][fan_out])");
+        }
+        float[] a = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            JsonNode row = n.get(r);
+            if (!row.isArray() || row.size() != cols) {
+                throw new UserError(what + " row " + r + " is not an array of " + cols + " numbers");
+            }
+            for (int c = 0; c < cols; c++) {
+                a[r * cols + c] = num(row.get(c), what);
+            }
+        }
+        return a;
+    }
+
+    private static float num(JsonNode v, String what) {
+        if (v == null || !v.isNumber()) {
+            throw new UserError(what + " contains a non-number " + v);
+        }
+        return (float) v.asDouble();
+    }
+}
