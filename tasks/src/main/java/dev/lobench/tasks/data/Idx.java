@@ -2,16 +2,14 @@ package dev.lobench.tasks.data;
 
 import dev.lobench.tasks.UserError;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * Reader for the IDX format of MNIST-style datasets (http://yann.lecun.com/exdb/mnist/), gzipped or plain; the
@@ -40,59 +38,48 @@ public final class Idx {
 
     /** Reads an images file ({@code idx3-ubyte}). */
     public static Images readImages(Path file, String dataset) {
-        try (InputStream in = open(file, dataset)) {
-            int magic = readHeaderInt(in, file, dataset, 16, 0);
-            if (magic != IMAGES_MAGIC) {
-                throw error(dataset, file, String.format(
-                        "bad magic number 0x%08x: expected 0x%08x (unsigned-byte images, 3 dimensions)",
-                        magic, IMAGES_MAGIC));
-            }
-            int count = readHeaderInt(in, file, dataset, 16, 4);
-            int rows = readHeaderInt(in, file, dataset, 16, 8);
-            int cols = readHeaderInt(in, file, dataset, 16, 12);
-            if (count <= 0 || rows <= 0 || cols <= 0) {
-                throw error(dataset, file, "bad dimensions " + Integer.toUnsignedString(count) + " x "
-                        + Integer.toUnsignedString(rows) + " x " + Integer.toUnsignedString(cols)
-                        + ": all must be positive");
-            }
-            long payload = (long) count * rows * cols;
-            if (payload > Integer.MAX_VALUE - 64) {
-                throw error(dataset, file, "bad dimensions " + count + " x " + rows + " x " + cols
-                        + ": more than 2^31 bytes of pixels");
-            }
-            byte[] pixels = readPayload(in, file, dataset, 16, (int) payload);
-            return new Images(count, rows, cols, pixels);
-        } catch (IOException e) {
-            throw ioError(dataset, file, e);
+        byte[] b = readAll(file, dataset);
+        int magic = headerInt(b, file, dataset, 16, 0);
+        if (magic != IMAGES_MAGIC) {
+            throw error(dataset, file, String.format(
+                    "bad magic number 0x%08x: expected 0x%08x (unsigned-byte images, 3 dimensions)",
+                    magic, IMAGES_MAGIC));
         }
+        int count = headerInt(b, file, dataset, 16, 4);
+        int rows = headerInt(b, file, dataset, 16, 8);
+        int cols = headerInt(b, file, dataset, 16, 12);
+        if (count <= 0 || rows <= 0 || cols <= 0) {
+            throw error(dataset, file, "bad dimensions " + Integer.toUnsignedString(count) + " x "
+                    + Integer.toUnsignedString(rows) + " x " + Integer.toUnsignedString(cols)
+                    + ": all must be positive");
+        }
+        long payload = (long) count * rows * cols;
+        checkLength(b, file, dataset, 16 + payload);
+        return new Images(count, rows, cols, Arrays.copyOfRange(b, 16, b.length));
     }
 
     /** Reads a labels file ({@code idx1-ubyte}); every label must lie in {@code 0..numClasses-1}. */
     public static byte[] readLabels(Path file, String dataset, int numClasses) {
-        try (InputStream in = open(file, dataset)) {
-            int magic = readHeaderInt(in, file, dataset, 8, 0);
-            if (magic != LABELS_MAGIC) {
-                throw error(dataset, file, String.format(
-                        "bad magic number 0x%08x: expected 0x%08x (unsigned-byte labels, 1 dimension)",
-                        magic, LABELS_MAGIC));
-            }
-            int count = readHeaderInt(in, file, dataset, 8, 4);
-            if (count <= 0) {
-                throw error(dataset, file, "bad label count " + Integer.toUnsignedString(count)
-                        + ": must be positive");
-            }
-            byte[] labels = readPayload(in, file, dataset, 8, count);
-            for (int i = 0; i < labels.length; i++) {
-                int v = labels[i] & 0xff;
-                if (v >= numClasses) {
-                    throw error(dataset, file, "bad label " + v + " at index " + i + ": expected 0.."
-                            + (numClasses - 1));
-                }
-            }
-            return labels;
-        } catch (IOException e) {
-            throw ioError(dataset, file, e);
+        byte[] b = readAll(file, dataset);
+        int magic = headerInt(b, file, dataset, 8, 0);
+        if (magic != LABELS_MAGIC) {
+            throw error(dataset, file, String.format(
+                    "bad magic number 0x%08x: expected 0x%08x (unsigned-byte labels, 1 dimension)",
+                    magic, LABELS_MAGIC));
         }
+        int count = headerInt(b, file, dataset, 8, 4);
+        if (count <= 0) {
+            throw error(dataset, file, "bad label count " + Integer.toUnsignedString(count) + ": must be positive");
+        }
+        checkLength(b, file, dataset, 8L + count);
+        byte[] labels = Arrays.copyOfRange(b, 8, b.length);
+        for (int i = 0; i < labels.length; i++) {
+            int v = labels[i] & 0xff;
+            if (v >= numClasses) {
+                throw error(dataset, file, "bad label " + v + " at index " + i + ": expected 0.." + (numClasses - 1));
+            }
+        }
+        return labels;
     }
 
     /** Checks that an images file and its labels file describe the same number of examples. */
@@ -104,76 +91,43 @@ public final class Idx {
         }
     }
 
-    private static InputStream open(Path file, String dataset) throws IOException {
-        InputStream raw;
+    /**
+     * The whole (decompressed) content. Reading a gzip stream to its end verifies its CRC and length, so corruption
+     * is reported as such before any header is parsed.
+     */
+    private static byte[] readAll(Path file, String dataset) {
+        byte[] raw;
         try {
-            raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            raw = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw error(dataset, file, "no such file");
+        } catch (IOException e) {
+            throw error(dataset, file, "cannot read: " + e);
         }
-        PushbackInputStream pb = new PushbackInputStream(raw, 2);
-        int b0 = pb.read();
-        int b1 = b0 < 0 ? -1 : pb.read();
-        if (b1 >= 0) {
-            pb.unread(b1);
-        }
-        if (b0 >= 0) {
-            pb.unread(b0);
-        }
-        if (b0 == 0x1f && b1 == 0x8b) {
-            try {
-                return new BufferedInputStream(new GZIPInputStream(pb, 1 << 16), 1 << 16);
-            } catch (ZipException | EOFException e) {
-                pb.close();
+        if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
+                return in.readAllBytes();
+            } catch (IOException e) {
                 throw error(dataset, file, "corrupt gzip: " + e.getMessage());
             }
         }
-        return pb;
+        return raw;
     }
 
-    private static int readHeaderInt(InputStream in, Path file, String dataset, int headerLen, int at)
-            throws IOException {
-        int v = 0;
-        for (int k = 0; k < 4; k++) {
-            int b = in.read();
-            if (b < 0) {
-                throw error(dataset, file, "truncated: header needs " + headerLen + " bytes, found " + (at + k));
-            }
-            v = (v << 8) | b;
+    private static int headerInt(byte[] b, Path file, String dataset, int headerLen, int at) {
+        if (b.length < headerLen) {
+            throw error(dataset, file, "truncated: header needs " + headerLen + " bytes, found " + b.length);
         }
-        return v;
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
 
-    private static byte[] readPayload(InputStream in, Path file, String dataset, int headerLen, int n)
-            throws IOException {
-        byte[] out = new byte[n];
-        int off = 0;
-        while (off < n) {
-            int r = in.read(out, off, n - off);
-            if (r < 0) {
-                throw error(dataset, file, "truncated: expected " + ((long) headerLen + n) + " bytes, found "
-                        + ((long) headerLen + off));
-            }
-            off += r;
+    private static void checkLength(byte[] b, Path file, String dataset, long expected) {
+        if (b.length < expected) {
+            throw error(dataset, file, "truncated: expected " + expected + " bytes, found " + b.length);
         }
-        long extra = 0;
-        byte[] skip = new byte[8192];
-        int r;
-        while ((r = in.read(skip)) > 0) {
-            extra += r;
+        if (b.length > expected) {
+            throw error(dataset, file, "trailing bytes: expected " + expected + " bytes, found " + b.length);
         }
-        if (extra > 0) {
-            throw error(dataset, file, "trailing bytes: expected " + ((long) headerLen + n) + " bytes, found "
-                    + ((long) headerLen + n + extra));
-        }
-        return out;
-    }
-
-    private static UserError ioError(String dataset, Path file, IOException e) {
-        if (e instanceof ZipException || e instanceof EOFException) {
-            return error(dataset, file, "corrupt gzip: " + e.getMessage());
-        }
-        return error(dataset, file, "cannot read: " + e);
     }
 
     static UserError error(String dataset, Path file, String problem) {
