@@ -32,13 +32,24 @@ public final class Names {
     }
 
     /**
-     * The candidate closest to {@code name} (case-insensitive Levenshtein; ties broken alphabetically), or empty when
+     * The candidate closest to {@code name}: among candidates that start with {@code name} (a truncated name), the
+     * shortest; otherwise the smallest case-insensitive Levenshtein distance (ties broken alphabetically). Empty when
      * even the closest differs in more than half of its characters (no sensible suggestion).
      */
     public static Optional<String> closest(String name, Collection<String> candidates) {
         String q = name.toLowerCase(Locale.ROOT);
         String best = null;
         int bestD = Integer.MAX_VALUE;
+        if (!q.isEmpty()) {
+            for (String c : new TreeSet<>(candidates)) {
+                if (c.toLowerCase(Locale.ROOT).startsWith(q) && (best == null || c.length() < best.length())) {
+                    best = c;
+                }
+            }
+            if (best != null) {
+                return Optional.of(best);
+            }
+        }
         for (String c : new TreeSet<>(candidates)) {
             int d = levenshtein(q, c.toLowerCase(Locale.ROOT));
             if (d < bestD) {

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.core.Linear;
 import dev.lobench.tasks.Param;
 
@@ -102,7 +104,8 @@ public sealed interface Network permits Network.Mlp, Network.Cnn {
 
     /**
      * 3x3 convolutions with padding 1 (the first with stride 2, the rest stride 1), ReLU after each, global average
-     * pooling, then a linear head. Kernels are stored [out, in, 3, 3].
+     * pooling, then a linear head. Kernels are stored [out, in, 3, 3]. See {@link #conv3x3} for why the convolution
+     * is written as im2col + matMul.
      */
     record Cnn(int side, List<Integer> channels, int classes) implements Network {
         public Cnn {
@@ -128,22 +131,50 @@ public sealed interface Network permits Network.Mlp, Network.Cnn {
             return ps;
         }
 
-        private static final Shape STRIDE2 = new Shape(2, 2);
-        private static final Shape STRIDE1 = new Shape(1, 1);
-        private static final Shape PAD1 = new Shape(1, 1);
-        private static final int[] SPATIAL = {2, 3};
-
         @Override
         public NDArray logits(NDArray x, List<Param> params) {
             NDArray h = x.reshape(x.getShape().get(0), 1, side, side);
             for (int i = 0; i < channels.size(); i++) {
-                h = Conv2d.conv2d(h, params.get(2 * i).array(), params.get(2 * i + 1).array(),
-                        i == 0 ? STRIDE2 : STRIDE1, PAD1).singletonOrThrow();
+                h = conv3x3(h, params.get(2 * i).array(), params.get(2 * i + 1).array(), i == 0 ? 2 : 1);
                 h = Activation.relu(h);
             }
-            h = h.mean(SPATIAL);
+            Shape hs = h.getShape();
+            h = h.reshape(hs.get(0), hs.get(1), hs.get(2) * hs.get(3)).mean(SPATIAL);
             int k = 2 * channels.size();
             return Linear.linear(h, params.get(k).array(), params.get(k + 1).array()).singletonOrThrow();
+        }
+
+        private static final Shape PAD1 = new Shape(1, 1, 1, 1);
+        private static final int[] SPATIAL = {2};
+
+        /**
+         * 3x3 convolution, padding 1, as im2col + matMul: {@code [B,C,H,W] -> [B,O,Ho,Wo]}.
+         *
+         * <p>Not libtorch's convolution op: with DJL 0.36 / libtorch 2.7.1 on these CPUs the input gradient of
+         * {@code conv2d} (needed by every conv after the first) is intermittently wrong or NaN (reproduced with two
+         * stacked {@code Conv2d.conv2d} calls: the first layer's weight gradient changes from call to call on
+         * identical inputs). Padding, strided slices, stack and matMul have reliable gradients (checked against
+         * finite differences in the tests).
+         */
+        static NDArray conv3x3(NDArray h, NDArray w, NDArray b, int stride) {
+            Shape s = h.getShape();
+            long batch = s.get(0);
+            long c = s.get(1);
+            long ho = (s.get(2) - 1) / stride + 1;
+            long wo = (s.get(3) - 1) / stride + 1;
+            long o = w.getShape().get(0);
+            NDArray xp = h.pad(PAD1, 0);
+            NDList cols = new NDList(9);
+            for (int ky = 0; ky < 3; ky++) {
+                for (int kx = 0; kx < 3; kx++) {
+                    cols.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", ky, ky + stride * (ho - 1) + 1, stride,
+                            kx, kx + stride * (wo - 1) + 1, stride)));
+                }
+            }
+            // [B, C, 9, Ho, Wo] -> [B, C*9, Ho*Wo]; (c, ky, kx) order matches w [O, C, 3, 3] -> [O, C*9]
+            NDArray col = NDArrays.stack(cols, 2).reshape(batch, c * 9, ho * wo);
+            NDArray out = w.reshape(o, c * 9).matMul(col).add(b.reshape(o, 1));
+            return out.reshape(batch, o, ho, wo);
         }
 
         @Override
