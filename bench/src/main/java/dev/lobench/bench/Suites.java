@@ -15,13 +15,17 @@ public final class Suites {
     static {
         add(new Suite("smoke", "CI smoke test: every task family, Adam and SGD-momentum, 1 seed, a few hundred steps",
                 List.of(new Suite.Entry("fmnist8-mlp32", 300, 100),
-                        new Suite.Entry("fmnist-cnn16x32", 200, 100)),
+                        new Suite.Entry("fmnist-cnn16x32", 150, 75),
+                        new Suite.Entry("fortunes-tf-w32-d1", 150, 75),
+                        new Suite.Entry("quadratic-d100-k100", 300, 100)),
                 List.of("adam", "sgdm"), 1));
         add(new Suite("quick", "Each family once, short runs, hand-designed baselines, 2 seeds (about 10 minutes here)",
                 List.of(new Suite.Entry("fmnist8-mlp32", 1000, 250),
                         new Suite.Entry("fmnist-mlp128x128", 1000, 250),
-                        new Suite.Entry("fmnist-cnn16x32", 500, 250)),
-                List.of("adam", "adamw", "sgdm", "nesterov"), 2));
+                        new Suite.Entry("fmnist-cnn16x32", 400, 200),
+                        new Suite.Entry("fortunes-tf-w32-d1", 400, 200),
+                        new Suite.Entry("quadratic-d100-k100", 1000, 250)),
+                List.of("adam", "sgdm", "star", "small-fc"), 2));
     }
 
     private Suites() {}
@@ -37,8 +41,7 @@ public final class Suites {
     public static Suite get(String name) {
         Suite s = SUITES.get(name);
         if (s == null) {
-            throw new UserError("unknown suite '" + name + "'" + Names.suggestion(name, SUITES.keySet())
-                    + "; valid suites: " + String.join(", ", SUITES.keySet()));
+            throw new UserError(Names.unknown("suite", name, SUITES.keySet()));
         }
         return s;
     }

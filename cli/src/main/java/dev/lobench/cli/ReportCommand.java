@@ -1,7 +1,8 @@
 package dev.lobench.cli;
 
 import dev.lobench.results.Report;
-import dev.lobench.results.ResultReader;
+import dev.lobench.results.CellRecord;
+import dev.lobench.results.ResultStore;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +25,21 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Report.Format fmt = parseFormat(format);
-        var results = ResultReader.readAll(inputs);
+        java.util.List<CellRecord> results = new java.util.ArrayList<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Path p : inputs) {
+            if (!java.nio.file.Files.exists(p)) {
+                throw new UserError("no such results file or directory: " + p);
+            }
+            for (CellRecord c : ResultStore.readCells(p)) {
+                if (keys.add(c.cellKey())) {
+                    results.add(c);
+                }
+            }
+        }
+        if (results.isEmpty()) {
+            throw new UserError("no result cells in " + inputs);
+        }
         System.out.println(Report.render(results, fmt));
         return 0;
     }

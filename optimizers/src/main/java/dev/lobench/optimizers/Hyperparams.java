@@ -129,6 +129,19 @@ public final class Hyperparams {
         return v;
     }
 
+    /** Free text (a file path or a name), trimmed; recorded as given. */
+    public String text(String key) {
+        String value = raw(key).trim();
+        canonical.put(key, value);
+        return value;
+    }
+
+    /** Overrides the canonical text of {@code key} (e.g. a resolved default). */
+    public void canonical(String key, String value) {
+        raw(key);
+        canonical.put(key, value);
+    }
+
     /** One of {@code allowed} (case-insensitive); returns the lower-case choice. */
     public String choice(String key, List<String> allowed) {
         String value = raw(key).toLowerCase(Locale.ROOT);

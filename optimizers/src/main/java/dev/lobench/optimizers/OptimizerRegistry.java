@@ -38,6 +38,7 @@ public final class OptimizerRegistry {
 
     static {
         HandDesigned.registerAll();
+        dev.lobench.optimizers.learned.LearnedRegistration.registerAll();
     }
 
     private OptimizerRegistry() {}

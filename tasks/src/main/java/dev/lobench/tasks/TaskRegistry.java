@@ -1,6 +1,9 @@
 package dev.lobench.tasks;
 
 import dev.lobench.tasks.data.FashionMnist;
+import dev.lobench.tasks.family.ParamSpec;
+import dev.lobench.tasks.lm.TransformerLm;
+import dev.lobench.tasks.quadratic.NoisyQuadratic;
 import dev.lobench.tasks.models.ClassifierTask;
 import dev.lobench.tasks.models.InputTransform;
 import dev.lobench.tasks.models.Network;
@@ -27,7 +30,7 @@ import java.util.Set;
  */
 public final class TaskRegistry {
 
-    public static final List<String> FAMILIES = List.of("mlp", "cnn");
+    public static final List<String> FAMILIES = List.of("mlp", "cnn", TransformerLm.FAMILY, NoisyQuadratic.FAMILY);
     private static final Set<String> COMMON_KEYS = Set.of("resolution", "batch", "steps", "invert", "shift");
     private static final Map<String, Set<String>> FAMILY_KEYS = Map.of(
             "mlp", union(COMMON_KEYS, Set.of("hidden", "activation")),
@@ -43,6 +46,58 @@ public final class TaskRegistry {
                         "steps", 2000)));
         register(fromParameters("fmnist-cnn16x32", "cnn",
                 Map.of("resolution", 28, "channels", List.of(16, 32), "batch", 128, "steps", 2000)));
+        register(fromParameters("fortunes-tf-w64-d2", TransformerLm.FAMILY,
+                Map.of("width", 64, "depth", 2, "heads", 4, "context", 64, "batch", 32, "lang", "en")));
+        register(fromParameters("fortunes-tf-w32-d1", TransformerLm.FAMILY,
+                Map.of("width", 32, "depth", 1, "heads", 2, "context", 32, "batch", 16, "lang", "en",
+                        "evalBatches", 8)));
+        register(fromParameters("fortunes-de-tf-w64-d2", TransformerLm.FAMILY,
+                Map.of("width", 64, "depth", 2, "heads", 4, "context", 64, "batch", 32, "lang", "de")));
+        register(fromParameters("quadratic-d100-k100", NoisyQuadratic.FAMILY,
+                Map.of("dim", 100, "kappa", 100, "noise", 1, "hmax", 1)));
+    }
+
+    /** One line per accepted parameter of {@code family}: name, type, default, allowed values. */
+    public static List<String> describeFamily(String family) {
+        switch (String.valueOf(family)) {
+            case "mlp":
+                return List.of("resolution  int     28        allowed: 28, 8 (8 = area-downsampled FashionMnist8)",
+                        "hidden      list    [128,128] hidden widths, each 1..65536 (empty = linear model)",
+                        "activation  choice  relu      allowed: relu, tanh, gelu",
+                        "batch       int     128       allowed: 1..10000",
+                        "steps       int     2000      default training steps, >= 1",
+                        "invert      bool    false     data shift: x -> 1 - x",
+                        "shift       int     0         data shift: translate images by k pixels");
+            case "cnn":
+                return List.of("resolution  int     28        allowed: 28, 8",
+                        "channels    list    [16,32]   3x3 conv channels (first conv stride 2), non-empty",
+                        "batch       int     128       allowed: 1..10000",
+                        "steps       int     2000      default training steps, >= 1",
+                        "invert      bool    false     data shift: x -> 1 - x",
+                        "shift       int     0         data shift: translate images by k pixels");
+            case TransformerLm.FAMILY:
+                return TransformerLm.PARAMETERS.stream().map(ParamSpec::describe).toList();
+            case NoisyQuadratic.FAMILY:
+                return NoisyQuadratic.PARAMETERS.stream().map(ParamSpec::describe).toList();
+            default:
+                throw new UserError(Names.unknown("task family", String.valueOf(family), FAMILIES));
+        }
+    }
+
+    /** One-line summary of a family. */
+    public static String summary(String family) {
+        switch (String.valueOf(family)) {
+            case "mlp":
+                return "MLP classifier on Fashion-MNIST (28x28 or 8x8), softmax cross-entropy";
+            case "cnn":
+                return "CNN on Fashion-MNIST: 3x3 convs (first stride 2), ReLU, global average pooling, linear head";
+            case TransformerLm.FAMILY:
+                return TransformerLm.SUMMARY;
+            case NoisyQuadratic.FAMILY:
+                return NoisyQuadratic.SUMMARY;
+            default:
+                throw new UserError(Names.unknown("task family", String.valueOf(family), FAMILIES));
+        }
     }
 
     private TaskRegistry() {
@@ -82,6 +137,11 @@ public final class TaskRegistry {
      * are UserErrors naming the field and the allowed values.
      */
     public static Task fromParameters(String name, String family, Map<String, ?> params) {
+        if (TransformerLm.FAMILY.equals(family) || NoisyQuadratic.FAMILY.equals(family)) {
+            Task t = TransformerLm.FAMILY.equals(family) ? TransformerLm.fromParameters(params)
+                    : NoisyQuadratic.fromParameters(params);
+            return name == null ? t : new NamedTask(name, t);
+        }
         if (family == null || !FAMILY_KEYS.containsKey(family)) {
             throw new UserError(Names.unknown("task family", String.valueOf(family), FAMILIES));
         }

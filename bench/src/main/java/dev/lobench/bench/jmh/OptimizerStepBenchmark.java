@@ -9,7 +9,6 @@ import dev.lobench.optimizers.learned.Arch;
 import dev.lobench.optimizers.learned.LearnedOptimizer;
 import dev.lobench.optimizers.learned.LearnedOptimizers;
 import dev.lobench.optimizers.learned.Theta;
-import dev.lobench.tasks.Param;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -81,8 +81,19 @@ public abstract class LearnedOptimizer implements Optimizer {
 
     public abstract Impl impl();
 
+    private String label;
+
+    /** Sets the canonical spec name this optimizer reports (the registry's, e.g. {@code star(weights=init:0)}). */
+    public LearnedOptimizer named(String name) {
+        this.label = name;
+        return this;
+    }
+
     @Override
     public String name() {
+        if (label != null) {
+            return label;
+        }
         return weightDecay == 0 ? arch().id() : arch().id() + "(wd=" + weightDecay + ")";
     }
 

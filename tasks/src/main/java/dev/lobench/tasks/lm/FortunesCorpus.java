@@ -68,6 +68,24 @@ public final class FortunesCorpus {
         return load(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT)));
     }
 
+    /** One line per language: where its text is found, or the fix; for {@code lobench data}. */
+    public static String describeLocations(DataContext data) {
+        StringBuilder sb = new StringBuilder();
+        for (String lang : List.of("en", "de")) {
+            if (sb.length() > 0) {
+                sb.append(System.lineSeparator()).append("  ");
+            }
+            String where;
+            try {
+                where = locate(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT))).toString();
+            } catch (UserError e) {
+                where = "not found (" + INSTALL_HINT + ")";
+            }
+            sb.append(lang).append(": ").append(where);
+        }
+        return sb.toString();
+    }
+
     /** As {@link #load(String, DataContext)} with the environment and system roots given (for tests). */
     static FortunesCorpus load(String lang, DataContext data, String lobenchData, List<Path> systemRoots) {
         return fromDirectory(lang, locate(lang, data, lobenchData, systemRoots));

@@ -1,0 +1,94 @@
+package dev.lobench.cli;
+
+import dev.lobench.bench.Suite;
+import dev.lobench.bench.Suites;
+import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.tasks.Names;
+import dev.lobench.tasks.Task;
+import dev.lobench.tasks.TaskRegistry;
+import dev.lobench.tasks.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List tasks, suites or optimizers.")
+final class ListCommand implements Callable<Integer> {
+    private static final List<String> WHAT = List.of("tasks", "suites", "optimizers");
+
+    @Parameters(index = "0", paramLabel = "WHAT", description = "tasks, suites or optimizers")
+    String what;
+
+    @Option(names = "--family", description = "With 'tasks': show only this family and the parameters it accepts.")
+    String family;
+
+    @Override
+    public Integer call() {
+        switch (what) {
+            case "tasks" -> listTasks();
+            case "suites" -> listSuites();
+            case "optimizers" -> listOptimizers();
+            default -> throw new UserError(Names.unknown("list target", what, WHAT));
+        }
+        return 0;
+    }
+
+    private void listTasks() {
+        List<String> families = family == null ? TaskRegistry.FAMILIES : List.of(family);
+        if (family != null && !TaskRegistry.FAMILIES.contains(family)) {
+            throw new UserError(Names.unknown("task family", family, TaskRegistry.FAMILIES));
+        }
+        System.out.printf("%-24s %-12s %10s %7s  %s%n", "TASK", "FAMILY", "PARAMS", "STEPS", "DEFINITION");
+        for (Task t : TaskRegistry.all()) {
+            if (families.contains(t.family())) {
+                System.out.printf("%-24s %-12s %10d %7d  %s%n", t.name(), t.family(), t.numParams(), t.defaultSteps(),
+                        compact(t.parameters()));
+            }
+        }
+        if (family != null) {
+            System.out.println();
+            System.out.println("family " + family + ": " + TaskRegistry.summary(family));
+            System.out.println("parameters (for --task-spec files):");
+            for (String line : TaskRegistry.describeFamily(family)) {
+                System.out.println("  " + line);
+            }
+        } else {
+            System.out.println();
+            System.out.println("families: " + String.join(", ", TaskRegistry.FAMILIES)
+                    + " ('lobench list tasks --family F' shows a family's parameters)");
+        }
+    }
+
+    private static String compact(Map<String, Object> p) {
+        StringBuilder sb = new StringBuilder();
+        p.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return sb.toString().replace(" ", " ").replace(", ", ",");
+    }
+
+    private void listSuites() {
+        for (Suite s : Suites.all()) {
+            System.out.printf("%s: %s%n", s.name(), s.description());
+            System.out.printf("  %d cells = %d tasks x %d optimizers x %d seeds; %d training steps in all%n",
+                    s.cellCount(), s.entries().size(), s.optimizers().size(), s.seeds(), s.totalSteps());
+            for (Suite.Entry e : s.entries()) {
+                System.out.printf("    %-24s %6d steps%n", e.task(), e.steps());
+            }
+            System.out.println("    optimizers: " + String.join(", ", s.optimizers()));
+        }
+    }
+
+    private void listOptimizers() {
+        System.out.printf("%-10s %-44s %s%n", "NAME", "PARAMETERS (defaults)", "DESCRIPTION");
+        for (OptimizerRegistry.Entry e : OptimizerRegistry.entries()) {
+            StringBuilder p = new StringBuilder();
+            e.defaults().forEach((k, v) -> p.append(p.length() == 0 ? "" : ",").append(k).append('=').append(v));
+            System.out.printf("%-10s %-44s %s%n", e.name(), p, e.description());
+        }
+        System.out.println();
+        System.out.println("spec syntax: NAME or NAME:key=value,key=value (e.g. adam:lr=3e-3, star:weights=init:7)");
+    }
+}
