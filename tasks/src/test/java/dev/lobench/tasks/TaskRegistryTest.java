@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class TaskRegistryTest {
     @Test
     void namedTasksAndParameterCounts() {
-        assertEquals(List.of("fmnist8-mlp32", "fmnist-mlp128x128", "fmnist-cnn16x32"),
+        assertEquals(List.of("fmnist8-mlp32", "fmnist-mlp128x128", "fmnist-cnn16x32", "fortunes-tf-w64-d2",
+                        "fortunes-tf-w32-d1", "fortunes-de-tf-w64-d2", "quadratic-d100-k100"),
                 TaskRegistry.all().stream().map(Task::name).toList());
         // 64*32+32 + 32*10+10
         assertEquals(2410, TaskRegistry.get("fmnist8-mlp32").numParams());
@@ -31,13 +32,16 @@ class TaskRegistryTest {
     void unknownNameSuggestsClosest() {
         UserError e = assertThrows(UserError.class, () -> TaskRegistry.get("fmnist-mlp128"));
         assertEquals("unknown task 'fmnist-mlp128'; did you mean 'fmnist-mlp128x128'? valid: fmnist-cnn16x32, "
-                + "fmnist-mlp128x128, fmnist8-mlp32", e.getMessage());
+                + "fmnist-mlp128x128, fmnist8-mlp32, fortunes-de-tf-w64-d2, fortunes-tf-w32-d1, fortunes-tf-w64-d2, "
+                + "quadratic-d100-k100", e.getMessage());
         UserError far = assertThrows(UserError.class, () -> TaskRegistry.get("resnet50-imagenet"));
-        assertEquals("unknown task 'resnet50-imagenet' valid: fmnist-cnn16x32, fmnist-mlp128x128, fmnist8-mlp32",
+        assertEquals("unknown task 'resnet50-imagenet' valid: fmnist-cnn16x32, fmnist-mlp128x128, fmnist8-mlp32, "
+                + "fortunes-de-tf-w64-d2, fortunes-tf-w32-d1, fortunes-tf-w64-d2, quadratic-d100-k100",
                 far.getMessage());
         UserError typo = assertThrows(UserError.class, () -> TaskRegistry.get("fmnist-cnn16x23"));
         assertEquals("unknown task 'fmnist-cnn16x23'; did you mean 'fmnist-cnn16x32'? valid: fmnist-cnn16x32, "
-                + "fmnist-mlp128x128, fmnist8-mlp32", typo.getMessage());
+                + "fmnist-mlp128x128, fmnist8-mlp32, fortunes-de-tf-w64-d2, fortunes-tf-w32-d1, fortunes-tf-w64-d2, "
+                + "quadratic-d100-k100", typo.getMessage());
     }
 
     @Test
@@ -64,7 +68,7 @@ class TaskRegistryTest {
         assertEquals("unknown mlp parameter 'hiden'; did you mean 'hidden'? valid: activation, batch, hidden, "
                         + "invert, resolution, shift, steps",
                 err(() -> TaskRegistry.fromParameters("mlp", Map.of("hiden", List.of(3)))));
-        assertEquals("unknown task family 'rnn'; did you mean 'cnn'? valid: cnn, mlp",
+        assertEquals("unknown task family 'rnn'; did you mean 'cnn'? valid: cnn, mlp, quadratic, transformer",
                 err(() -> TaskRegistry.fromParameters("rnn", Map.of())));
         assertEquals("cnn.channels: must not be empty; expected a list of positive integers",
                 err(() -> TaskRegistry.fromParameters("cnn", Map.of("channels", List.of()))));
