@@ -1,0 +1,58 @@
+package dev.lobench.bench;
+
+import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.results.CellRecord;
+import dev.lobench.results.Outcome;
+import dev.lobench.tasks.DataContext;
+import dev.lobench.tasks.Task;
+import dev.lobench.tasks.TaskRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainingLoopTest {
+    private static final Task QUAD = TaskRegistry.fromParameters("quadratic", Map.of("dim", 20, "kappa", 10));
+
+    private static CellRecord run(String opt, long seed, int steps) {
+        CellSpec cell = new CellSpec(QUAD, opt, seed, steps, 10);
+        return TrainingLoop.run(cell, OptimizerRegistry.create(opt, steps), DataContext.defaults(), "test",
+                Map.of(), false, null);
+    }
+
+    @Test
+    void sameSeedSameLosses() {
+        CellRecord a = run("sgdm", 3, 40);
+        CellRecord b = run("sgdm", 3, 40);
+        CellRecord c = run("sgdm", 4, 40);
+        assertEquals(Outcome.completed, a.outcome());
+        assertArrayEquals(a.trainLoss(), b.trainLoss());
+        assertTrue(a.trainLoss()[5] != c.trainLoss()[5], "another seed gives another stream");
+        // evaluations at 0, 10, 20, 30, 40
+        assertEquals(5, a.evals().size());
+        assertEquals(40, a.evals().get(4).step());
+    }
+
+    @Test
+    void divergenceIsRecordedNotThrown() {
+        // hmax = 1 and SGD with lr 2.5: |1 - lr h| > 1 on the stiffest modes, the loss grows geometrically
+        CellRecord r = run("sgd:lr=2.5", 0, 400);
+        assertEquals(Outcome.diverged, r.outcome());
+        assertTrue(r.trainLoss().length < 400, "stops at divergence");
+        float last = r.trainLoss()[r.trainLoss().length - 1];
+        assertTrue(!Float.isFinite(last) || last > 10 * r.initialLoss(), "last loss " + last);
+        assertTrue(r.outcomeDetail().contains("initial loss") || r.outcomeDetail().contains("non-finite"),
+                r.outcomeDetail());
+    }
+
+    @Test
+    void adamImprovesOnTheQuadratic() {
+        CellRecord r = run("adam:lr=0.05", 1, 200);
+        assertEquals(Outcome.completed, r.outcome());
+        assertTrue(r.evals().get(r.evals().size() - 1).testLoss() < 0.5 * r.evals().get(0).testLoss());
+        assertTrue(r.timing().updateSeconds() > 0 && r.timing().forwardBackwardSeconds() > 0);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.lobench.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+
+    /** Runs the CLI in-process; returns exit code, stdout and stderr. */
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        StringWriter pout = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(pout, true));
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = cl.execute(args);
+        } finally {
+            System.setOut(oldOut);
+        }
+        return new Result(code, pout + out.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    static void assertOneLineError(Result r, String fragment) {
+        assertEquals(2, r.code(), "exit code; stderr: " + r.err());
+        String[] lines = r.err().strip().split("\\R");
+        assertTrue(lines[0].startsWith("lobench: "), r.err());
+        assertTrue(lines[0].contains(fragment), "expected '" + fragment + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void unknownTaskSuggestsClosestAndExits2() {
+        Result r = run("run", "--task", "fmnist-mlp128", "--optimizer", "adam");
+        assertOneLineError(r, "unknown task 'fmnist-mlp128'; did you mean 'fmnist-mlp128x128'?");
+    }
+
+    @Test
+    void unknownOptimizerExits2() {
+        Result r = run("run", "--task", "quadratic-d100-k100", "--optimizer", "adma", "--steps", "5");
+        assertOneLineError(r, "unknown optimizer 'adma'");
+    }
+
+    @Test
+    void badValuesExit2() {
+        assertOneLineError(run("run", "--task", "quadratic-d100-k100", "--steps", "0"), "--steps must be >= 1");
+        assertOneLineError(run("run", "--task", "quadratic-d100-k100", "--steps", "ten"), "--steps");
+        assertOneLineError(run("run", "--task", "quadratic-d100-k100", "--optimizer", "adam:lr=-1", "--steps", "3"),
+                "lr");
+        assertOneLineError(run("run"), "give --suite NAME or --task NAME");
+        assertOneLineError(run("run", "--suite", "smok"), "unknown suite 'smok'; did you mean 'smoke'?");
+        assertOneLineError(run("frobnicate"), "Unmatched argument");
+        assertOneLineError(run("list", "widgets"), "unknown list target 'widgets'");
+    }
+
+    @Test
+    void reportOnMissingOrCorruptResultsExits2(@TempDir Path dir) throws Exception {
+        assertOneLineError(run("report", dir.resolve("nope").toString()), "no such results file");
+        Path good = dir.resolve("good");
+        assertEquals(0, run("run", "--task", "quadratic-d100-k100", "--steps", "5", "--out", good.toString()).code());
+        String header = Files.readAllLines(good.resolve("results.jsonl")).get(0);
+        Path bad = dir.resolve("results.jsonl");
+        Files.writeString(bad, header + "\n{not json}\n{\"type\":\"end\"}\n");
+        Result r = run("report", bad.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("results.jsonl:2"), r.err());
+    }
+
+    @Test
+    void versionAndHelp() {
+        assertEquals(0, run("--version").code());
+        String version = new Main.Version().getVersion()[0];
+        assertTrue(version.matches("lobench \\S+ \\(commit \\S+\\)"), version);
+        for (String sub : List.of("run", "report", "list", "data", "conformance", "lopt")) {
+            assertEquals(0, run(sub, "--help").code(), sub);
+            String usage = Main.commandLine().getSubcommands().get(sub).getUsageMessage();
+            assertTrue(usage.contains("Usage: lobench " + sub), sub + ": " + usage);
+        }
+    }
+
+    @Test
+    void runWritesResultsThatReportReads(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Result r = run("run", "--task", "quadratic-d100-k100", "--optimizer", "adam:lr=0.05,sgdm", "--seeds", "2",
+                "--steps", "60", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path results = out.resolve("results.jsonl");
+        List<String> lines = Files.readAllLines(results);
+        // header + 2 optimizers x 2 seeds + end
+        assertEquals(6, lines.size());
+        assertTrue(lines.get(0).contains("\"type\":\"header\""));
+        assertTrue(lines.get(5).contains("\"type\":\"end\""));
+        assertTrue(r.out().contains("adam(lr=0.05)"), r.out());
+        assertTrue(r.out().contains("sgdm(lr=0.05)"), r.out());
+        Result rep = run("report", out.toString(), "--format", "csv");
+        assertEquals(0, rep.code(), rep.err());
+        assertTrue(rep.out().contains("quadratic-d100-k100"), rep.out());
+        // the same output directory is not silently overwritten
+        Result again = run("run", "--task", "quadratic-d100-k100", "--steps", "5", "--out", out.toString());
+        assertOneLineError(again, "results already exist");
+        assertEquals(lines, Files.readAllLines(results));
+    }
+}
