@@ -66,11 +66,28 @@ public record RunPlan(String name, List<CellSpec> cells) {
         }
         for (String o : opts) {
             String spec = o.trim();
-            String canonical = OptimizerRegistry.canonical(spec, steps);
+            dev.lobench.optimizers.Optimizer probe = OptimizerRegistry.create(spec, steps);
             for (int seed = 0; seed < seeds; seed++) {
-                cells.add(new CellSpec(task, canonical, seed, steps, evalEvery));
+                cells.add(new CellSpec(task, probe.name(), seed, steps, evalEvery, probe.identity()));
             }
         }
+    }
+
+    /**
+     * The deterministic 1/n of the cells for shard {@code index} (1-based): cells whose position in the full plan
+     * is congruent to index-1 mod n. The shards of one plan partition it exactly.
+     */
+    public RunPlan shard(int index, int count) {
+        if (count < 1 || index < 1 || index > count) {
+            throw new UserError("--shard must be i/n with 1 <= i <= n, got " + index + "/" + count);
+        }
+        List<CellSpec> part = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i % count == index - 1) {
+                part.add(cells.get(i));
+            }
+        }
+        return new RunPlan(name + "-shard" + index + "of" + count, part);
     }
 
     static int defaultEval(int steps) {

@@ -52,6 +52,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "md", description = "Table printed at the end: md, csv, json.")
     String format;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue an interrupted run in DIR (same arguments): finished cells are skipped.")
+    Path resume;
+
+    @Option(names = "--shard", paramLabel = "i/n",
+            description = "Run only the deterministic i-th of n parts of the cells (join shards with 'lobench merge').")
+    String shard;
+
     @Override
     public Integer call() {
         if (suite == null && (tasks == null || tasks.isEmpty())) {
@@ -70,14 +78,29 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("--eval-every must be >= 0, got " + evalEvery);
         }
         Report.Format fmt = ReportCommand.parseFormat(format);
-        RunPlan plan = suite != null
+        RunPlan plan0 = suite != null
                 ? RunPlan.ofSuite(Suites.get(suite), optimizers, seeds, steps, evalEvery)
                 : RunPlan.ofTasks(tasks, optimizers, seeds, steps, evalEvery);
-        Path dir = out != null ? out
+        RunPlan plan = plan0;
+        if (shard != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)/(\\d+)").matcher(shard.trim());
+            if (!m.matches()) {
+                throw new UserError("--shard must look like i/n (e.g. 2/8), got '" + shard + "'");
+            }
+            plan = plan.shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        }
+        if (resume != null && out != null && !resume.equals(out)) {
+            throw new UserError("give either --resume DIR or --out DIR, not both");
+        }
+        Path dir = resume != null ? resume : out != null ? out
                 : Path.of("lobench-runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                         + "-" + plan.name());
         DataContext data = new DataContext(Optional.ofNullable(dataDir), !noFetch);
-        SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs())).run();
+        SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs()),
+                resume != null, dev.lobench.bench.Progress.stderr()).run();
+        if (resume != null) {
+            System.err.println("resumed: " + summary.skipped() + " finished cells kept, " + summary.ran() + " run now");
+        }
         System.out.println(Report.render(summary.records(), fmt));
         System.out.println();
         System.out.println("results: " + summary.resultsFile().toAbsolutePath());

@@ -21,6 +21,14 @@ public interface Optimizer {
     OptState init(List<Param> params);
 
     /**
+     * What makes results of this optimizer comparable: its canonical name plus, for learned optimizers, a hash of
+     * their weights. Resume keys cells by it, so changed weights never reuse old results.
+     */
+    default String identity() {
+        return name();
+    }
+
+    /**
      * One optimisation step. {@code step} counts from 0 (the first update). {@code loss} is the minibatch loss
      * measured before this update (learned optimizers may read it).
      */

@@ -97,6 +97,11 @@ public abstract class LearnedOptimizer implements Optimizer {
         return weightDecay == 0 ? arch().id() : arch().id() + "(wd=" + weightDecay + ")";
     }
 
+    @Override
+    public String identity() {
+        return name() + "@theta-sha256:" + theta.sha256();
+    }
+
     /** Validates an update call against the plans made at init. */
     static void checkCall(List<Param> params, List<NDArray> grads, FactorPlan[] plans) {
         if (params.size() != plans.length || grads.size() != plans.length) {

@@ -200,4 +200,19 @@ public final class Theta {
     public int hashCode() {
         return Arrays.hashCode(w0) * 31 + arch.hashCode();
     }
+
+    /** Hex SHA-256 of all meta-parameters (little-endian float32, in the safetensors tensor order). */
+    public String sha256() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * paramCount()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float[] a : new float[][] {momentumDecays, rmsDecays, adafactorDecays, w0, b0, w1, b1, w2, b2}) {
+            for (float f : a) {
+                b.putFloat(f);
+            }
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b.array()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -1,0 +1,52 @@
+package dev.lobench.cli;
+
+import dev.lobench.results.ResultStore;
+import dev.lobench.results.ResultsFile;
+import dev.lobench.tasks.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Join the results of several runs (e.g. the shards of 'lobench run --shard i/n') into one "
+                + "results directory. Identical duplicate cells are kept once; conflicting duplicates are an error.")
+final class MergeCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
+    List<Path> inputs;
+
+    @Option(names = "--out", required = true, description = "Output directory (must not hold results yet).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                Path f = p.resolve(ResultStore.FILE_NAME);
+                if (!Files.exists(f)) {
+                    throw new UserError("no " + ResultStore.FILE_NAME + " in " + p);
+                }
+                files.add(f);
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new UserError("no such results file or directory: " + p);
+            }
+        }
+        Files.createDirectories(out);
+        Path target = out.resolve(ResultStore.FILE_NAME);
+        if (Files.exists(target)) {
+            throw new UserError("results already exist in " + out);
+        }
+        ResultsFile merged = ResultStore.merge(files, target);
+        System.out.println("merged " + merged.cells().size() + " cells from " + files.size() + " files into " + target);
+        return 0;
+    }
+}
