@@ -275,7 +275,8 @@ public final class VeloOptimizer implements Optimizer {
         for (int j = 0; j < LOSS_EMAS; j++) {
             double mean = st.lossMeans[j] * lossDecays[j] + l * (1.0 - lossDecays[j]);
             st.lossMeans[j] = (float) mean;
-            cor[j] = mean / (1.0 - Math.pow(lossDecays[j], it + 1));
+            // float32 like the stored state, so that cor == min exactly when the minimum was just updated
+            cor[j] = (float) (st.lossMeans[j] / (1.0 - Math.pow(lossDecays[j], it + 1)));
             st.lossMin[j] = (float) Math.min(st.lossMin[j], cor[j]);
         }
         float[] f = new float[LOSS_EMAS - 1];
