@@ -450,7 +450,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
     }
 
     /** rsqrt features and the row / col factors from the updated row and col accumulators. */
-    private static void deriveFactored(TensorState s) {
+    static void deriveFactored(TensorState s) {
         FactorPlan pl = s.plan;
         // v_row as [outer, n1, inner] where n1 is the d1 axis (reduced for the row-column mean)
         int outer;
@@ -499,7 +499,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
     }
 
     /** Flat indices into row (shape without d0) and col (shape without d1) of elements off .. off+len-1. */
-    private static void factorIndices(FactorPlan pl, int off, int len, int[] iRow, int[] iCol) {
+    static void factorIndices(FactorPlan pl, int off, int len, int[] iRow, int[] iCol) {
         int nC = pl.innerC();
         int nHi = pl.nHi();
         int nB = pl.midB();

@@ -35,6 +35,7 @@ public final class LearnedRegistration {
                     : "small_fc_lopt: learned per-element MLP (39-4-4-2), the prior state of the art at matched overhead";
             OptimizerRegistry.register(arch.id(), desc, defaults, hp -> create(arch, hp));
         }
+        VeloRegistration.register();
     }
 
     /** The weights an optimizer spec resolved to, for records: source text and the data SHA-256 (null for init). */

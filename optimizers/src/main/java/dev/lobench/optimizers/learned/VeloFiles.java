@@ -1,0 +1,180 @@
+package dev.lobench.optimizers.learned;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lobench.tasks.UserError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * velo-style weights files: safetensors with one F32 tensor per {@link VeloTheta} segment (names and shapes as in
+ * {@link VeloTheta}, in flat order) and {@code __metadata__}: {@code arch} ("velo-style"), {@code config} (JSON with
+ * {@code lstm_hidden} and {@code bank} and the fixed constants), {@code format_version} ("1"), {@code provenance}
+ * (JSON, see {@link ThetaFiles#provenanceJson}) and {@code data_sha256} (SHA-256 of the data section, verified at load).
+ */
+public final class VeloFiles {
+    public static final String ARCH = "velo-style";
+    public static final String FORMAT_VERSION = "1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private VeloFiles() {}
+
+    /** A theta with its metadata. */
+    public record Loaded(VeloTheta theta, Map<String, String> metadata, String source) {
+        public String sha256() {
+            return metadata.get("data_sha256");
+        }
+    }
+
+    /** The {@code config} metadata JSON. */
+    public static String configJson(int hidden, int bank) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("arch", ARCH);
+        c.put("lstm_hidden", hidden);
+        c.put("bank", bank);
+        c.put("tensor_features", VeloTheta.TENSOR_FEATURES);
+        c.put("element_features", VeloTheta.ELEMENT_FEATURES);
+        c.putArray("mlp").add(VeloTheta.ELEMENT_FEATURES).add(VeloTheta.MLP_HIDDEN).add(VeloTheta.MLP_HIDDEN)
+                .add(VeloTheta.MLP_OUTPUTS);
+        c.put("bank_mix", "100/K * sum_k c_k theta_k");
+        c.put("step_mult", 0.001);
+        c.put("exp_mult", 0.001);
+        c.put("grad_clip", 1000.0);
+        ArrayNode order = c.putArray("theta_order");
+        VeloTheta.NAMES.forEach(order::add);
+        return c.toString();
+    }
+
+    public static byte[] toBytes(VeloTheta theta, String provenance) {
+        Map<String, SafetensorsIO.Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : theta.shapes().entrySet()) {
+            tensors.put(e.getKey(), new SafetensorsIO.Tensor(e.getValue(), theta.segment(e.getKey())));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("arch", ARCH);
+        meta.put("config", configJson(theta.hidden(), theta.bank()));
+        meta.put("format_version", FORMAT_VERSION);
+        meta.put("provenance", provenance);
+        // the hash covers the data section only, which does not depend on the header: compute it from a first pass
+        byte[] draft = SafetensorsIO.toBytes(tensors, meta);
+        meta.put("data_sha256", ThetaFiles.sha256(SafetensorsIO.dataSection(draft)));
+        return SafetensorsIO.toBytes(tensors, meta);
+    }
+
+    public static void write(Path file, VeloTheta theta, String provenance) {
+        try {
+            Files.write(file, toBytes(theta, provenance));
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Loaded read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError("cannot read velo-style weights " + file + ": " + e.getMessage(), e);
+        }
+        return parse(bytes, file.toString());
+    }
+
+    /** Whether the bytes look like a velo-style weights file (metadata arch = velo-style). */
+    static boolean isVeloFile(Path file) {
+        try {
+            return ARCH.equals(SafetensorsIO.parse(Files.readAllBytes(file), "").metadata().get("arch"));
+        } catch (IOException | UserError e) {
+            return false;
+        }
+    }
+
+    public static Loaded parse(byte[] bytes, String source) {
+        String where = "velo-style weights " + source + ": ";
+        SafetensorsIO.Contents c = SafetensorsIO.parse(bytes, where);
+        Map<String, String> meta = c.metadata();
+        if (meta.isEmpty()) {
+            throw new UserError(where + "missing __metadata__ (not a lobench weights file; published VeLO weights "
+                    + "must first be converted with 'lobench lopt import velo FILE')");
+        }
+        String fv = meta.get("format_version");
+        if (!FORMAT_VERSION.equals(fv)) {
+            throw new UserError(where + "unsupported format_version " + (fv == null ? "(missing)" : "'" + fv + "'")
+                    + ", expected '" + FORMAT_VERSION + "'");
+        }
+        if (!ARCH.equals(meta.get("arch"))) {
+            throw new UserError(where + "weights are for '" + meta.get("arch") + "', not " + ARCH);
+        }
+        String sha = meta.get("data_sha256");
+        if (sha == null) {
+            throw new UserError(where + "__metadata__ has no 'data_sha256'");
+        }
+        if (!sha.equalsIgnoreCase(c.dataSha256())) {
+            throw new UserError(where + "data SHA-256 mismatch (file says " + sha + ", data is " + c.dataSha256()
+                    + "): the file is corrupt");
+        }
+        int hidden;
+        int bank;
+        try {
+            JsonNode cfg = JSON.readTree(meta.getOrDefault("config", ""));
+            if (cfg == null || !cfg.path("lstm_hidden").canConvertToInt() || !cfg.path("bank").canConvertToInt()) {
+                throw new UserError(where + "config metadata lacks integer 'lstm_hidden' and 'bank'");
+            }
+            hidden = cfg.get("lstm_hidden").asInt();
+            bank = cfg.get("bank").asInt();
+        } catch (IOException e) {
+            throw new UserError(where + "config metadata is not valid JSON");
+        }
+        try {
+            VeloTheta.checkSizes(hidden, bank);
+        } catch (UserError e) {
+            throw new UserError(where + e.getMessage());
+        }
+        Map<String, long[]> shapes = VeloTheta.shapes(hidden, bank);
+        for (String name : c.tensors().keySet()) {
+            if (!shapes.containsKey(name)) {
+                throw new UserError(where + "unexpected tensor '" + name + "'");
+            }
+        }
+        Map<String, float[]> segs = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            SafetensorsIO.Tensor t = c.tensors().get(e.getKey());
+            if (t == null) {
+                throw new UserError(where + "missing tensor '" + e.getKey() + "'");
+            }
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new UserError(where + "tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + ", expected " + Arrays.toString(e.getValue()) + " for lstm=" + hidden + ", bank=" + bank);
+            }
+            segs.put(e.getKey(), t.values());
+        }
+        try {
+            return new Loaded(VeloTheta.fromSegments(hidden, bank, segs), meta, source);
+        } catch (UserError e) {
+            throw new UserError(where + e.getMessage());
+        }
+    }
+
+    /** Shipped weights {@code /lobench/weights/<name>.safetensors}, or null if there is no such resource. */
+    static Loaded loadShipped(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new UserError("invalid learned optimizer weights name '" + name + "'");
+        }
+        String res = LearnedOptimizers.shippedResource(name);
+        try (InputStream in = VeloFiles.class.getResourceAsStream(res)) {
+            if (in == null) {
+                return null;
+            }
+            return parse(in.readAllBytes(), "resource " + res);
+        } catch (IOException e) {
+            throw new UserError("cannot read shipped weights " + res + ": " + e.getMessage(), e);
+        }
+    }
+}

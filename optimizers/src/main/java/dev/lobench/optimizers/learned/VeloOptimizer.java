@@ -1,0 +1,718 @@
+package dev.lobench.optimizers.learned;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.lobench.optimizers.OptState;
+import dev.lobench.optimizers.Optimizer;
+import dev.lobench.tasks.Param;
+import dev.lobench.tasks.UserError;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The velo-style learned optimizer (design/learned-optimizers.md section 2; see optimizers/VELO.md). A CPU Java
+ * kernel: per-tensor work (features, DeepSets, LSTM, mixing the bank) in double precision, per-element work in
+ * float32 chunk by chunk like {@link FusedLearnedOptimizer}, whose accumulator state ({@code TensorState}) and
+ * factored-accumulator helpers it reuses. Works for tensors on any device (copying when no direct view exists).
+ *
+ * <p>One step, for every tensor at once:
+ * <ol>
+ *   <li>clip gradients to +-1000; update the 10 loss EMAs with {@code loss} and form 9 loss-trend features;</li>
+ *   <li>30 tensor features per tensor from the parameters and the momentum/RMS accumulators <em>before</em> this
+ *       step's update (as the reference): 9 tanh(10 (f - c)) with f = t / num_steps, 9 loss features, log mean RMS,
+ *       one-hot of the number of axes of size &gt; 1 (5), log variance of each momentum (3), and
+ *       log mean((rms - mean(m_k))^2) for k = 1..3 (3), with p, m, rms scaled by 1/sqrt(mean p^2);</li>
+ *   <li>DeepSets mixing (z = x W + b + max over tensors of relu(x W' + b')), one LSTM step per tensor, then the
+ *       mixing weights c (K) and lr_mult from the LSTM output;</li>
+ *   <li>per tensor, the per-element MLP is (100 / K) sum_k c_k theta_k (weights and biases);</li>
+ *   <li>update the accumulators with the clipped gradient, build the 30 per-element features (each channel divided by
+ *       sqrt(1e-5 + its mean square over the tensor)), run the MLP and apply
+ *       p -= lr_mult * 0.001 * d * exp(0.001 a) * sqrt(mean(p^2) + 1e-9) (p before the step);</li>
+ *   <li>t += 1.</li>
+ * </ol>
+ * The {@code step} argument of {@link #update} is not used: t lives in the state.
+ */
+public final class VeloOptimizer implements Optimizer {
+    static final int L = 256;
+    static final int NF = VeloTheta.ELEMENT_FEATURES;
+    static final int NT = VeloTheta.TENSOR_FEATURES;
+    static final int HID = VeloTheta.MLP_HIDDEN;
+    static final int OUT = VeloTheta.MLP_OUTPUTS;
+    static final float GRAD_CLIP = 1000f;
+    static final float STEP_MULT = 0.001f;
+    static final float EXP_MULT = 0.001f;
+    static final float[] MOM_DECAYS = {0.9f, 0.99f, 0.999f};
+    static final float RMS_DECAY = 0.999f;
+    static final float[] ADA_DECAYS = {0.9f, 0.99f, 0.999f};
+    static final double[] FRACTION_CENTRES = {0.03, 0.1, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0, 1.1};
+    static final int LOSS_EMAS = 10;
+    static final double LOSS_MIN_INIT = 999999999999.0;
+
+    private final VeloTheta theta;
+    private final long numSteps;
+    private final double[] lossDecays;
+    private String label;
+
+    // theta views (offsets into the flat vector)
+    private final float[] th;
+    private final int hidden;
+    private final int bank;
+
+    /**
+     * @param numSteps the planned number of update steps of the run (drives the fraction-of-training features and
+     *                 the loss EMA half-lives), &gt;= 1
+     */
+    public VeloOptimizer(VeloTheta theta, long numSteps) {
+        if (numSteps < 1) {
+            throw new UserError("velo-style needs the planned number of steps (>= 1), got " + numSteps);
+        }
+        this.theta = theta;
+        this.numSteps = numSteps;
+        this.th = theta.flat();
+        this.hidden = theta.hidden();
+        this.bank = theta.bank();
+        this.lossDecays = lossDecays(numSteps);
+    }
+
+    /** Decays of the 10 loss EMAs: half-lives log-spaced from 10 to num_steps, decay exp(-1 / half-life). */
+    static double[] lossDecays(long numSteps) {
+        double[] d = new double[LOSS_EMAS];
+        double hi = Math.log10((double) numSteps);
+        for (int i = 0; i < LOSS_EMAS; i++) {
+            double halfLife = Math.pow(10.0, 1.0 + (hi - 1.0) * i / (LOSS_EMAS - 1));
+            d[i] = (float) Math.exp(-1.0 / halfLife);
+        }
+        return d;
+    }
+
+    public VeloTheta theta() {
+        return theta;
+    }
+
+    public long numSteps() {
+        return numSteps;
+    }
+
+    /** Sets the canonical spec name this optimizer reports. */
+    public VeloOptimizer named(String name) {
+        this.label = name;
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return label != null ? label : "velo-style(lstm=" + hidden + ",bank=" + bank + ")";
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** State: the section-1 accumulators per tensor, the LSTM state per tensor, the loss EMAs and t. */
+    public static final class State implements OptState {
+        final FusedLearnedOptimizer.TensorState[] tensors;
+        final long[][] shapes; // original shapes (rank 0 kept as [])
+        final float[][] h;
+        final float[][] c;
+        final float[] lossMeans = new float[LOSS_EMAS];
+        final float[] lossMin = new float[LOSS_EMAS];
+        long t;
+        float[] scratch; // clipped gradient of the tensor in progress
+
+        State(FusedLearnedOptimizer.TensorState[] tensors, long[][] shapes, float[] h0, float[] c0) {
+            this.tensors = tensors;
+            this.shapes = shapes;
+            this.h = new float[tensors.length][];
+            this.c = new float[tensors.length][];
+            int maxN = 1;
+            for (int i = 0; i < tensors.length; i++) {
+                h[i] = h0.clone();
+                c[i] = c0.clone();
+                maxN = Math.max(maxN, tensors[i].n);
+            }
+            java.util.Arrays.fill(lossMin, (float) LOSS_MIN_INIT);
+            scratch = new float[maxN];
+        }
+
+        public long iteration() {
+            return t;
+        }
+
+        /** LSTM hidden state of tensor i (a copy). */
+        public float[] lstmHidden(int i) {
+            return h[i].clone();
+        }
+
+        private Map<String, float[]> slots() {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (int i = 0; i < tensors.length; i++) {
+                FusedLearnedOptimizer.TensorState ts = tensors[i];
+                final String prefix = ts.name + "/";
+                ts.slots().forEach((k, a) -> out.put(prefix + k, a));
+                out.put(prefix + "lstm_h", h[i]);
+                out.put(prefix + "lstm_c", c[i]);
+            }
+            out.put("_loss_means", lossMeans);
+            out.put("_loss_min", lossMin);
+            return out;
+        }
+
+        @Override
+        public Map<String, float[]> export() {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            slots().forEach((k, a) -> out.put(k, a.clone()));
+            out.put("_t", new float[] {t});
+            return out;
+        }
+
+        @Override
+        public void restore(Map<String, float[]> values) {
+            slots().forEach((k, a) -> {
+                float[] src = values.get(k);
+                if (src == null || src.length != a.length) {
+                    throw new UserError("optimizer state restore: slot '" + k + "' is missing or has the wrong size");
+                }
+                System.arraycopy(src, 0, a, 0, a.length);
+            });
+            float[] tt = values.get("_t");
+            t = tt == null ? 0 : (long) tt[0];
+        }
+    }
+
+    @Override
+    public OptState init(List<Param> params) {
+        if (params.isEmpty()) {
+            throw new UserError("velo-style: no parameters to optimize");
+        }
+        FusedLearnedOptimizer.TensorState[] ts = new FusedLearnedOptimizer.TensorState[params.size()];
+        long[][] shapes = new long[params.size()][];
+        for (int i = 0; i < ts.length; i++) {
+            Param p = params.get(i);
+            shapes[i] = p.array().getShape().getShape();
+            ts[i] = new FusedLearnedOptimizer.TensorState(p.name(), FactorPlan.of(p.name(), shapes[i], p.layout()));
+        }
+        return new State(ts, shapes, theta.segment("lstm_h0"), theta.segment("lstm_c0"));
+    }
+
+    // ------------------------------------------------------------------ step
+
+    @Override
+    public void update(List<Param> params, List<NDArray> grads, float loss, long step, OptState state) {
+        State st = LearnedOptimizer.castState(state, State.class);
+        int nt = st.tensors.length;
+        FactorPlan[] plans = new FactorPlan[nt];
+        for (int i = 0; i < nt; i++) {
+            plans[i] = st.tensors[i].plan;
+        }
+        LearnedOptimizer.checkCall(params, grads, plans);
+        if (st.h[0].length != hidden) {
+            throw new UserError("velo-style state has LSTM width " + st.h[0].length + " but the optimizer has "
+                    + hidden);
+        }
+
+        float[] lossFeat = updateLoss(st, loss);
+        double fraction = (double) st.t / (double) numSteps;
+
+        // parameter access (views or staging copies) and tensor features from the pre-step state
+        FloatBuffer[] pbs = new FloatBuffer[nt];
+        boolean[] copied = new boolean[nt];
+        double[][] x = new double[nt][];
+        double[] paramScale = new double[nt];
+        for (int i = 0; i < nt; i++) {
+            FusedLearnedOptimizer.TensorState s = st.tensors[i];
+            NDArray pa = params.get(i).array();
+            FloatBuffer pb = NativeAccess.view(pa);
+            if (pb == null) {
+                if (pa.getDataType() != DataType.FLOAT32) {
+                    throw new UserError("velo-style needs float32 parameters; '" + s.name + "' is "
+                            + pa.getDataType());
+                }
+                if (s.staging == null) {
+                    s.staging = ByteBuffer.allocateDirect(4 * s.n).order(ByteOrder.nativeOrder());
+                }
+                pb = s.staging.asFloatBuffer();
+                pb.put(0, pa.toFloatArray());
+                copied[i] = true;
+            }
+            pbs[i] = pb;
+            double[] meanP2 = new double[1];
+            x[i] = tensorFeatures(s, st.shapes[i], pb, fraction, lossFeat, meanP2);
+            paramScale[i] = Math.sqrt((float) meanP2[0] + 1e-9);
+        }
+
+        // DeepSets + LSTM + heads
+        double[][] ctrl = new double[nt][];
+        double[] lrMult = new double[nt];
+        lstmStep(st, x, ctrl, lrMult);
+
+        // per tensor: mixed MLP, accumulators, features, update
+        for (int i = 0; i < nt; i++) {
+            float[] mlp = mixBank(ctrl[i]);
+            stepTensor(st, st.tensors[i], grads.get(i), pbs[i], mlp, (float) lrMult[i], (float) paramScale[i]);
+            if (copied[i]) {
+                params.get(i).array().set(st.tensors[i].staging);
+            }
+        }
+        st.t++;
+    }
+
+    /** Updates the loss EMAs with {@code loss} and returns the 9 loss-trend features (reference: VeLO's buffer). */
+    float[] updateLoss(State st, float loss) {
+        long it = st.t; // iterations done so far
+        double approxMax = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < LOSS_EMAS; j++) {
+            double cor = st.lossMeans[j] / (1.0 - Math.pow(lossDecays[j], it + 1));
+            approxMax = Math.max(approxMax, cor);
+        }
+        if (it == 0) {
+            approxMax = loss;
+        }
+        double l = Math.min(Math.abs(approxMax) * 2.0, loss);
+        double[] cor = new double[LOSS_EMAS];
+        for (int j = 0; j < LOSS_EMAS; j++) {
+            double mean = st.lossMeans[j] * lossDecays[j] + l * (1.0 - lossDecays[j]);
+            st.lossMeans[j] = (float) mean;
+            // float32 like the stored state, so that cor == min exactly when the minimum was just updated
+            cor[j] = (float) (st.lossMeans[j] / (1.0 - Math.pow(lossDecays[j], it + 1)));
+            st.lossMin[j] = (float) Math.min(st.lossMin[j], cor[j]);
+        }
+        float[] f = new float[LOSS_EMAS - 1];
+        if (it + 1 <= 2) {
+            return f; // the first features are unreliable: zero (as the reference)
+        }
+        for (int j = 0; j < LOSS_EMAS - 1; j++) {
+            double den = Math.max(1e-8, cor[j + 1] - st.lossMin[j]);
+            double v = (cor[j] - st.lossMin[j]) / den - 1.0;
+            f[j] = (float) Math.max(-1.0, Math.min(1.0, v));
+        }
+        return f;
+    }
+
+    static double clipLogAbs(double v) {
+        double mag = Math.log(1e-8 + Math.abs(v * 10.0));
+        return Math.max(-5.0, Math.min(5.0, mag)) * 0.5;
+    }
+
+    /** The 30 tensor-level LSTM inputs from the state before this step's accumulator update. */
+    static double[] tensorFeatures(FusedLearnedOptimizer.TensorState s, long[] shape, FloatBuffer pb, double fraction,
+                                   float[] lossFeat, double[] meanP2Out) {
+        int n = s.n;
+        double sp2 = 0;
+        double[] sm = new double[3];
+        double srms = 0;
+        float[][] ms = {s.m0, s.m1, s.m2};
+        for (int e = 0; e < n; e++) {
+            double p = pb.get(e);
+            sp2 += p * p;
+            srms += s.rms[e];
+        }
+        for (int k = 0; k < 3; k++) {
+            double a = 0;
+            for (float v : ms[k]) {
+                a += v;
+            }
+            sm[k] = a / n;
+        }
+        double meanP2 = sp2 / n;
+        meanP2Out[0] = meanP2;
+        double meanRms = srms / n;
+        double[] varM = new double[3];
+        double[] varRms = new double[3];
+        for (int k = 0; k < 3; k++) {
+            double vm = 0;
+            double vr = 0;
+            float[] mk = ms[k];
+            for (int e = 0; e < n; e++) {
+                double d = mk[e] - sm[k];
+                vm += d * d;
+                double dr = s.rms[e] - sm[k];
+                vr += dr * dr;
+            }
+            varM[k] = vm / n;
+            varRms[k] = vr / n;
+        }
+        double norm = 1.0 / Math.sqrt(Math.max(1e-9, (float) meanP2));
+        double[] x = new double[NT];
+        int o = 0;
+        for (double c : FRACTION_CENTRES) {
+            x[o++] = Math.tanh((fraction - c) * 10.0);
+        }
+        for (float lf : lossFeat) {
+            x[o++] = lf;
+        }
+        x[o++] = clipLogAbs(meanRms * norm);
+        int nonTrivial = 0;
+        for (long d : shape) {
+            if (d > 1) {
+                nonTrivial++;
+            }
+        }
+        for (int r = 0; r < 5; r++) {
+            x[o++] = r == nonTrivial ? 1.0 : 0.0;
+        }
+        for (int k = 0; k < 3; k++) {
+            x[o++] = clipLogAbs(varM[k] * norm * norm);
+        }
+        for (int k = 0; k < 3; k++) {
+            x[o++] = clipLogAbs(varRms[k] * norm * norm);
+        }
+        return x;
+    }
+
+    /** DeepSets mixing, one LSTM step per tensor (state updated in place), and the two heads. */
+    void lstmStep(State st, double[][] x, double[][] ctrlOut, double[] lrOut) {
+        int nt = x.length;
+        int hh = hidden;
+        int oMaxW = theta.offset("mix_max_w");
+        int oMaxB = theta.offset("mix_max_b");
+        int oLinW = theta.offset("mix_lin_w");
+        int oLinB = theta.offset("mix_lin_b");
+        int oLw = theta.offset("lstm_w");
+        int oLb = theta.offset("lstm_b");
+        int oCw = theta.offset("ctrl_w");
+        int oCb = theta.offset("ctrl_b");
+        int oSw = theta.offset("step_w");
+        int oSb = theta.offset("step_b");
+        double[] pool = new double[hh];
+        java.util.Arrays.fill(pool, Double.NEGATIVE_INFINITY);
+        double[][] z = new double[nt][];
+        for (int i = 0; i < nt; i++) {
+            double[] u = affine(x[i], th, oMaxW, oMaxB, hh);
+            double[] zi = affine(x[i], th, oLinW, oLinB, hh);
+            for (int j = 0; j < hh; j++) {
+                pool[j] = Math.max(pool[j], Math.max(0.0, u[j]));
+            }
+            z[i] = zi;
+        }
+        int g4 = 4 * hh;
+        for (int i = 0; i < nt; i++) {
+            double[] gates = new double[g4];
+            for (int j = 0; j < g4; j++) {
+                gates[j] = th[oLb + j];
+            }
+            float[] hPrev = st.h[i];
+            for (int r = 0; r < hh; r++) {
+                double zr = z[i][r] + pool[r];
+                double hr = hPrev[r];
+                int rowZ = oLw + r * g4;
+                int rowH = oLw + (hh + r) * g4;
+                for (int j = 0; j < g4; j++) {
+                    gates[j] += zr * th[rowZ + j] + hr * th[rowH + j];
+                }
+            }
+            float[] cs = st.c[i];
+            double[] hNew = new double[hh];
+            for (int j = 0; j < hh; j++) {
+                double ig = sigmoid(gates[j]);
+                double gg = Math.tanh(gates[hh + j]);
+                double fg = sigmoid(gates[2 * hh + j] + 1.0);
+                double og = sigmoid(gates[3 * hh + j]);
+                double cNew = fg * cs[j] + ig * gg;
+                cs[j] = (float) cNew;
+                hNew[j] = og * Math.tanh(cNew);
+                hPrev[j] = (float) hNew[j];
+            }
+            ctrlOut[i] = affine(hNew, th, oCw, oCb, bank);
+            double lr = th[oSb];
+            for (int j = 0; j < hh; j++) {
+                lr += hNew[j] * th[oSw + j];
+            }
+            lrOut[i] = lr;
+        }
+    }
+
+    static double sigmoid(double v) {
+        return 1.0 / (1.0 + Math.exp(-v));
+    }
+
+    /** y = x W + b with W row-major [x.length][out] at offset ow, b at ob. */
+    static double[] affine(double[] x, float[] w, int ow, int ob, int out) {
+        double[] y = new double[out];
+        for (int j = 0; j < out; j++) {
+            y[j] = w[ob + j];
+        }
+        for (int r = 0; r < x.length; r++) {
+            double xr = x[r];
+            if (xr == 0.0) {
+                continue;
+            }
+            int row = ow + r * out;
+            for (int j = 0; j < out; j++) {
+                y[j] += xr * w[row + j];
+            }
+        }
+        return y;
+    }
+
+    /**
+     * The per-tensor MLP: (100 / K) sum_k c_k theta_k over the bank. Returned flat as w0 [30*4], b0 [4], w1 [16],
+     * b1 [4], w2 [12], b2 [3].
+     */
+    float[] mixBank(double[] ctrl) {
+        int k = bank;
+        int[] offs = {theta.offset("bank_w0"), theta.offset("bank_b0"), theta.offset("bank_w1"),
+            theta.offset("bank_b1"), theta.offset("bank_w2"), theta.offset("bank_b2")};
+        int[] sizes = {NF * HID, HID, HID * HID, HID, HID * OUT, OUT};
+        int total = VeloTheta.MLP_PARAMS;
+        double[] acc = new double[total];
+        for (int b = 0; b < k; b++) {
+            double cb = ctrl[b];
+            int pos = 0;
+            for (int s = 0; s < offs.length; s++) {
+                int base = offs[s] + b * sizes[s];
+                for (int q = 0; q < sizes[s]; q++) {
+                    acc[pos + q] += cb * th[base + q];
+                }
+                pos += sizes[s];
+            }
+        }
+        float[] out = new float[total];
+        double scale = 100.0 / k;
+        for (int q = 0; q < total; q++) {
+            out[q] = (float) (acc[q] * scale);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ per-element part
+
+    static final class Scratch {
+        final float[][] f = new float[NF][L];
+        final float[] g = new float[L];
+        final float[] p = new float[L];
+        final int[] iRow = new int[L];
+        final int[] iCol = new int[L];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private void stepTensor(State st, FusedLearnedOptimizer.TensorState s, NDArray grad, FloatBuffer pb, float[] mlp,
+                            float lrMult, float paramScale) {
+        int n = s.n;
+        float[] g = st.scratch;
+        FloatBuffer gb = NativeAccess.view(grad);
+        if (gb != null) {
+            gb.get(0, g, 0, n);
+        } else {
+            NDArray g32 = grad.getDataType() == DataType.FLOAT32 ? grad : grad.toType(DataType.FLOAT32, false);
+            System.arraycopy(g32.toFloatArray(), 0, g, 0, n);
+            if (g32 != grad) {
+                g32.close();
+            }
+        }
+        for (int e = 0; e < n; e++) {
+            g[e] = Math.max(-GRAD_CLIP, Math.min(GRAD_CLIP, g[e]));
+        }
+        updateAccumulators(s, g);
+
+        Scratch sc = SCRATCH.get();
+        double[] sumsq = new double[NF];
+        for (int off = 0; off < n; off += L) {
+            int len = Math.min(L, n - off);
+            System.arraycopy(g, off, sc.g, 0, len);
+            pb.get(off, sc.p, 0, len);
+            features(s, sc, off, len);
+            for (int k = 0; k < NF; k++) {
+                float[] fk = sc.f[k];
+                float a = 0f;
+                for (int i = 0; i < len; i++) {
+                    a += fk[i] * fk[i];
+                }
+                sumsq[k] += a;
+            }
+        }
+        // fold the second-moment normalisation into the first layer
+        float[] w0 = new float[NF * HID];
+        for (int k = 0; k < NF; k++) {
+            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + 1e-5f));
+            for (int j = 0; j < HID; j++) {
+                w0[k * HID + j] = mlp[k * HID + j] * scale;
+            }
+        }
+        int ob0 = NF * HID;
+        int ow1 = ob0 + HID;
+        int ob1 = ow1 + HID * HID;
+        int ow2 = ob1 + HID;
+        int ob2 = ow2 + HID * OUT;
+        float b00 = mlp[ob0];
+        float b01 = mlp[ob0 + 1];
+        float b02 = mlp[ob0 + 2];
+        float b03 = mlp[ob0 + 3];
+        float[] hA = new float[L];
+        float[] hB = new float[L];
+        float[] hC = new float[L];
+        float[] hD = new float[L];
+        float stepScale = lrMult * STEP_MULT * paramScale;
+        for (int off = 0; off < n; off += L) {
+            int len = Math.min(L, n - off);
+            System.arraycopy(g, off, sc.g, 0, len);
+            pb.get(off, sc.p, 0, len);
+            features(s, sc, off, len);
+            java.util.Arrays.fill(hA, 0, len, b00);
+            java.util.Arrays.fill(hB, 0, len, b01);
+            java.util.Arrays.fill(hC, 0, len, b02);
+            java.util.Arrays.fill(hD, 0, len, b03);
+            for (int k = 0; k < NF; k++) {
+                float[] fk = sc.f[k];
+                float wa = w0[k * HID];
+                float wb = w0[k * HID + 1];
+                float wc = w0[k * HID + 2];
+                float wd = w0[k * HID + 3];
+                for (int i = 0; i < len; i++) {
+                    float v = fk[i];
+                    hA[i] += v * wa;
+                    hB[i] += v * wb;
+                    hC[i] += v * wc;
+                    hD[i] += v * wd;
+                }
+            }
+            float[] p = sc.p;
+            for (int i = 0; i < len; i++) {
+                float a0 = Math.max(hA[i], 0f);
+                float a1 = Math.max(hB[i], 0f);
+                float a2 = Math.max(hC[i], 0f);
+                float a3 = Math.max(hD[i], 0f);
+                float z0 = Math.max(mlp[ob1] + a0 * mlp[ow1] + a1 * mlp[ow1 + 4] + a2 * mlp[ow1 + 8]
+                        + a3 * mlp[ow1 + 12], 0f);
+                float z1 = Math.max(mlp[ob1 + 1] + a0 * mlp[ow1 + 1] + a1 * mlp[ow1 + 5] + a2 * mlp[ow1 + 9]
+                        + a3 * mlp[ow1 + 13], 0f);
+                float z2 = Math.max(mlp[ob1 + 2] + a0 * mlp[ow1 + 2] + a1 * mlp[ow1 + 6] + a2 * mlp[ow1 + 10]
+                        + a3 * mlp[ow1 + 14], 0f);
+                float z3 = Math.max(mlp[ob1 + 3] + a0 * mlp[ow1 + 3] + a1 * mlp[ow1 + 7] + a2 * mlp[ow1 + 11]
+                        + a3 * mlp[ow1 + 15], 0f);
+                float d = mlp[ob2] + z0 * mlp[ow2] + z1 * mlp[ow2 + OUT] + z2 * mlp[ow2 + 2 * OUT]
+                        + z3 * mlp[ow2 + 3 * OUT];
+                float a = mlp[ob2 + 1] + z0 * mlp[ow2 + 1] + z1 * mlp[ow2 + OUT + 1] + z2 * mlp[ow2 + 2 * OUT + 1]
+                        + z3 * mlp[ow2 + 3 * OUT + 1];
+                p[i] = p[i] - d * (float) Math.exp(a * EXP_MULT) * stepScale;
+            }
+            pb.put(off, p, 0, len);
+        }
+    }
+
+    /** Section-1 accumulator updates (fixed base decays: VeLO does not learn them) with the clipped gradient. */
+    static void updateAccumulators(FusedLearnedOptimizer.TensorState s, float[] g) {
+        int n = s.n;
+        float[][] ms = {s.m0, s.m1, s.m2};
+        for (int k = 0; k < 3; k++) {
+            float b = MOM_DECAYS[k];
+            float cc = 1f - b;
+            float[] m = ms[k];
+            for (int e = 0; e < n; e++) {
+                m[e] = m[e] * b + g[e] * cc;
+            }
+        }
+        float cr = 1f - RMS_DECAY;
+        for (int e = 0; e < n; e++) {
+            s.rms[e] = s.rms[e] * RMS_DECAY + (g[e] * g[e]) * cr;
+        }
+        if (!s.plan.factored()) {
+            for (int k = 0; k < 3; k++) {
+                float b = ADA_DECAYS[k];
+                float cc = 1f - b;
+                float[] v = s.v[k];
+                for (int e = 0; e < n; e++) {
+                    v[e] = v[e] * b + (g[e] * g[e] + 1e-30f) * cc;
+                }
+            }
+            return;
+        }
+        FactorPlan pl = s.plan;
+        double[] rowSum = new double[pl.rowSize()];
+        double[] colSum = new double[pl.colSize()];
+        int[] iRow = new int[L];
+        int[] iCol = new int[L];
+        for (int off = 0; off < n; off += L) {
+            int len = Math.min(L, n - off);
+            FusedLearnedOptimizer.factorIndices(pl, off, len, iRow, iCol);
+            for (int i = 0; i < len; i++) {
+                float gi = g[off + i];
+                float q = gi * gi + 1e-30f;
+                rowSum[iRow[i]] += q;
+                colSum[iCol[i]] += q;
+            }
+        }
+        long[] shape = pl.shape();
+        double nD0 = shape[pl.d0()];
+        double nD1 = shape[pl.d1()];
+        for (int k = 0; k < 3; k++) {
+            float b = ADA_DECAYS[k];
+            float cc = 1f - b;
+            float[] row = s.row[k];
+            float[] col = s.col[k];
+            for (int j = 0; j < row.length; j++) {
+                row[j] = row[j] * b + (float) (rowSum[j] / nD0) * cc;
+            }
+            for (int j = 0; j < col.length; j++) {
+                col[j] = col[j] * b + (float) (colSum[j] / nD1) * cc;
+            }
+        }
+        FusedLearnedOptimizer.deriveFactored(s);
+    }
+
+    /** The 30 per-element features (before normalisation) of elements off .. off+len-1 (sc.g, sc.p loaded). */
+    static void features(FusedLearnedOptimizer.TensorState s, Scratch sc, int off, int len) {
+        float[][] f = sc.f;
+        float[] g = sc.g;
+        float[][] ms = {s.m0, s.m1, s.m2};
+        float[] rms = s.rms;
+        for (int i = 0; i < len; i++) {
+            float gi = g[i];
+            f[0][i] = gi;
+            f[1][i] = Math.max(-0.1f, Math.min(0.1f, gi));
+            f[2][i] = sc.p[i];
+            float rv = rms[off + i];
+            f[6][i] = rv;
+            float r = 1f / (float) Math.sqrt(rv + 1e-6f);
+            f[10][i] = r;
+            f[14][i] = gi * r;
+            for (int k = 0; k < 3; k++) {
+                float m = ms[k][off + i];
+                f[3 + k][i] = m;
+                f[7 + k][i] = m * r;
+            }
+        }
+        if (s.plan.factored()) {
+            int[] iRow = sc.iRow;
+            int[] iCol = sc.iCol;
+            FusedLearnedOptimizer.factorIndices(s.plan, off, len, iRow, iCol);
+            for (int k = 0; k < 3; k++) {
+                float[] row = s.row[k];
+                float[] col = s.col[k];
+                float[] rowRs = s.rowRs[k];
+                float[] colRs = s.colRs[k];
+                float[] rowF = s.rowF[k];
+                float[] colF = s.colF[k];
+                float[] mk = ms[k];
+                for (int i = 0; i < len; i++) {
+                    int ir = iRow[i];
+                    int ic = iCol[i];
+                    f[11 + k][i] = g[i] * rowF[ir] * colF[ic];
+                    f[15 + k][i] = row[ir];
+                    f[18 + k][i] = col[ic];
+                    f[21 + k][i] = rowRs[ir];
+                    f[24 + k][i] = colRs[ic];
+                    f[27 + k][i] = mk[off + i] * rowF[ir] * colF[ic];
+                }
+            }
+        } else {
+            for (int k = 0; k < 3; k++) {
+                float[] v = s.v[k];
+                float[] mk = ms[k];
+                for (int i = 0; i < len; i++) {
+                    float vi = v[off + i];
+                    f[11 + k][i] = g[i] * (1f / (float) Math.sqrt(Math.max(vi + 1e-9f, 1e-9f)));
+                    f[15 + k][i] = vi;
+                    f[18 + k][i] = vi;
+                    float rs = 1f / (float) Math.sqrt(vi + 1e-8f);
+                    f[21 + k][i] = rs;
+                    f[24 + k][i] = rs;
+                    f[27 + k][i] = mk[off + i] * (1f / (float) Math.sqrt(vi)); // no epsilon, as the reference
+                }
+            }
+        }
+    }
+}
