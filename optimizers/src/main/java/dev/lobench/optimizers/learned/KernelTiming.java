@@ -25,8 +25,10 @@ import java.util.Random;
  *
  * <pre>
  * java -cp ... dev.lobench.optimizers.learned.KernelTiming [rounds=7] [budgetMs=300] [opts=adam,star-fused,...]
- *      [sizes=10k,100k,1M] [tinyGrad=false]
+ *      [sizes=10k,100k,1M] [tinyGrad=false] [threads=0] [clock=wall|cpu]
  * </pre>
+ * {@code threads} is the thread count of the fused kernels (0: common pool + caller); {@code clock=cpu} measures the
+ * calling thread's CPU time, which is robust under machine load but only meaningful with {@code threads=1}.
  * {@code tinyGrad=true} scales the gradients by 1e-20 (second moments in the denormal range).
  */
 public final class KernelTiming {
@@ -41,14 +43,26 @@ public final class KernelTiming {
         };
     }
 
+    /** Threads of the fused kernel (0 = the common pool + caller, the default of the registry). */
+    static int fusedThreads = 0;
+    /** Measure the calling thread's CPU time instead of wall time (robust under load; single-threaded runs only). */
+    static boolean cpuClock = false;
+    private static final java.lang.management.ThreadMXBean MX =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    static long now() {
+        return cpuClock ? MX.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
     static Optimizer create(String name) {
         return switch (name) {
             case "adam" -> OptimizerRegistry.create("adam");
-            case "star-fused" -> LearnedOptimizers.create(Theta.init(Arch.STAR, 0), LearnedOptimizer.Impl.FUSED);
+            case "star-fused" -> LearnedOptimizers.create(Theta.init(Arch.STAR, 0), LearnedOptimizer.Impl.FUSED, 0f,
+                    fusedThreads);
             case "star-reference" -> LearnedOptimizers.create(Theta.init(Arch.STAR, 0),
                     LearnedOptimizer.Impl.REFERENCE);
             case "small-fc-fused" -> LearnedOptimizers.create(Theta.init(Arch.SMALL_FC, 0),
-                    LearnedOptimizer.Impl.FUSED);
+                    LearnedOptimizer.Impl.FUSED, 0f, fusedThreads);
             case "small-fc-reference" -> LearnedOptimizers.create(Theta.init(Arch.SMALL_FC, 0),
                     LearnedOptimizer.Impl.REFERENCE);
             default -> throw new IllegalArgumentException("unknown optimizer " + name);
@@ -112,6 +126,8 @@ public final class KernelTiming {
                 case "budgetMs" -> budgetMs = Long.parseLong(kv[1]);
                 case "opts" -> opts = kv[1].split(",");
                 case "sizes" -> sizes = kv[1].split(",");
+                case "threads" -> fusedThreads = Integer.parseInt(kv[1]);
+                case "clock" -> cpuClock = kv[1].equals("cpu");
                 case "tinyGrad" -> gradScale = Boolean.parseBoolean(kv[1]) ? 1e-20 : 1;
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
@@ -162,13 +178,13 @@ public final class KernelTiming {
 
     /** Runs about budgetMs of steps (at least 2) and returns ms per step. */
     static double timed(Case c, long budgetMs) {
-        long t0 = System.nanoTime();
+        long t0 = now();
         c.run(1);
-        long one = Math.max(1, System.nanoTime() - t0);
+        long one = Math.max(1, now() - t0);
         int steps = (int) Math.max(2, Math.min(100_000, budgetMs * 1_000_000L / one));
-        long t1 = System.nanoTime();
+        long t1 = now();
         c.run(steps);
-        return (System.nanoTime() - t1) / 1e6 / steps;
+        return (now() - t1) / 1e6 / steps;
     }
 
     static double median(List<Double> xs) {
