@@ -20,18 +20,27 @@ import java.util.function.IntConsumer;
 /**
  * Fused CPU implementation of star / small-fc: no [N, 39] feature matrix. Per tensor and step:
  * <ol>
- *   <li>pass A: momentum / RMS (and, non-factored, per-element Adafactor) accumulator updates; for factored tensors
- *       the two Adafactor reductions follow, each output owned by one task;</li>
- *   <li>pass B: the 28 per-channel sums of squares (for the second-moment normalisation); for non-factored tensors
- *       passes A and B are one pass;</li>
- *   <li>pass C: recompute the features chunk by chunk in small L1-resident scratch arrays, fold the normalisation
- *       into the first-layer weights and the 11 time features into its bias, run the 39-4-4-K MLP per element and
- *       write the parameter.</li>
+ *   <li>factored tensors: the two Adafactor reductions (they only read g; each output owned by one task), then the
+ *       per-row / per-column factors and rsqrt features;</li>
+ *   <li>stats pass: momentum / RMS (and, non-factored, per-element Adafactor) updates and the sums of squares of the
+ *       28 normalised channels. For factored tensors only the 16 per-element channels are summed per element (in
+ *       per-lane accumulators); the 12 broadcast channels (v_row, v_col and their rsqrt) are summed on the
+ *       accumulators, weighted by how many elements each entry is broadcast to;</li>
+ *   <li>update pass: recompute the features block by block in small L1-resident scratch arrays, fold the
+ *       normalisation into the first-layer weights and the 11 time features into its bias, run the 39-4-4-K MLP and
+ *       write the parameter. For factored tensors the layer-0 contribution of the broadcast channels (and the bias)
+ *       is computed once per v_row / v_col entry and only added per element.</li>
  * </ol>
  * Work is split into fixed chunks of {@value #CHUNK} elements regardless of the thread count, and per-chunk partial
  * sums are added in chunk order, so results are bit-identical for any number of threads. Optimizer state lives in
  * Java float arrays; parameters and gradients are read and written in place through direct views of the tensors'
  * native memory when DJL allows it (see {@link NativeAccess}).
+ *
+ * <p>Performance notes (HotSpot C2, JDK 17; see optimizers/LAYOUT.md): the element loops are written so that C2
+ * auto-vectorises them: every loop indexes all its arrays with the same {@code [i]} (state slices are copied into
+ * block scratch first), and the MLP is a sequence of loops over at most two input arrays and one output
+ * ({@code madd2}, {@code set2}, {@code mul}, ...); wider loop bodies stay scalar. exp(0.001 a) uses a degree-5
+ * polynomial for |0.001 a| <= 1/16 (within 1 ulp of {@code (float) Math.exp}) and Math.exp beyond.
  */
 public final class FusedLearnedOptimizer extends LearnedOptimizer {
     static final int CHUNK = 16384;
