@@ -20,23 +20,36 @@ import java.util.function.IntConsumer;
 /**
  * Fused CPU implementation of star / small-fc: no [N, 39] feature matrix. Per tensor and step:
  * <ol>
- *   <li>pass A: momentum / RMS (and, non-factored, per-element Adafactor) accumulator updates; for factored tensors
- *       the two Adafactor reductions follow, each output owned by one task;</li>
- *   <li>pass B: the 28 per-channel sums of squares (for the second-moment normalisation); for non-factored tensors
- *       passes A and B are one pass;</li>
- *   <li>pass C: recompute the features chunk by chunk in small L1-resident scratch arrays, fold the normalisation
- *       into the first-layer weights and the 11 time features into its bias, run the 39-4-4-K MLP per element and
- *       write the parameter.</li>
+ *   <li>factored tensors: the two Adafactor reductions (they only read g; each output owned by one task), then the
+ *       per-row / per-column factors and rsqrt features;</li>
+ *   <li>stats pass: momentum / RMS (and, non-factored, per-element Adafactor) updates and the sums of squares of the
+ *       28 normalised channels. For factored tensors only the 16 per-element channels are summed per element (in
+ *       per-lane accumulators); the 12 broadcast channels (v_row, v_col and their rsqrt) are summed on the
+ *       accumulators, weighted by how many elements each entry is broadcast to;</li>
+ *   <li>update pass: recompute the features block by block in small L1-resident scratch arrays, fold the
+ *       normalisation into the first-layer weights and the 11 time features into its bias, run the 39-4-4-K MLP and
+ *       write the parameter. For factored tensors the layer-0 contribution of the broadcast channels (and the bias)
+ *       is computed once per v_row / v_col entry and only added per element.</li>
  * </ol>
  * Work is split into fixed chunks of {@value #CHUNK} elements regardless of the thread count, and per-chunk partial
  * sums are added in chunk order, so results are bit-identical for any number of threads. Optimizer state lives in
  * Java float arrays; parameters and gradients are read and written in place through direct views of the tensors'
  * native memory when DJL allows it (see {@link NativeAccess}).
+ *
+ * <p>Performance notes (HotSpot C2, JDK 17; see optimizers/LAYOUT.md): the element loops are written so that C2
+ * auto-vectorises them: every loop indexes all its arrays with the same {@code [i]} (state slices are copied into
+ * block scratch first), and the MLP is a sequence of loops over at most two input arrays and one output
+ * ({@code madd2}, {@code set2}, {@code mul}, ...); wider loop bodies stay scalar. exp(0.001 a) uses a degree-5
+ * polynomial for |0.001 a| <= 1/16 (within 1 ulp of {@code (float) Math.exp}) and Math.exp beyond.
  */
 public final class FusedLearnedOptimizer extends LearnedOptimizer {
     static final int CHUNK = 16384;
     static final int L = 256;
     private static final int NF = Theta.NORMALISED_INPUTS;
+    /** Factored tensors: number of per-element (not broadcast) normalised channels (0..12 and 25..27). */
+    static final int NSQ = 16;
+    /** |x| up to which {@link #expSmall} is used for exp(x); beyond it Math.exp. */
+    static final float EXP_POLY_MAX = 0.0625f;
 
     private final int threads;
     private volatile ForkJoinPool pool;
@@ -76,6 +89,9 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
         final float[][] rowF;
         final float[][] colRs;
         final float[][] colF;
+        // per step: contribution of the 12 broadcast features (and the layer-0 bias) to the 4 hidden units
+        final float[][] rowH; // factored [4][rowSize]
+        final float[][] colH; // factored [4][colSize]
         ByteBuffer staging; // only when direct views are unavailable
 
         TensorState(String name, FactorPlan plan) {
@@ -94,9 +110,11 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
                 rowF = new float[3][plan.rowSize()];
                 colRs = new float[3][plan.colSize()];
                 colF = new float[3][plan.colSize()];
+                rowH = new float[4][plan.rowSize()];
+                colH = new float[4][plan.colSize()];
             } else {
                 v = new float[3][n];
-                row = col = rowRs = rowF = colRs = colF = null;
+                row = col = rowRs = rowF = colRs = colF = rowH = colH = null;
             }
         }
 
@@ -190,8 +208,25 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
         final float[] o1 = new float[L];
         final float[] o2 = new float[L];
         final float[] o3 = new float[L];
-        final int[] iRow = new int[L];
-        final int[] iCol = new int[L];
+        // block copies of the state (every vectorised loop indexes its arrays with the same [i]: C2 does not
+        // vectorise loops that mix a[off + i] with b[i], it cannot rule out aliasing)
+        final float[] m0 = new float[L];
+        final float[] m1 = new float[L];
+        final float[] m2 = new float[L];
+        final float[] rms = new float[L];
+        final float[][] v = new float[3][L];
+        final float[] gh = new float[L];
+        final float[] t = new float[L];
+        final float[][] z = new float[4][L];
+        final float[] e1 = new float[L];
+        final float[] e2 = new float[L];
+        final float[] e3 = new float[L];
+        final float[][] rf = new float[3][L]; // row_factor_k gathered for the block
+        final float[][] cf = new float[3][L]; // col_factor_k gathered for the block
+        final float[][] rh = new float[4][L]; // rowH gathered
+        final float[][] ch = new float[4][L]; // colH gathered
+        final float[][] sq = new float[NSQ][L]; // per-lane sums of squares over one chunk
+        final double[] qacc = new double[L];
         final double[] sums = new double[NF];
         double[] acc = new double[64];
 
@@ -309,18 +344,28 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
         final FloatBuffer p = pb;
         int n = s.n;
         int nChunks = (n + CHUNK - 1) / CHUNK;
-        double[] partial = new double[nChunks * NF];
-
-        if (s.plan.factored()) {
-            parallel(nChunks, ci -> passAccumulators(s, g, ci));
+        double[] sumsq = new double[NF];
+        boolean factored = s.plan.factored();
+        if (factored) {
+            // Adafactor reductions first (they only read g), then one pass: momentum / rms updates and the sums of
+            // squares of the 16 per-element channels; the 12 broadcast channels are summed on v_row / v_col.
             reduceFactored(s, g);
             deriveFactored(s);
-        }
-        parallel(nChunks, ci -> passStats(s, g, p, ci, partial));
-        double[] sumsq = new double[NF];
-        for (int ci = 0; ci < nChunks; ci++) {
-            for (int k = 0; k < NF; k++) {
-                sumsq[k] += partial[ci * NF + k];
+            double[] partial = new double[nChunks * NSQ];
+            parallel(nChunks, ci -> passStatsFactored(s, g, p, ci, partial));
+            for (int ci = 0; ci < nChunks; ci++) {
+                for (int q = 0; q < NSQ; q++) {
+                    sumsq[sqChannel(q)] += partial[ci * NSQ + q];
+                }
+            }
+            broadcastSums(s, sumsq);
+        } else {
+            double[] partial = new double[nChunks * NF];
+            parallel(nChunks, ci -> passStats(s, g, p, ci, partial));
+            for (int ci = 0; ci < nChunks; ci++) {
+                for (int k = 0; k < NF; k++) {
+                    sumsq[k] += partial[ci * NF + k];
+                }
             }
         }
         // fold the normalisation into w0 and the time features into b0
@@ -340,47 +385,115 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
             }
             b0e[j] = (float) b;
         }
-        parallel(nChunks, ci -> passUpdate(s, g, p, ci, w0e, b0e));
+        if (factored) {
+            broadcastContributions(s, w0e, b0e);
+            parallel(nChunks, ci -> passUpdateFactored(s, g, p, ci, w0e));
+        } else {
+            parallel(nChunks, ci -> passUpdate(s, g, p, ci, w0e, b0e));
+        }
         if (copyBack) {
             param.set(s.staging);
         }
     }
 
-    // pass A for factored tensors: momentum and rms only (the Adafactor part needs full reductions)
-    private void passAccumulators(TensorState s, FloatBuffer gb, int ci) {
-        Scratch sc = SCRATCH.get();
-        int start = ci * CHUNK;
-        int end = Math.min(s.n, start + CHUNK);
-        for (int off = start; off < end; off += L) {
-            int len = Math.min(L, end - off);
-            gb.get(off, sc.g, 0, len);
-            updateMomRms(s, sc.g, off, len);
+    /** Copies m0..m2 and rms (and, non-factored, v0..v2) of elements off .. off+len-1 into the block scratch. */
+    private static void loadState(TensorState s, Scratch sc, int off, int len) {
+        System.arraycopy(s.m0, off, sc.m0, 0, len);
+        System.arraycopy(s.m1, off, sc.m1, 0, len);
+        System.arraycopy(s.m2, off, sc.m2, 0, len);
+        System.arraycopy(s.rms, off, sc.rms, 0, len);
+        if (s.v != null) {
+            for (int k = 0; k < 3; k++) {
+                System.arraycopy(s.v[k], off, sc.v[k], 0, len);
+            }
         }
     }
 
-    private void updateMomRms(TensorState s, float[] g, int off, int len) {
-        float b0 = momDecay[0];
-        float b1 = momDecay[1];
-        float b2 = momDecay[2];
-        float c0 = 1f - b0;
-        float c1 = 1f - b1;
-        float c2 = 1f - b2;
-        float br = rmsDecay[0];
-        float cr = 1f - br;
-        float[] m0 = s.m0;
-        float[] m1 = s.m1;
-        float[] m2 = s.m2;
-        float[] rms = s.rms;
+    /** Inverse of {@link #loadState}. */
+    private static void storeState(TensorState s, Scratch sc, int off, int len) {
+        System.arraycopy(sc.m0, 0, s.m0, off, len);
+        System.arraycopy(sc.m1, 0, s.m1, off, len);
+        System.arraycopy(sc.m2, 0, s.m2, off, len);
+        System.arraycopy(sc.rms, 0, s.rms, off, len);
+        if (s.v != null) {
+            for (int k = 0; k < 3; k++) {
+                System.arraycopy(sc.v[k], 0, s.v[k], off, len);
+            }
+        }
+    }
+
+    /** Momentum and rms EMAs of the block in the scratch copies. */
+    private void updateMomRms(Scratch sc, int len) {
+        float[] g = sc.g;
+        ema(sc.m0, g, momDecay[0], len);
+        ema(sc.m1, g, momDecay[1], len);
+        ema(sc.m2, g, momDecay[2], len);
+        final float br = rmsDecay[0];
+        final float cr = 1f - br;
+        float[] rms = sc.rms;
         for (int i = 0; i < len; i++) {
             float gi = g[i];
-            m0[off + i] = m0[off + i] * b0 + gi * c0;
-            m1[off + i] = m1[off + i] * b1 + gi * c1;
-            m2[off + i] = m2[off + i] * b2 + gi * c2;
-            rms[off + i] = rms[off + i] * br + (gi * gi) * cr;
+            rms[i] = rms[i] * br + (gi * gi) * cr;
         }
     }
 
-    /** Adafactor reductions: mean of q = g^2 + 1e-30 over d0 (-> row) and over d1 (-> col), then the EMAs. */
+    private static void ema(float[] m, float[] g, float b, int len) {
+        final float c = 1f - b;
+        for (int i = 0; i < len; i++) {
+            m[i] = m[i] * b + g[i] * c;
+        }
+    }
+
+    // ---- vectorisable building blocks. C2 (JDK 17) reliably auto-vectorises loops over at most two input arrays
+    // and one output array (measured: a loop over four inputs stays scalar and is about 7x slower). Each helper
+    // evaluates left to right like the scalar expression it replaces.
+
+    /** h = x0 * w0 + x1 * w1 + c. */
+    static void set2(float[] h, float c, float[] x0, float w0, float[] x1, float w1, int len) {
+        for (int i = 0; i < len; i++) {
+            h[i] = c + x0[i] * w0 + x1[i] * w1;
+        }
+    }
+
+    /** h = h + x0 * w0 + x1 * w1. */
+    static void madd2(float[] h, float[] x0, float w0, float[] x1, float w1, int len) {
+        for (int i = 0; i < len; i++) {
+            h[i] = h[i] + x0[i] * w0 + x1[i] * w1;
+        }
+    }
+
+    /** h = a + b. */
+    static void add(float[] h, float[] a, float[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            h[i] = a[i] + b[i];
+        }
+    }
+
+    /** h = a * b. */
+    static void mul(float[] h, float[] a, float[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            h[i] = a[i] * b[i];
+        }
+    }
+
+    /** h = max(h, 0). */
+    static void relu(float[] h, int len) {
+        for (int i = 0; i < len; i++) {
+            h[i] = Math.max(h[i], 0f);
+        }
+    }
+
+    /** q = q + x * x. */
+    static void addSquares(float[] q, float[] x, int len) {
+        for (int i = 0; i < len; i++) {
+            q[i] = q[i] + x[i] * x[i];
+        }
+    }
+
+    /**
+     * Adafactor reductions: mean of q = g^2 + 1e-30 over d0 (-> row) and over d1 (-> col), then the EMAs. Sums are
+     * taken in double in an order fixed by the shape (independent of the thread count).
+     */
     private void reduceFactored(TensorState s, FloatBuffer gb) {
         FactorPlan pl = s.plan;
         int a = pl.outerA();
@@ -392,36 +505,68 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
         float[][] outHi = pl.d0IsLo() ? s.col : s.row;
         float[][] outLo = pl.d0IsLo() ? s.row : s.col;
         int rows = a * nLo;
-        int rowsPerTask = Math.max(1, CHUNK / Math.max(1, b * nHi * c));
+        int seg = nHi * c;
+        int rowsPerTask = Math.max(1, CHUNK / Math.max(1, b * seg));
         int hiTasks = (rows + rowsPerTask - 1) / rowsPerTask;
         parallel(hiTasks, ti -> {
             Scratch sc = SCRATCH.get();
             double[] acc = sc.acc(c);
+            float[] q = sc.g;
             int r0 = ti * rowsPerTask;
             int r1 = Math.min(rows, r0 + rowsPerTask);
             for (int r = r0; r < r1; r++) {
                 for (int bi = 0; bi < b; bi++) {
-                    java.util.Arrays.fill(acc, 0, c, 0.0);
-                    int base = (r * b + bi) * nHi * c;
-                    for (int y = 0; y < nHi; y++) {
-                        for (int ci = 0; ci < c; ci++) {
-                            float gv = gb.get(base + y * c + ci);
-                            acc[ci] += gv * gv + Q_EPS;
-                        }
-                    }
+                    int base = (r * b + bi) * seg;
                     int ob = (r * b + bi) * c;
-                    for (int ci = 0; ci < c; ci++) {
-                        ema(outHi, ob + ci, (float) (acc[ci] / nHi));
+                    if (c == 1) {
+                        double s0 = 0;
+                        double s1 = 0;
+                        double s2 = 0;
+                        double s3 = 0;
+                        for (int off = 0; off < seg; off += L) {
+                            int len = Math.min(L, seg - off);
+                            gb.get(base + off, q, 0, len);
+                            squares(q, len);
+                            int i = 0;
+                            for (; i + 3 < len; i += 4) {
+                                s0 += q[i];
+                                s1 += q[i + 1];
+                                s2 += q[i + 2];
+                                s3 += q[i + 3];
+                            }
+                            for (; i < len; i++) {
+                                s0 += q[i];
+                            }
+                        }
+                        ema(outHi, ob, (float) (((s0 + s1) + (s2 + s3)) / nHi));
+                    } else {
+                        java.util.Arrays.fill(acc, 0, c, 0.0);
+                        int ci = 0;
+                        for (int off = 0; off < seg; off += L) {
+                            int len = Math.min(L, seg - off);
+                            gb.get(base + off, q, 0, len);
+                            squares(q, len);
+                            for (int i = 0; i < len; i++) {
+                                acc[ci] += q[i];
+                                if (++ci == c) {
+                                    ci = 0;
+                                }
+                            }
+                        }
+                        for (ci = 0; ci < c; ci++) {
+                            ema(outHi, ob + ci, (float) (acc[ci] / nHi));
+                        }
                     }
                 }
             }
         });
         // reduction over the lo axis: outputs (a, j) with j = (b, y, c); one task per block of j
-        int inner = b * nHi * c;
+        int inner = b * seg;
         int jPerTask = Math.max(L, Math.min(inner, CHUNK / Math.max(1, nLo)));
         int jBlocks = (inner + jPerTask - 1) / jPerTask;
         parallel(a * jBlocks, ti -> {
             Scratch sc = SCRATCH.get();
+            float[] q = sc.g;
             int ai = ti / jBlocks;
             int j0 = (ti % jBlocks) * jPerTask;
             int j1 = Math.min(inner, j0 + jPerTask);
@@ -430,9 +575,13 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
             java.util.Arrays.fill(acc, 0, len, 0.0);
             for (int x = 0; x < nLo; x++) {
                 int base = (ai * nLo + x) * inner + j0;
-                for (int j = 0; j < len; j++) {
-                    float gv = gb.get(base + j);
-                    acc[j] += gv * gv + Q_EPS;
+                for (int off = 0; off < len; off += L) {
+                    int pl2 = Math.min(L, len - off);
+                    gb.get(base + off, q, 0, pl2);
+                    squares(q, pl2);
+                    for (int j = 0; j < pl2; j++) {
+                        acc[off + j] += q[j];
+                    }
                 }
             }
             int ob = ai * inner + j0;
@@ -440,6 +589,14 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
                 ema(outLo, ob + j, (float) (acc[j] / nLo));
             }
         });
+    }
+
+    /** q[i] <- q[i]^2 + 1e-30 (float). */
+    private static void squares(float[] q, int len) {
+        for (int i = 0; i < len; i++) {
+            float gv = q[i];
+            q[i] = gv * gv + Q_EPS;
+        }
     }
 
     private void ema(float[][] out, int idx, float mean) {
@@ -534,7 +691,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
         }
     }
 
-    // pass B: (non-factored: accumulator updates and) features and their per-chunk sums of squares
+    // pass B (non-factored): accumulator updates, features and their per-chunk sums of squares
     private void passStats(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, double[] partial) {
         Scratch sc = SCRATCH.get();
         int start = ci * CHUNK;
@@ -545,212 +702,514 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
             int len = Math.min(L, end - off);
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
-            if (!s.plan.factored()) {
-                updateMomRms(s, sc.g, off, len);
-                updateFull(s, sc.g, off, len);
-            }
-            features(s, sc, off, len);
-            for (int k = 0; k < NF; k++) {
-                float[] fk = sc.f[k];
-                float s0 = 0f;
-                float s1 = 0f;
-                float s2 = 0f;
-                float s3 = 0f;
-                int i = 0;
-                for (; i + 3 < len; i += 4) {
-                    s0 += fk[i] * fk[i];
-                    s1 += fk[i + 1] * fk[i + 1];
-                    s2 += fk[i + 2] * fk[i + 2];
-                    s3 += fk[i + 3] * fk[i + 3];
-                }
-                for (; i < len; i++) {
-                    s0 += fk[i] * fk[i];
-                }
-                sums[k] += (double) s0 + s1 + s2 + s3;
-            }
+            loadState(s, sc, off, len);
+            updateMomRms(sc, len);
+            updateFull(sc, len);
+            storeState(s, sc, off, len);
+            features(sc, len);
+            sumSquares(sc, len);
         }
         System.arraycopy(sums, 0, partial, ci * NF, NF);
     }
 
-    private void updateFull(TensorState s, float[] g, int off, int len) {
+    /** Adds the sums of squares of the 28 features of a block to sc.sums. */
+    private static void sumSquares(Scratch sc, int len) {
+        double[] sums = sc.sums;
+        for (int k = 0; k < NF; k++) {
+            float[] fk = sc.f[k];
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            int i = 0;
+            for (; i + 3 < len; i += 4) {
+                s0 += fk[i] * fk[i];
+                s1 += fk[i + 1] * fk[i + 1];
+                s2 += fk[i + 2] * fk[i + 2];
+                s3 += fk[i + 3] * fk[i + 3];
+            }
+            for (; i < len; i++) {
+                s0 += fk[i] * fk[i];
+            }
+            sums[k] += (double) s0 + s1 + s2 + s3;
+        }
+    }
+
+    /** Non-factored Adafactor EMAs v_k of the block in the scratch copies. */
+    private void updateFull(Scratch sc, int len) {
+        float[] g = sc.g;
         for (int k = 0; k < 3; k++) {
-            float bk = adaDecay[k];
-            float ck = 1f - bk;
-            float[] v = s.v[k];
+            final float bk = adaDecay[k];
+            final float ck = 1f - bk;
+            float[] v = sc.v[k];
             for (int i = 0; i < len; i++) {
                 float gi = g[i];
-                v[off + i] = v[off + i] * bk + (gi * gi + Q_EPS) * ck;
+                v[i] = v[i] * bk + (gi * gi + Q_EPS) * ck;
             }
         }
     }
 
-    /** The 28 normalisable features of elements off .. off+len-1 into sc.f (sc.g and sc.p loaded). */
-    private static void features(TensorState s, Scratch sc, int off, int len) {
+    /** The 28 normalisable features of a block of a non-factored tensor into sc.f (scratch g, p and state loaded). */
+    private static void features(Scratch sc, int len) {
         float[][] f = sc.f;
         float[] g = sc.g;
         float[] r = sc.r;
-        float[] m0 = s.m0;
-        float[] m1 = s.m1;
-        float[] m2 = s.m2;
-        float[] rms = s.rms;
+        float[] m0 = sc.m0;
+        float[] m1 = sc.m1;
+        float[] m2 = sc.m2;
+        float[] rms = sc.rms;
         System.arraycopy(g, 0, f[0], 0, len);
         System.arraycopy(sc.p, 0, f[1], 0, len);
-        System.arraycopy(m0, off, f[2], 0, len);
-        System.arraycopy(m1, off, f[3], 0, len);
-        System.arraycopy(m2, off, f[4], 0, len);
-        System.arraycopy(rms, off, f[5], 0, len);
+        System.arraycopy(m0, 0, f[2], 0, len);
+        System.arraycopy(m1, 0, f[3], 0, len);
+        System.arraycopy(m2, 0, f[4], 0, len);
+        System.arraycopy(rms, 0, f[5], 0, len);
         float[] f6 = f[6];
         float[] f7 = f[7];
         float[] f8 = f[8];
         float[] f9 = f[9];
         for (int i = 0; i < len; i++) {
-            float ri = 1f / (float) Math.sqrt(rms[off + i] + RMS_EPS);
+            float ri = 1f / (float) Math.sqrt(rms[i] + RMS_EPS);
             r[i] = ri;
-            f6[i] = m0[off + i] * ri;
-            f7[i] = m1[off + i] * ri;
-            f8[i] = m2[off + i] * ri;
+            f6[i] = m0[i] * ri;
+            f7[i] = m1[i] * ri;
+            f8[i] = m2[i] * ri;
             f9[i] = ri;
         }
         float[][] ms = {m0, m1, m2};
-        if (s.plan.factored()) {
-            int[] iRow = sc.iRow;
-            int[] iCol = sc.iCol;
-            factorIndices(s.plan, off, len, iRow, iCol);
-            for (int k = 0; k < 3; k++) {
-                float[] row = s.row[k];
-                float[] col = s.col[k];
-                float[] rowRs = s.rowRs[k];
-                float[] colRs = s.colRs[k];
-                float[] rowF = s.rowF[k];
-                float[] colF = s.colF[k];
-                float[] mk = ms[k];
-                float[] fg = f[10 + k];
-                float[] fr = f[13 + k];
-                float[] fc = f[16 + k];
-                float[] frr = f[19 + k];
-                float[] fcr = f[22 + k];
-                float[] fm = f[25 + k];
-                for (int i = 0; i < len; i++) {
-                    int ir = iRow[i];
-                    int ic = iCol[i];
-                    float rf = rowF[ir];
-                    float cf = colF[ic];
-                    fg[i] = g[i] * rf * cf;
-                    fr[i] = row[ir];
-                    fc[i] = col[ic];
-                    frr[i] = rowRs[ir];
-                    fcr[i] = colRs[ic];
-                    fm[i] = mk[off + i] * rf * cf;
-                }
-            }
-        } else {
-            for (int k = 0; k < 3; k++) {
-                float[] v = s.v[k];
-                float[] mk = ms[k];
-                float[] fg = f[10 + k];
-                float[] fr = f[13 + k];
-                float[] fc = f[16 + k];
-                float[] frr = f[19 + k];
-                float[] fcr = f[22 + k];
-                float[] fm = f[25 + k];
-                for (int i = 0; i < len; i++) {
-                    float vi = v[off + i];
-                    fg[i] = g[i] * (1f / (float) Math.sqrt(Math.max(vi + FAC_EPS, FAC_EPS)));
-                    fr[i] = vi;
-                    fc[i] = vi;
-                    float rs = 1f / (float) Math.sqrt(vi + RSQRT_FEAT_EPS);
-                    frr[i] = rs;
-                    fcr[i] = rs;
-                    fm[i] = mk[off + i] * (1f / (float) Math.sqrt(vi + FAC_MOM_EPS));
-                }
+        for (int k = 0; k < 3; k++) {
+            float[] v = sc.v[k];
+            float[] mk = ms[k];
+            float[] fg = f[10 + k];
+            float[] fr = f[13 + k];
+            float[] fc = f[16 + k];
+            float[] frr = f[19 + k];
+            float[] fcr = f[22 + k];
+            float[] fm = f[25 + k];
+            for (int i = 0; i < len; i++) {
+                float vi = v[i];
+                fg[i] = g[i] * (1f / (float) Math.sqrt(Math.max(vi + FAC_EPS, FAC_EPS)));
+                fr[i] = vi;
+                fc[i] = vi;
+                float rs = 1f / (float) Math.sqrt(vi + RSQRT_FEAT_EPS);
+                frr[i] = rs;
+                fcr[i] = rs;
+                fm[i] = mk[i] * (1f / (float) Math.sqrt(vi + FAC_MOM_EPS));
             }
         }
     }
 
-    // pass C: features again, MLP, parameter update
-    private void passUpdate(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e, float[] b0e) {
+    // ------------------------------------------------------------------ factored tensors
+
+    /** Feature channel of per-element sum-of-squares slot q (0..12 -> 0..12, 13..15 -> 25..27). */
+    static int sqChannel(int q) {
+        return q < 13 ? q : 12 + q;
+    }
+
+    /**
+     * Sums of squares of the 12 broadcast channels (v_row, v_col and their rsqrt features): each v_row entry is
+     * broadcast to n / rowSize elements, each v_col entry to n / colSize.
+     */
+    private static void broadcastSums(TensorState s, double[] sumsq) {
+        FactorPlan pl = s.plan;
+        double rowMult = (double) pl.size() / pl.rowSize();
+        double colMult = (double) pl.size() / pl.colSize();
+        for (int k = 0; k < 3; k++) {
+            sumsq[13 + k] = rowMult * sumSquares(s.row[k]);
+            sumsq[16 + k] = colMult * sumSquares(s.col[k]);
+            sumsq[19 + k] = rowMult * sumSquares(s.rowRs[k]);
+            sumsq[22 + k] = colMult * sumSquares(s.colRs[k]);
+        }
+    }
+
+    private static double sumSquares(float[] a) {
+        double sum = 0;
+        for (float x : a) {
+            sum += (double) (x * x);
+        }
+        return sum;
+    }
+
+    /**
+     * Layer-0 contribution of the broadcast features (channels 13..24, normalisation folded into w0e) per v_row and
+     * per v_col entry; the row side also carries the layer-0 bias (with the time features).
+     */
+    private static void broadcastContributions(TensorState s, float[] w0e, float[] b0e) {
+        for (int j = 0; j < 4; j++) {
+            float[] rh = s.rowH[j];
+            float wr0 = w0e[13 * 4 + j];
+            float wr1 = w0e[14 * 4 + j];
+            float wr2 = w0e[15 * 4 + j];
+            float ws0 = w0e[19 * 4 + j];
+            float ws1 = w0e[20 * 4 + j];
+            float ws2 = w0e[21 * 4 + j];
+            float bj = b0e[j];
+            float[] r0 = s.row[0];
+            float[] r1 = s.row[1];
+            float[] r2 = s.row[2];
+            float[] q0 = s.rowRs[0];
+            float[] q1 = s.rowRs[1];
+            float[] q2 = s.rowRs[2];
+            for (int i = 0; i < rh.length; i++) {
+                rh[i] = bj + r0[i] * wr0 + r1[i] * wr1 + r2[i] * wr2 + q0[i] * ws0 + q1[i] * ws1 + q2[i] * ws2;
+            }
+            float[] chj = s.colH[j];
+            float wc0 = w0e[16 * 4 + j];
+            float wc1 = w0e[17 * 4 + j];
+            float wc2 = w0e[18 * 4 + j];
+            float wt0 = w0e[22 * 4 + j];
+            float wt1 = w0e[23 * 4 + j];
+            float wt2 = w0e[24 * 4 + j];
+            float[] c0 = s.col[0];
+            float[] c1 = s.col[1];
+            float[] c2 = s.col[2];
+            float[] t0 = s.colRs[0];
+            float[] t1 = s.colRs[1];
+            float[] t2 = s.colRs[2];
+            for (int i = 0; i < chj.length; i++) {
+                chj[i] = c0[i] * wc0 + c1[i] * wc1 + c2[i] * wc2 + t0[i] * wt0 + t1[i] * wt1 + t2[i] * wt2;
+            }
+        }
+    }
+
+    /**
+     * Copies the per-row / per-column values of elements off .. off+len-1 into block arrays: row_factor_k -> sc.rf,
+     * col_factor_k -> sc.cf and (withH) rowH_j -> sc.rh, colH_j -> sc.ch. In the 5-d view [A, nLo, B, nHi, C] a run
+     * of fixed (a, x, b) maps to a contiguous slice of the accumulator without the lo axis and to a C-periodic slice
+     * of the one without the hi axis, so this is a few array copies instead of a gather.
+     */
+    private static void gatherFactors(TensorState s, Scratch sc, int off, int len, boolean withH) {
+        FactorPlan pl = s.plan;
+        int nC = pl.innerC();
+        int nB = pl.midB();
+        int nLo = pl.nLo();
+        int segLen = pl.nHi() * nC;
+        boolean rowContig = pl.d0IsLo();
+        int e = off;
+        int end = off + len;
+        int pos = 0;
+        while (e < end) {
+            int seg = e / segLen;
+            int t = e - seg * segLen;
+            int n = Math.min(end - e, segLen - t);
+            int bi = seg % nB;
+            int ai = seg / (nLo * nB);
+            int cBase = (ai * nB + bi) * segLen + t;
+            int pBase = seg * nC;
+            int phase = t % nC;
+            for (int k = 0; k < 3; k++) {
+                if (rowContig) {
+                    System.arraycopy(s.rowF[k], cBase, sc.rf[k], pos, n);
+                    copyPeriodic(s.colF[k], pBase, nC, phase, sc.cf[k], pos, n);
+                } else {
+                    copyPeriodic(s.rowF[k], pBase, nC, phase, sc.rf[k], pos, n);
+                    System.arraycopy(s.colF[k], cBase, sc.cf[k], pos, n);
+                }
+            }
+            if (withH) {
+                for (int j = 0; j < 4; j++) {
+                    if (rowContig) {
+                        System.arraycopy(s.rowH[j], cBase, sc.rh[j], pos, n);
+                        copyPeriodic(s.colH[j], pBase, nC, phase, sc.ch[j], pos, n);
+                    } else {
+                        copyPeriodic(s.rowH[j], pBase, nC, phase, sc.rh[j], pos, n);
+                        System.arraycopy(s.colH[j], cBase, sc.ch[j], pos, n);
+                    }
+                }
+            }
+            e += n;
+            pos += n;
+        }
+    }
+
+    /** dst[pos + i] = src[base + (phase + i) % period] for i < n. */
+    static void copyPeriodic(float[] src, int base, int period, int phase, float[] dst, int pos, int n) {
+        if (period == 1) {
+            java.util.Arrays.fill(dst, pos, pos + n, src[base]);
+            return;
+        }
+        int first = Math.min(n, period);
+        int ph = phase;
+        for (int i = 0; i < first; i++) {
+            dst[pos + i] = src[base + ph];
+            if (++ph == period) {
+                ph = 0;
+            }
+        }
+        int m = first; // a multiple of the period while m < n
+        while (m < n) {
+            int cp = Math.min(m, n - m);
+            System.arraycopy(dst, pos, dst, pos + m, cp);
+            m += cp;
+        }
+    }
+
+    /**
+     * Factored pass 1: momentum / rms updates and per-lane sums of squares of the 16 per-element channels (g, p, m,
+     * rms, m*r, r, fac_g, m*row_factor*col_factor); each chunk's lanes are then summed in a fixed order.
+     */
+    private void passStatsFactored(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, double[] partial) {
         Scratch sc = SCRATCH.get();
         int start = ci * CHUNK;
         int end = Math.min(s.n, start + CHUNK);
-        float[] w1 = theta.w1();
-        float[] b1 = theta.b1();
-        float[] w2 = theta.w2();
-        float[] b2 = theta.b2();
-        int kOut = arch().outputs();
-        boolean star = arch() == Arch.STAR;
+        float[][] sq = sc.sq;
+        for (float[] a : sq) {
+            java.util.Arrays.fill(a, 0f);
+        }
         for (int off = start; off < end; off += L) {
             int len = Math.min(L, end - off);
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
-            features(s, sc, off, len);
-            // layer 0 (normalisation folded into w0e, time features into b0e)
-            float[] h0 = sc.h0;
-            float[] h1 = sc.h1;
-            float[] h2 = sc.h2;
-            float[] h3 = sc.h3;
-            java.util.Arrays.fill(h0, 0, len, b0e[0]);
-            java.util.Arrays.fill(h1, 0, len, b0e[1]);
-            java.util.Arrays.fill(h2, 0, len, b0e[2]);
-            java.util.Arrays.fill(h3, 0, len, b0e[3]);
-            for (int k = 0; k < NF; k++) {
-                float[] fk = sc.f[k];
-                float wa = w0e[k * 4];
-                float wb = w0e[k * 4 + 1];
-                float wc = w0e[k * 4 + 2];
-                float wd = w0e[k * 4 + 3];
-                for (int i = 0; i < len; i++) {
-                    float x = fk[i];
-                    h0[i] += x * wa;
-                    h1[i] += x * wb;
-                    h2[i] += x * wc;
-                    h3[i] += x * wd;
-                }
-            }
-            // layers 1 and 2, unrolled per element
-            float[] o0 = sc.o0;
-            float[] o1 = sc.o1;
-            float[] o2 = sc.o2;
-            float[] o3 = sc.o3;
-            for (int i = 0; i < len; i++) {
-                float a0 = Math.max(h0[i], 0f);
-                float a1 = Math.max(h1[i], 0f);
-                float a2 = Math.max(h2[i], 0f);
-                float a3 = Math.max(h3[i], 0f);
-                float z0 = Math.max(b1[0] + a0 * w1[0] + a1 * w1[4] + a2 * w1[8] + a3 * w1[12], 0f);
-                float z1 = Math.max(b1[1] + a0 * w1[1] + a1 * w1[5] + a2 * w1[9] + a3 * w1[13], 0f);
-                float z2 = Math.max(b1[2] + a0 * w1[2] + a1 * w1[6] + a2 * w1[10] + a3 * w1[14], 0f);
-                float z3 = Math.max(b1[3] + a0 * w1[3] + a1 * w1[7] + a2 * w1[11] + a3 * w1[15], 0f);
-                o0[i] = b2[0] + z0 * w2[0] + z1 * w2[kOut] + z2 * w2[2 * kOut] + z3 * w2[3 * kOut];
-                o1[i] = b2[1] + z0 * w2[1] + z1 * w2[kOut + 1] + z2 * w2[2 * kOut + 1] + z3 * w2[3 * kOut + 1];
-                if (star) {
-                    o2[i] = b2[2] + z0 * w2[2] + z1 * w2[kOut + 2] + z2 * w2[2 * kOut + 2] + z3 * w2[3 * kOut + 2];
-                    o3[i] = b2[3] + z0 * w2[3] + z1 * w2[kOut + 3] + z2 * w2[2 * kOut + 3] + z3 * w2[3 * kOut + 3];
-                }
-            }
-            float[] p = sc.p;
-            if (!star) {
-                for (int i = 0; i < len; i++) {
-                    float step = o0[i] * (float) Math.exp(o1[i] * EXP_MULT) * STEP_MULT;
-                    p[i] = p[i] - step;
-                }
-            } else {
-                float[] r = sc.r;
-                float[] f6 = sc.f[6];
-                float[] f7 = sc.f[7];
-                float[] f8 = sc.f[8];
-                float wdl = weightDecay;
-                for (int i = 0; i < len; i++) {
-                    float bb = o0[i] * (float) Math.exp(o1[i] * EXP_MULT) * STEP_MULT * r[i];
-                    float gHat = (f6[i] + f7[i] + f8[i]) / 3f;
-                    float nom = (float) Math.exp(o2[i] * EXP_MULT) * STEP_MULT * gHat;
-                    float base = p[i];
-                    if (wdl != 0f) {
-                        base = base * (1f - wdl * (float) Math.exp(o3[i] * EXP_MULT));
-                    }
-                    p[i] = base - bb - nom;
-                }
-            }
-            pb.put(off, p, 0, len);
+            loadState(s, sc, off, len);
+            updateMomRms(sc, len);
+            storeState(s, sc, off, len);
+            gatherFactors(s, sc, off, len, false);
+            squaresFactored(sc, len);
         }
+        for (int q = 0; q < NSQ; q++) {
+            float[] a = sq[q];
+            double sum = 0;
+            for (int i = 0; i < L; i++) {
+                sum += a[i];
+            }
+            partial[ci * NSQ + q] = sum;
+        }
+    }
+
+    /** Adds the squares of the 16 per-element channels of a block to the per-lane sums sc.sq. */
+    private static void squaresFactored(Scratch sc, int len) {
+        float[][] sq = sc.sq;
+        float[][] f = sc.f;
+        factoredFeatures(sc, len);
+        addSquares(sq[0], sc.g, len);
+        addSquares(sq[1], sc.p, len);
+        addSquares(sq[2], sc.m0, len);
+        addSquares(sq[3], sc.m1, len);
+        addSquares(sq[4], sc.m2, len);
+        addSquares(sq[5], sc.rms, len);
+        for (int c = 6; c < 13; c++) {
+            addSquares(sq[c], f[c], len);
+        }
+        for (int k = 0; k < 3; k++) {
+            addSquares(sq[13 + k], f[25 + k], len);
+        }
+    }
+
+    /**
+     * Per-element features of a factored block (scratch g, p, state and gathered factors loaded): sc.r, m_k * r into
+     * sc.f[6..8], r into sc.f[9], fac_g into sc.f[10..12], m_k * row_factor * col_factor into sc.f[25..27], and the
+     * AdamAggMo direction (m_0 r + m_1 r + m_2 r) / 3 into sc.gh.
+     */
+    private static void factoredFeatures(Scratch sc, int len) {
+        float[][] f = sc.f;
+        float[] r = sc.r;
+        float[] rms = sc.rms;
+        for (int i = 0; i < len; i++) {
+            r[i] = 1f / (float) Math.sqrt(rms[i] + RMS_EPS);
+        }
+        System.arraycopy(r, 0, f[9], 0, len);
+        mul(f[6], sc.m0, r, len);
+        mul(f[7], sc.m1, r, len);
+        mul(f[8], sc.m2, r, len);
+        float[] gh = sc.gh;
+        add(gh, f[6], f[7], len);
+        float[] f8 = f[8];
+        for (int i = 0; i < len; i++) {
+            gh[i] = (gh[i] + f8[i]) / 3f;
+        }
+        float[][] ms = {sc.m0, sc.m1, sc.m2};
+        float[] t = sc.t;
+        for (int k = 0; k < 3; k++) {
+            mul(t, sc.g, sc.rf[k], len);
+            mul(f[10 + k], t, sc.cf[k], len);
+            mul(t, ms[k], sc.rf[k], len);
+            mul(f[25 + k], t, sc.cf[k], len);
+        }
+    }
+
+    /** Factored pass 2: the 39-4-4-K MLP on every element (features recomputed block by block) and the update. */
+    private void passUpdateFactored(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e) {
+        Scratch sc = SCRATCH.get();
+        int start = ci * CHUNK;
+        int end = Math.min(s.n, start + CHUNK);
+        for (int off = start; off < end; off += L) {
+            int len = Math.min(L, end - off);
+            gb.get(off, sc.g, 0, len);
+            pb.get(off, sc.p, 0, len);
+            loadState(s, sc, off, len);
+            gatherFactors(s, sc, off, len, true);
+            layer0Factored(sc, len, w0e);
+            mlpTail(sc, len);
+            pb.put(off, sc.p, 0, len);
+        }
+    }
+
+    /**
+     * Layer-0 pre-activations of a block of a factored tensor into sc.h0..h3, plus sc.r and sc.gh (a separate method
+     * per block so that the JIT compiles it after a few steps, not only on-stack).
+     */
+    private static void layer0Factored(Scratch sc, int len, float[] w0e) {
+        factoredFeatures(sc, len);
+        float[][] f = sc.f;
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        for (int j = 0; j < 4; j++) {
+            float[] hj = h[j];
+            add(hj, sc.rh[j], sc.ch[j], len);
+            madd2(hj, sc.g, w0e[j], sc.p, w0e[4 + j], len);
+            madd2(hj, sc.m0, w0e[8 + j], sc.m1, w0e[12 + j], len);
+            madd2(hj, sc.m2, w0e[16 + j], sc.rms, w0e[20 + j], len);
+            madd2(hj, f[6], w0e[24 + j], f[7], w0e[28 + j], len);
+            madd2(hj, f[8], w0e[32 + j], f[9], w0e[36 + j], len);
+            madd2(hj, f[10], w0e[40 + j], f[11], w0e[44 + j], len);
+            madd2(hj, f[12], w0e[48 + j], f[25], w0e[100 + j], len);
+            madd2(hj, f[26], w0e[104 + j], f[27], w0e[108 + j], len);
+        }
+    }
+
+    // ------------------------------------------------------------------ non-factored tensors, MLP tail
+
+    // pass C (non-factored): features again, MLP, parameter update
+    private void passUpdate(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e, float[] b0e) {
+        Scratch sc = SCRATCH.get();
+        int start = ci * CHUNK;
+        int end = Math.min(s.n, start + CHUNK);
+        for (int off = start; off < end; off += L) {
+            int len = Math.min(L, end - off);
+            gb.get(off, sc.g, 0, len);
+            pb.get(off, sc.p, 0, len);
+            loadState(s, sc, off, len);
+            features(sc, len);
+            layer0(sc, len, w0e, b0e);
+            mlpTail(sc, len);
+            pb.put(off, sc.p, 0, len);
+        }
+    }
+
+    /** Layer 0 from the 28 feature arrays (normalisation folded into w0e, time features into b0e), and sc.gh. */
+    private static void layer0(Scratch sc, int len, float[] w0e, float[] b0e) {
+        float[] h0 = sc.h0;
+        float[] h1 = sc.h1;
+        float[] h2 = sc.h2;
+        float[] h3 = sc.h3;
+        java.util.Arrays.fill(h0, 0, len, b0e[0]);
+        java.util.Arrays.fill(h1, 0, len, b0e[1]);
+        java.util.Arrays.fill(h2, 0, len, b0e[2]);
+        java.util.Arrays.fill(h3, 0, len, b0e[3]);
+        for (int k = 0; k < NF; k++) {
+            float[] fk = sc.f[k];
+            final float wa = w0e[k * 4];
+            final float wb = w0e[k * 4 + 1];
+            final float wc = w0e[k * 4 + 2];
+            final float wd = w0e[k * 4 + 3];
+            for (int i = 0; i < len; i++) {
+                float x = fk[i];
+                h0[i] += x * wa;
+                h1[i] += x * wb;
+                h2[i] += x * wc;
+                h3[i] += x * wd;
+            }
+        }
+        float[] gh = sc.gh;
+        float[] f6 = sc.f[6];
+        float[] f7 = sc.f[7];
+        float[] f8 = sc.f[8];
+        for (int i = 0; i < len; i++) {
+            gh[i] = (f6[i] + f7[i] + f8[i]) / 3f;
+        }
+    }
+
+    /**
+     * Layers 1 and 2 and the update: from the layer-0 pre-activations sc.h0..h3, sc.r (= rsqrt(rms + 1e-6)), sc.gh
+     * (the AdamAggMo direction) and sc.p, writes the new parameters into sc.p.
+     */
+    private void mlpTail(Scratch sc, int len) {
+        float[] w1 = theta.w1();
+        float[] bb1 = theta.b1();
+        float[] w2 = theta.w2();
+        float[] bb2 = theta.b2();
+        int kOut = arch().outputs();
+        boolean star = arch() == Arch.STAR;
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        float[][] z = sc.z;
+        for (int j = 0; j < 4; j++) {
+            relu(h[j], len);
+        }
+        // layer 1: z_j = relu(b1_j + a_0 w1[0][j] + ... + a_3 w1[3][j])
+        for (int j = 0; j < 4; j++) {
+            set2(z[j], bb1[j], h[0], w1[j], h[1], w1[4 + j], len);
+            madd2(z[j], h[2], w1[8 + j], h[3], w1[12 + j], len);
+            relu(z[j], len);
+        }
+        // layer 2 into o_k = b2_k + z_0 w2[0][k] + ... + z_3 w2[3][k]
+        float[][] o = {sc.o0, sc.o1, sc.o2, sc.o3};
+        for (int k = 0; k < (star ? 4 : 2); k++) {
+            if (k == 3 && weightDecay == 0f) {
+                break;
+            }
+            set2(o[k], bb2[k], z[0], w2[k], z[1], w2[kOut + k], len);
+            madd2(o[k], z[2], w2[2 * kOut + k], z[3], w2[3 * kOut + k], len);
+        }
+        float[] p = sc.p;
+        float[] e1 = sc.e1;
+        float[] t = sc.t;
+        exp(sc.o1, e1, len);
+        if (!star) {
+            // p - d * exp(0.001 a) * 0.001
+            mul(t, sc.o0, e1, len);
+            for (int i = 0; i < len; i++) {
+                p[i] = p[i] - t[i] * STEP_MULT;
+            }
+            return;
+        }
+        float[] e2 = sc.e2;
+        exp(sc.o2, e2, len);
+        float[] r = sc.r;
+        float[] gh = sc.gh;
+        float wdl = weightDecay;
+        if (wdl != 0f) {
+            float[] e3 = sc.e3;
+            exp(sc.o3, e3, len);
+            for (int i = 0; i < len; i++) {
+                p[i] = p[i] * (1f - wdl * e3[i]);
+            }
+        }
+        // bb = d * exp(0.001 a) * 0.001 * r; nom = exp(0.001 a_nom) * 0.001 * gh; p <- p - bb - nom
+        mul(t, sc.o0, e1, len);
+        for (int i = 0; i < len; i++) {
+            t[i] = t[i] * STEP_MULT * r[i];
+        }
+        for (int i = 0; i < len; i++) {
+            p[i] = p[i] - t[i];
+        }
+        for (int i = 0; i < len; i++) {
+            t[i] = e2[i] * STEP_MULT * gh[i];
+        }
+        for (int i = 0; i < len; i++) {
+            p[i] = p[i] - t[i];
+        }
+    }
+
+    /**
+     * e[i] = exp(0.001 * o[i]) as float: {@link #expSmall} for |0.001 o| <= {@value #EXP_POLY_MAX}, else Math.exp.
+     */
+    static void exp(float[] o, float[] e, int len) {
+        for (int i = 0; i < len; i++) {
+            e[i] = expSmall(o[i] * EXP_MULT);
+        }
+        for (int i = 0; i < len; i++) {
+            float xi = o[i] * EXP_MULT;
+            if (!(Math.abs(xi) <= EXP_POLY_MAX)) {
+                e[i] = (float) Math.exp(xi);
+            }
+        }
+    }
+
+    /**
+     * exp(x) for |x| <= 1/16 in float: 1 + (x + x^2/2 + ... + x^5/120) (truncation error below 1e-10 relative; the
+     * float evaluation of the small term adds at most about 0.15 ulp, the final addition 0.5 ulp).
+     */
+    static float expSmall(float x) {
+        float y = x * (1f + x * (0.5f + x * (1f / 6f + x * (1f / 24f + x * (1f / 120f)))));
+        return 1f + y;
     }
 }
