@@ -31,7 +31,8 @@ import java.util.Set;
 public final class TaskRegistry {
 
     public static final List<String> FAMILIES = List.of("mlp", "cnn", TransformerLm.FAMILY, NoisyQuadratic.FAMILY);
-    private static final Set<String> COMMON_KEYS = Set.of("resolution", "batch", "steps", "invert", "shift");
+    private static final Set<String> COMMON_KEYS = Set.of("resolution", "batch", "steps", "invert", "shift", "labelNoise",
+            "lossScale");
     private static final Map<String, Set<String>> FAMILY_KEYS = Map.of(
             "mlp", union(COMMON_KEYS, Set.of("hidden", "activation")),
             "cnn", union(COMMON_KEYS, Set.of("channels")));
@@ -39,22 +40,27 @@ public final class TaskRegistry {
     private static final Map<String, Task> NAMED = new LinkedHashMap<>();
 
     static {
-        register(fromParameters("fmnist8-mlp32", "mlp",
-                Map.of("resolution", 8, "hidden", List.of(32), "activation", "relu", "batch", 128, "steps", 2000)));
-        register(fromParameters("fmnist-mlp128x128", "mlp",
-                Map.of("resolution", 28, "hidden", List.of(128, 128), "activation", "relu", "batch", 128,
-                        "steps", 2000)));
-        register(fromParameters("fmnist-cnn16x32", "cnn",
-                Map.of("resolution", 28, "channels", List.of(16, 32), "batch", 128, "steps", 2000)));
-        register(fromParameters("fortunes-tf-w64-d2", TransformerLm.FAMILY,
-                Map.of("width", 64, "depth", 2, "heads", 4, "context", 64, "batch", 32, "lang", "en")));
-        register(fromParameters("fortunes-tf-w32-d1", TransformerLm.FAMILY,
-                Map.of("width", 32, "depth", 1, "heads", 2, "context", 32, "batch", 16, "lang", "en",
-                        "evalBatches", 8)));
-        register(fromParameters("fortunes-de-tf-w64-d2", TransformerLm.FAMILY,
-                Map.of("width", 64, "depth", 2, "heads", 4, "context", 64, "batch", 32, "lang", "de")));
-        register(fromParameters("quadratic-d100-k100", NoisyQuadratic.FAMILY,
-                Map.of("dim", 100, "kappa", 100, "noise", 1, "hmax", 1)));
+        // The named tasks are defined by the task spec file format users write (TaskSpecFile).
+        try (java.io.InputStream in = TaskRegistry.class.getResourceAsStream("/lobench/tasks.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("resource /lobench/tasks.yaml missing from the build");
+            }
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            for (TaskSpecFile.Entry e : TaskSpecFile.parse(text, "resource /lobench/tasks.yaml")) {
+                register(e.task());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private TaskRegistry() {
+    }
+
+    private static void register(Task t) {
+        if (NAMED.put(t.name(), t) != null) {
+            throw new IllegalStateException("task '" + t.name() + "' defined twice");
+        }
     }
 
     /** One line per accepted parameter of {@code family}: name, type, default, allowed values. */
@@ -98,13 +104,6 @@ public final class TaskRegistry {
             default:
                 throw new UserError(Names.unknown("task family", String.valueOf(family), FAMILIES));
         }
-    }
-
-    private TaskRegistry() {
-    }
-
-    private static void register(Task t) {
-        NAMED.put(t.name(), t);
     }
 
     /** All named tasks, in registration order. */
@@ -169,6 +168,14 @@ public final class TaskRegistry {
             throw new UserError(family + ".shift: " + shift + " is out of range; allowed: " + (1 - resolution) + ".."
                     + (resolution - 1) + " (pixels at resolution " + resolution + ")");
         }
+        double labelNoise = doubleParam(family, params, "labelNoise", 0);
+        if (!(labelNoise >= 0 && labelNoise <= 1)) {
+            throw new UserError(family + ".labelNoise: " + labelNoise + " is out of range; allowed: 0..1");
+        }
+        double lossScale = doubleParam(family, params, "lossScale", 1);
+        if (!(lossScale > 0) || lossScale > 1e6) {
+            throw new UserError(family + ".lossScale: " + lossScale + " is out of range; allowed: > 0 and <= 1e6");
+        }
         Map<String, Object> canonical = new LinkedHashMap<>();
         canonical.put("resolution", resolution);
         Network net;
@@ -197,6 +204,14 @@ public final class TaskRegistry {
         canonical.put("steps", steps);
         canonical.put("invert", invert);
         canonical.put("shift", shift);
+        if (labelNoise != 0) {
+            canonical.put("labelNoise", labelNoise);
+            derived += "-labelnoise" + labelNoise;
+        }
+        if (lossScale != 1) {
+            canonical.put("lossScale", lossScale);
+            derived += "-lossx" + lossScale;
+        }
         if (batch != 128) {
             derived += "-b" + batch;
         }
@@ -207,7 +222,7 @@ public final class TaskRegistry {
             derived += "-shift" + shift;
         }
         return new ClassifierTask(name != null ? name : derived, family, resolution, net, batch,
-                new InputTransform(invert, shift), steps, canonical);
+                new InputTransform(invert, shift, labelNoise, lossScale), steps, canonical);
     }
 
     private static String join(List<Integer> xs) {
@@ -243,6 +258,17 @@ public final class TaskRegistry {
             return (int) n.doubleValue();
         }
         throw new UserError(field + ": expected an integer, got '" + v + "'");
+    }
+
+    private static double doubleParam(String family, Map<String, ?> p, String key, double dflt) {
+        Object v = p.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+            return n.doubleValue();
+        }
+        throw new UserError(family + "." + key + ": expected a number, got '" + v + "'");
     }
 
     private static boolean boolParam(String family, Map<String, ?> p, String key, boolean dflt) {

@@ -85,15 +85,15 @@ public final class ClassifierInstance implements TaskInstance {
         this.features = train.features();
         this.classes = FashionMnist.CLASSES;
         this.trainX = transform.apply(train.pixels(), train.count(), train.side());
-        this.trainY = train.labels();
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom initRng = root.split();
+        this.shuffleRng = root.split();
+        this.trainY = transform.noisyLabels(train.labels(), FashionMnist.CLASSES, root.split());
         this.trainCount = train.count();
         this.testX = transform.apply(test.pixels(), test.count(), test.side());
         this.testY = test.labels();
         this.testCount = test.count();
 
-        SplittableRandom root = new SplittableRandom(seed);
-        SplittableRandom initRng = root.split();
-        this.shuffleRng = root.split();
         this.params = Collections.unmodifiableList(net.init(this.manager, initRng));
         for (Param p : params) {
             p.array().setRequiresGradient(true);
@@ -101,7 +101,7 @@ public final class ClassifierInstance implements TaskInstance {
         this.perm = new int[trainCount];
         this.cursor = trainCount; // forces a shuffle on the first step
 
-        this.negInvBatch = -1f / batch;
+        this.negInvBatch = (float) (-transform.lossScale() / batch);
         this.xBuf = direct(batch * features);
         this.tBuf = direct(batch * classes);
         this.xArr = this.manager.create(xBuf.asFloatBuffer(), new Shape(batch, features));
