@@ -26,6 +26,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--task", split = ",", description = "Task names (see 'lobench list tasks').")
     List<String> tasks;
 
+    @Option(names = "--task-spec", paramLabel = "FILE",
+            description = "A YAML or JSON task spec file (see README 'Task spec files').")
+    Path taskSpec;
+
     @Option(names = "--optimizer", split = ",",
             description = "Optimizer specs, e.g. adam, adam:lr=3e-3, sgdm:lr=0.1,momentum=0.9 (see 'lobench list optimizers'). "
                     + "Separate several with ','; parameters of one optimizer with ';' or ','.")
@@ -62,11 +66,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (suite == null && (tasks == null || tasks.isEmpty())) {
-            throw new UserError("give --suite NAME or --task NAME[,NAME...] (see 'lobench list suites|tasks')");
+        int sources = (suite != null ? 1 : 0) + (tasks != null && !tasks.isEmpty() ? 1 : 0) + (taskSpec != null ? 1 : 0);
+        if (sources == 0) {
+            throw new UserError("give --suite NAME, --task NAME[,NAME...] or --task-spec FILE "
+                    + "(see 'lobench list suites|tasks')");
         }
-        if (suite != null && tasks != null) {
-            throw new UserError("give either --suite or --task, not both");
+        if (sources > 1) {
+            throw new UserError("give only one of --suite, --task, --task-spec");
         }
         if (seeds != null && seeds < 1) {
             throw new UserError("--seeds must be >= 1, got " + seeds);
@@ -80,6 +86,10 @@ final class RunCommand implements Callable<Integer> {
         Report.Format fmt = ReportCommand.parseFormat(format);
         RunPlan plan0 = suite != null
                 ? RunPlan.ofSuite(Suites.get(suite), optimizers, seeds, steps, evalEvery)
+                : taskSpec != null
+                ? RunPlan.ofTaskSpecs(dev.lobench.tasks.TaskSpecFile.read(taskSpec),
+                        taskSpec.getFileName().toString().replaceAll("\\.(ya?ml|json)$", ""), optimizers, seeds,
+                        steps, evalEvery)
                 : RunPlan.ofTasks(tasks, optimizers, seeds, steps, evalEvery);
         RunPlan plan = plan0;
         if (shard != null) {

@@ -7,13 +7,16 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskRegistryTest {
     @Test
     void namedTasksAndParameterCounts() {
-        assertEquals(List.of("fmnist8-mlp32", "fmnist-mlp128x128", "fmnist-cnn16x32", "fortunes-tf-w64-d2",
-                        "fortunes-tf-w32-d1", "fortunes-de-tf-w64-d2", "quadratic-d100-k100"),
-                TaskRegistry.all().stream().map(Task::name).toList());
+        List<String> names = TaskRegistry.all().stream().map(Task::name).toList();
+        assertEquals(List.of("fmnist8-mlp32", "fmnist-mlp128x128"), names.subList(0, 2));
+        assertTrue(names.containsAll(List.of("fmnist-cnn16x32", "fortunes-tf-w64-d2", "fortunes-de-tf-w64-d2",
+                "quadratic-d100-k100", "fmnist8-mlp32-lossx100", "fmnist8-mlp32-invert")), names.toString());
+        assertEquals(names.size(), new java.util.HashSet<>(names).size(), "names are unique");
         // 64*32+32 + 32*10+10
         assertEquals(2410, TaskRegistry.get("fmnist8-mlp32").numParams());
         // 784*128+128 + 128*128+128 + 128*10+10
@@ -30,18 +33,13 @@ class TaskRegistryTest {
 
     @Test
     void unknownNameSuggestsClosest() {
+        String valid = " valid: " + String.join(", ", new java.util.TreeSet<>(TaskRegistry.names()));
         UserError e = assertThrows(UserError.class, () -> TaskRegistry.get("fmnist-mlp128"));
-        assertEquals("unknown task 'fmnist-mlp128'; did you mean 'fmnist-mlp128x128'? valid: fmnist-cnn16x32, "
-                + "fmnist-mlp128x128, fmnist8-mlp32, fortunes-de-tf-w64-d2, fortunes-tf-w32-d1, fortunes-tf-w64-d2, "
-                + "quadratic-d100-k100", e.getMessage());
+        assertEquals("unknown task 'fmnist-mlp128'; did you mean 'fmnist-mlp128x128'?" + valid, e.getMessage());
         UserError far = assertThrows(UserError.class, () -> TaskRegistry.get("resnet50-imagenet"));
-        assertEquals("unknown task 'resnet50-imagenet' valid: fmnist-cnn16x32, fmnist-mlp128x128, fmnist8-mlp32, "
-                + "fortunes-de-tf-w64-d2, fortunes-tf-w32-d1, fortunes-tf-w64-d2, quadratic-d100-k100",
-                far.getMessage());
+        assertEquals("unknown task 'resnet50-imagenet'" + valid, far.getMessage());
         UserError typo = assertThrows(UserError.class, () -> TaskRegistry.get("fmnist-cnn16x23"));
-        assertEquals("unknown task 'fmnist-cnn16x23'; did you mean 'fmnist-cnn16x32'? valid: fmnist-cnn16x32, "
-                + "fmnist-mlp128x128, fmnist8-mlp32, fortunes-de-tf-w64-d2, fortunes-tf-w32-d1, fortunes-tf-w64-d2, "
-                + "quadratic-d100-k100", typo.getMessage());
+        assertEquals("unknown task 'fmnist-cnn16x23'; did you mean 'fmnist-cnn16x32'?" + valid, typo.getMessage());
     }
 
     @Test
@@ -66,7 +64,7 @@ class TaskRegistryTest {
         assertEquals("mlp.activation: unknown activation 'relu6'; did you mean 'relu'? valid: gelu, relu, tanh",
                 err(() -> TaskRegistry.fromParameters("mlp", Map.of("activation", "relu6"))));
         assertEquals("unknown mlp parameter 'hiden'; did you mean 'hidden'? valid: activation, batch, hidden, "
-                        + "invert, resolution, shift, steps",
+                        + "invert, labelNoise, lossScale, resolution, shift, steps",
                 err(() -> TaskRegistry.fromParameters("mlp", Map.of("hiden", List.of(3)))));
         assertEquals("unknown task family 'rnn'; did you mean 'cnn'? valid: cnn, mlp, quadratic, transformer",
                 err(() -> TaskRegistry.fromParameters("rnn", Map.of())));
