@@ -18,6 +18,9 @@ public record RunPlan(String name, List<CellSpec> cells) {
         List<CellSpec> cells = new ArrayList<>();
         for (Suite.Entry e : suite.entries()) {
             Task task = TaskRegistry.get(e.task());
+            if (e.label() != null) {
+                task = TaskRegistry.renamed(task, e.label());
+            }
             int s = steps != null ? steps : e.steps();
             int ev = evalEvery != null ? evalEvery : (steps != null ? defaultEval(s) : e.evalEvery());
             addCells(cells, task, opts, n, s, ev);

@@ -9,16 +9,24 @@ import java.util.List;
  */
 public record Suite(String name, String description, List<Entry> entries, List<String> optimizers, int seeds) {
 
-    public record Entry(String task, int steps, int evalEvery) {}
+    /**
+     * @param label the task name recorded in results when it differs from {@code task} (horizon variants of one
+     *     task must not be pooled with each other in reports), else null
+     */
+    public record Entry(String task, int steps, int evalEvery, String label) {
+        public Entry(String task, int steps, int evalEvery) {
+            this(task, steps, evalEvery, null);
+        }
+    }
 
     public int cellCount() {
-        return entries.size() * optimizers.size() * seeds;
+        return entries.size() * RunPlan.expandTuned(optimizers).size() * seeds;
     }
 
     public long totalSteps() {
         long s = 0;
         for (Entry e : entries) {
-            s += (long) e.steps() * optimizers.size() * seeds;
+            s += (long) e.steps() * RunPlan.expandTuned(optimizers).size() * seeds;
         }
         return s;
     }

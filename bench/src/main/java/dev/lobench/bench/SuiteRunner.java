@@ -94,6 +94,9 @@ public final class SuiteRunner {
             progress.finish();
         }
         List<CellRecord> records = ResultStore.readCells(file);
+        Calibration cal = Calibration.load(Calibration.defaultFile());
+        cal.learn(records);
+        cal.save();
         return new Summary(file, records, ran, skipped);
     }
 

@@ -69,16 +69,43 @@ final class ListCommand implements Callable<Integer> {
         return sb.toString().replace(" ", " ").replace(", ", ",");
     }
 
+    @Option(names = "--no-calibrate", description = "With 'suites': do not measure missing step times.")
+    boolean noCalibrate;
+
     private void listSuites() {
+        dev.lobench.bench.Calibration cal = dev.lobench.bench.Calibration.load(
+                dev.lobench.bench.Calibration.defaultFile());
+        dev.lobench.tasks.DataContext data = dev.lobench.tasks.DataContext.defaults();
+        if (!noCalibrate) {
+            java.util.List<dev.lobench.bench.CellSpec> all = new java.util.ArrayList<>();
+            for (Suite s : Suites.all()) {
+                all.addAll(dev.lobench.bench.RunPlan.ofSuite(s, null, 1, null, null).cells());
+            }
+            cal.measureMissing(all, data, msg -> System.err.println(msg));
+            cal.save();
+        }
         for (Suite s : Suites.all()) {
+            double est = cal.estimateSeconds(dev.lobench.bench.RunPlan.ofSuite(s, null, null, null, null).cells());
             System.out.printf("%s: %s%n", s.name(), s.description());
-            System.out.printf("  %d cells = %d tasks x %d optimizers x %d seeds; %d training steps in all%n",
-                    s.cellCount(), s.entries().size(), s.optimizers().size(), s.seeds(), s.totalSteps());
+            System.out.printf("  %d cells = %d tasks x %d optimizers x %d seeds; %d training steps; estimated %s here%n",
+                    s.cellCount(), s.entries().size(), dev.lobench.bench.RunPlan.expandTuned(s.optimizers()).size(),
+                    s.seeds(), s.totalSteps(), Double.isNaN(est) ? "? (not calibrated)" : duration(est));
             for (Suite.Entry e : s.entries()) {
-                System.out.printf("    %-24s %6d steps%n", e.task(), e.steps());
+                System.out.printf("    %-28s %7d steps%n", e.label() != null ? e.label() : e.task(), e.steps());
             }
             System.out.println("    optimizers: " + String.join(", ", s.optimizers()));
         }
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s >= 3600) {
+            return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+        }
+        if (s >= 60) {
+            return String.format("%dm%02ds", s / 60, s % 60);
+        }
+        return s + "s";
     }
 
     private void listOptimizers() {

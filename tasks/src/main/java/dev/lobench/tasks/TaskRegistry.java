@@ -63,6 +63,11 @@ public final class TaskRegistry {
         }
     }
 
+    /** The same task under another name (e.g. a horizon variant {@code fmnist8-mlp32-h20000} of a suite). */
+    public static Task renamed(Task task, String name) {
+        return new NamedTask(name, task);
+    }
+
     /** One line per accepted parameter of {@code family}: name, type, default, allowed values. */
     public static List<String> describeFamily(String family) {
         switch (String.valueOf(family)) {
