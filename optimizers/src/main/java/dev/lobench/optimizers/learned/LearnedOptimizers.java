@@ -62,7 +62,7 @@ public final class LearnedOptimizers {
         try (InputStream in = LearnedOptimizers.class.getResourceAsStream(res)) {
             if (in == null) {
                 throw new UserError("no shipped learned optimizer weights named '" + name + "' (resource " + res
-                        + " not found; none ship yet: pass a .safetensors file instead)");
+                        + " not found; shipped: star, small-fc; or pass a .safetensors file)");
             }
             return ThetaFiles.parse(in.readAllBytes(), "resource " + res);
         } catch (IOException e) {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Meta-trains the shipped learned optimizers star and small-fc with identical settings and meta-compute, and copies
+# the weights to optimizers/src/main/resources/lobench/weights/<arch>.safetensors (used by weights=auto).
+#
+#   bench/meta/train-shipped.sh                 # both archs, concurrently (one thread each)
+#   PARALLEL=0 bench/meta/train-shipped.sh      # one after the other (star first)
+#   ARCHS=small-fc bench/meta/train-shipped.sh  # one arch
+#
+# Resumable: an arch whose checkpoint bench/meta/runs/<arch>/<arch>.safetensors.ckpt exists continues from it with
+# --resume (the settings below must not change; the checkpoint records and checks them). A finished run re-run with
+# --resume only rewrites its weights. Progress: one JSON line per outer step in runs/<arch>/<arch>.safetensors.jsonl.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+
+ARCHS="${ARCHS:-star small-fc}"
+PARALLEL="${PARALLEL:-1}"
+# Identical for both archs (see bench/meta/README.md for why these values).
+TASK=fmnist8-mlp32
+ESTIMATOR=pes
+PARTICLES=8
+TRUNC=50
+HORIZON=2000
+OUTER_STEPS="${OUTER_STEPS:-800}"  # not part of the checkpoint fingerprint: a resume may change it
+SIGMA=0.01
+META_LR=1e-3
+META_WD=0.1
+SEED=0
+CHECKPOINT_EVERY=25
+
+# Build once, then run a pinned copy of the jar: a rebuild of cli/target/lobench.jar under a running JVM breaks it.
+./lobench --version >/dev/null
+mkdir -p bench/meta/target
+pinned="bench/meta/target/lobench-meta-$$.jar"
+cp cli/target/lobench.jar "$pinned"
+trap 'rm -f "$pinned"' EXIT
+
+train() {
+  local arch="$1"
+  local dir="bench/meta/runs/$arch"
+  local out="$dir/$arch.safetensors"
+  mkdir -p "$dir"
+  local resume=()
+  if [ -f "$out.ckpt" ]; then
+    resume=(--resume)
+  fi
+  echo "meta-train $arch: ${resume[*]:-fresh start}; log $out.jsonl" >&2
+  LOBENCH_JAR="$pinned" LOBENCH_JAVA_OPTS="-Dai.djl.pytorch.num_threads=1 ${LOBENCH_JAVA_OPTS:-}" \
+    ./lobench meta-train --arch "$arch" --task "$TASK" --estimator "$ESTIMATOR" --particles "$PARTICLES" \
+      --trunc "$TRUNC" --horizon "$HORIZON" --outer-steps "$OUTER_STEPS" --sigma "$SIGMA" --meta-lr "$META_LR" \
+      --meta-wd "$META_WD" --seed "$SEED" --checkpoint-every "$CHECKPOINT_EVERY" --threads 1 --no-fetch \
+      --out "$out" "${resume[@]}" >"$dir/stdout.txt" 2>"$dir/stderr.txt"
+  mkdir -p optimizers/src/main/resources/lobench/weights
+  cp "$out" "optimizers/src/main/resources/lobench/weights/$arch.safetensors"
+  echo "meta-train $arch: done; weights copied to optimizers/src/main/resources/lobench/weights/$arch.safetensors" >&2
+}
+
+status=0
+if [ "$PARALLEL" = 1 ]; then
+  pids=()
+  for a in $ARCHS; do
+    train "$a" & pids+=($!)
+  done
+  for p in "${pids[@]}"; do
+    wait "$p" || status=1
+  done
+else
+  for a in $ARCHS; do
+    train "$a" || status=1
+  done
+fi
+exit $status

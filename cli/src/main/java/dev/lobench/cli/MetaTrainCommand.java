@@ -1,0 +1,130 @@
+package dev.lobench.cli;
+
+import dev.lobench.bench.RunEnvironment;
+import dev.lobench.optimizers.learned.Arch;
+import dev.lobench.optimizers.meta.Estimator;
+import dev.lobench.optimizers.meta.LearnedMetaArch;
+import dev.lobench.optimizers.meta.MetaTrainer;
+import dev.lobench.optimizers.meta.SafetensorsThetaSink;
+import dev.lobench.optimizers.meta.TaskMlpProblem;
+import dev.lobench.tasks.DataContext;
+import dev.lobench.tasks.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "meta-train", mixinStandardHelpOptions = true,
+        description = {"Meta-train a learned optimizer (star or small-fc) on an MLP task with an ES estimator "
+                + "(design section 3) and write its weights as safetensors.",
+            "Next to --out: <out>.ckpt (checkpoint, every --checkpoint-every outer steps and at the end) and "
+                + "<out>.jsonl (one JSON line per outer step). Inner runs use the task's training split and seeds >= 10^6."})
+final class MetaTrainCommand implements Callable<Integer> {
+    static final List<String> ARCHS = List.of(Arch.STAR.id(), Arch.SMALL_FC.id());
+
+    @Option(names = "--arch", required = true, description = "Learned optimizer architecture: star, small-fc.")
+    String arch;
+
+    @Option(names = "--task", defaultValue = "fmnist8-mlp32",
+            description = "Meta-training task, an mlp-family task (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--estimator", defaultValue = "pes", description = "pes, tes or fes (default: ${DEFAULT-VALUE}).")
+    String estimator;
+
+    @Option(names = "--sign-only", description = "fes only: use sign(L+ - L-) (VeLO's variant).")
+    boolean signOnly;
+
+    @Option(names = "--particles", defaultValue = "8", description = "Antithetic particle pairs (default: ${DEFAULT-VALUE}).")
+    int particles;
+
+    @Option(names = "--trunc", defaultValue = "50", description = "Inner steps per truncated unroll (default: ${DEFAULT-VALUE}).")
+    int trunc;
+
+    @Option(names = "--horizon", defaultValue = "2000", description = "Inner run length in steps (default: ${DEFAULT-VALUE}).")
+    int horizon;
+
+    @Option(names = "--outer-steps", required = true, description = "Total outer (meta) steps.")
+    int outerSteps;
+
+    @Option(names = "--sigma", defaultValue = "0.01", description = "ES perturbation std (default: ${DEFAULT-VALUE}).")
+    double sigma;
+
+    @Option(names = "--meta-lr", defaultValue = "3e-4", description = "Outer Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double metaLr;
+
+    @Option(names = "--meta-wd", defaultValue = "0",
+            description = "Decoupled weight decay on theta: theta -= meta-lr * meta-wd * theta each outer step (default: ${DEFAULT-VALUE}).")
+    double metaWd;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Theta-init and estimator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Weights file to write (.safetensors).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from <out>.ckpt (same settings required).")
+    boolean resume;
+
+    @Option(names = "--checkpoint-every", defaultValue = "50",
+            description = "Checkpoint period in outer steps (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--threads",
+            description = "Intra-op threads (libtorch and the learned optimizer kernel); default: -Dai.djl.pytorch.num_threads, else all cores.")
+    Integer threads;
+
+    @Option(names = "--data-dir", description = "Directory holding the datasets (searched first).")
+    Path dataDir;
+
+    @Option(names = "--no-fetch", description = "Never download or install missing datasets.")
+    boolean noFetch;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!ARCHS.contains(arch)) {
+            throw new UserError("--arch: unknown learned optimizer architecture '" + arch + "'; valid: "
+                    + String.join(", ", ARCHS));
+        }
+        Arch a = Arch.parse(arch);
+        Estimator.Kind kind = Estimator.Kind.parse(estimator);
+        if (threads != null && threads < 1) {
+            throw new UserError("--threads must be >= 1, got " + threads);
+        }
+        if (!out.getFileName().toString().endsWith(".safetensors")) {
+            throw new UserError("--out must name a .safetensors file, got " + out);
+        }
+        if (threads != null) {
+            // read by DJL's PyTorch engine when it starts (the first NDManager below)
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        }
+        int t = threads != null ? threads : RunEnvironment.threads();
+        TaskMlpProblem problem = new TaskMlpProblem(task, new DataContext(Optional.ofNullable(dataDir), !noFetch));
+        MetaTrainer.Config cfg = MetaTrainer.builder(new LearnedMetaArch(a, t), problem, out)
+                .estimator(kind).signOnly(signOnly).particles(particles).trunc(trunc).horizon(horizon)
+                .outerSteps(outerSteps).sigma(sigma).metaLr(metaLr).metaWd(metaWd).seed(seed)
+                .checkpointEvery(checkpointEvery).resume(resume).build();
+        if (resume && !Files.exists(cfg.checkpointPath())) {
+            throw new UserError("cannot resume: no checkpoint at " + cfg.checkpointPath()
+                    + "; run without --resume to start");
+        }
+        if (!resume && Files.exists(cfg.checkpointPath())) {
+            throw new UserError("checkpoint " + cfg.checkpointPath()
+                    + " exists; pass --resume to continue it or delete it to start over");
+        }
+        System.err.printf(Locale.ROOT, "lobench meta-train: %s on %s, %s %d particles x trunc %d, horizon %d, "
+                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g, seed %d, %d thread(s)%s%n", a.id(), task,
+                kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr, metaWd, seed,
+                t, resume ? ", resuming" : "");
+        MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, task, RunEnvironment.gitCommit()));
+        System.out.printf(Locale.ROOT, "%s: %d outer steps, last meta-loss %.5g%nweights: %s%nlog: %s%ncheckpoint: %s%n",
+                a.id(), r.outerSteps(), r.lastMetaLoss(), out.toAbsolutePath(), cfg.logPath().toAbsolutePath(),
+                cfg.checkpointPath().toAbsolutePath());
+        return 0;
+    }
+}
