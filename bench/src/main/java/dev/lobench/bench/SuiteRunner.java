@@ -81,7 +81,7 @@ public final class SuiteRunner {
                 int index = i + 1;
                 long base = doneSteps[0];
                 CellRecord rec = TrainingLoop.run(cell, opt, data, version, optimizerParameters(cell),
-                        false, (step, loss) -> progress.step(index, cells.size(), cell.label(), step, cell.steps(),
+                        MetaTrainingSet.contains(cell.task(), cell.steps()), (step, loss) -> progress.step(index, cells.size(), cell.label(), step, cell.steps(),
                                 loss, base + step, totalSteps));
                 writer.writeCell(rec);
                 ran++;

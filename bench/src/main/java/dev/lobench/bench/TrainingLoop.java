@@ -117,6 +117,12 @@ public final class TrainingLoop {
                 medianMs(add(fb, up, timed), timed), medianMs(fb, timed), medianMs(up, timed), WARMUP_STEPS);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("evalEvery", cell.evalEvery());
+        if (!inMetaTrainingSet) {
+            Map<String, Object> ood = MetaTrainingSet.describe(cell.task(), steps);
+            if (!ood.isEmpty()) {
+                meta.put("ood", ood);
+            }
+        }
         return new CellRecord(CellRecord.TYPE, Schema.VERSION, cell.key(lobenchVersion), cell.task().name(),
                 cell.task().family(), new LinkedHashMap<>(cell.task().parameters()), inMetaTrainingSet,
                 cell.optimizer(), optimizerParams, cell.seed(), steps, numParams, outcome, detail, initialLoss,
