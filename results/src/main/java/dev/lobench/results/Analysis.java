@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * names and the {@link PerformanceProfile}.
  *
  * <p>Task groups: "all", "in-distribution" (a task on which any cell has {@code inMetaTrainingSet} true) and
- * "out-of-distribution" (the others); an empty group is left out.
+ * "out-of-distribution" (the others); when one of these is empty only "all" is shown, named after the other.
  */
 public final class Analysis {
     /** Values of tau at which profiles are summarised. */
@@ -71,16 +71,16 @@ public final class Analysis {
             }
         }
         List<Group> groups = new ArrayList<>();
-        groups.add(group("all", cells, byTask.keySet(), rows));
         List<String> in = new ArrayList<>(inDist);
         List<String> out = byTask.keySet().stream().filter(t -> !inDist.contains(t)).toList();
         if (!in.isEmpty() && !out.isEmpty()) {
+            groups.add(group("all", cells, byTask.keySet(), rows));
             groups.add(group("in-distribution", cells, in, rows));
             groups.add(group("out-of-distribution", cells, out, rows));
-        } else if (!in.isEmpty()) {
-            groups.add(group("in-distribution", cells, in, rows));
         } else {
-            groups.add(group("out-of-distribution", cells, out, rows));
+            // one of the two groups is empty: "all" is the other one, shown once
+            groups.add(group(in.isEmpty() ? "all (all out-of-distribution)" : "all (all in-distribution)", cells,
+                    byTask.keySet(), rows));
         }
         return new Analysis(rows, groups);
     }

@@ -123,6 +123,14 @@ public final class FullReport {
             + " Adam (the envelope) reaches at T; median over seeds; ∞ if never reached or not completed;"
             + " ρ_s(τ) = share of tasks with cost ≤ τ × the best cost on that task.";
 
+    public static String stepNotes() {
+        return STEP_NOTES;
+    }
+
+    public static String crossNotes() {
+        return CROSS_NOTES;
+    }
+
     private static String esc(String s) {
         return s.replace("|", "\\|");
     }
