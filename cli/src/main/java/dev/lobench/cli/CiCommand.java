@@ -75,9 +75,13 @@ final class CiCommand implements Runnable {
                 description = "Significance level of the one-sided Mann-Whitney U test (default 0.05).")
         double alpha;
 
-        @Option(names = "--overhead-tolerance", defaultValue = "1.5",
-                description = "Fail when the step-time ratio to Adam exceeds this multiple of the baseline's (default 1.5).")
+        @Option(names = "--overhead-tolerance", defaultValue = "2.0",
+                description = "Fail when the step-time ratio to Adam exceeds this multiple of the baseline's (default 2.0).")
         double overheadTolerance;
+
+        @Option(names = "--min-step-ms", defaultValue = "5",
+                description = "Gate overhead only where the baseline's Adam step takes at least this many ms (default 5).")
+        double minStepMs;
 
         @Override
         public Integer call() {
@@ -86,13 +90,13 @@ final class CiCommand implements Runnable {
                 case "base" -> true;
                 default -> throw new UserError("unknown --match '" + match + "'; valid: exact, base");
             };
-            if (!(relTolerance >= 0) || !(alpha > 0 && alpha < 1) || !(overheadTolerance >= 1)) {
-                throw new UserError("need --rel-tolerance >= 0, 0 < --alpha < 1, --overhead-tolerance >= 1");
+            if (!(relTolerance >= 0) || !(alpha > 0 && alpha < 1) || !(overheadTolerance >= 1) || !(minStepMs >= 0)) {
+                throw new UserError("need --rel-tolerance >= 0, 0 < --alpha < 1, --overhead-tolerance >= 1, --min-step-ms >= 0");
             }
             Baseline b = Baseline.read(baseline);
             Inputs in = Inputs.read(inputs);
             Gate.Result r = Gate.check(b, in.header(), in.cells(),
-                    new Gate.Options(relTolerance, alpha, overheadTolerance, base));
+                    new Gate.Options(relTolerance, alpha, overheadTolerance, minStepMs, base));
             String md = GateReport.markdown(r);
             System.out.print(md);
             String summary = System.getenv("GITHUB_STEP_SUMMARY");
