@@ -35,7 +35,9 @@ import java.util.TreeSet;
  *       timings are noisy, losses are not). Only checked when both runs ran on comparable machines (same CPU
  *       model and thread count), both ratios exist and the baseline's Adam step takes at least
  *       {@code minStepMs} (5 ms; two identical smoke runs on a shared 2-core machine gave ratios 2.9 and 0.48
- *       at 0.7 ms per step); otherwise skipped with a note. The update-only ratio is recorded, not gated.</li>
+ *       at 0.7 ms per step) and the Adam reference's own step time moved by at most the same factor between the
+ *       two runs (else the machine's load differed and the ratio means little); otherwise skipped with a note.
+ *       The update-only ratio is recorded, not gated.</li>
  * </ol>
  * Candidate (task, optimizer) pairs not in the baseline are listed as "new" and not gated. Matching: exact
  * optimizer name, or with {@code matchBase} the base name ({@code adam(lr=0.001)} -&gt; {@code adam}); a base
@@ -135,6 +137,11 @@ public final class Gate {
         }
     }
 
+    /** max(a/b, b/a): how far apart two positive times are, as a factor. */
+    static double drift(double a, double b) {
+        return Math.max(a / b, b / a);
+    }
+
     static Verdict judge(Baseline.Entry b, Baseline.Entry c, boolean comparable, Options opt) {
         double[] bl = b.completedLosses();
         double bMed = Stats.of(bl).median();
@@ -195,6 +202,11 @@ public final class Gate {
                     && !(d(b.stepMsMedian()) / bRatio >= opt.minStepMs())) {
                 notes.add("overhead not checked: Adam step " + Report.formatNumber(d(b.stepMsMedian()) / bRatio)
                         + " ms < " + Report.formatNumber(opt.minStepMs()) + " ms");
+            } else if (Double.isFinite(bRatio) && Double.isFinite(cRatio)
+                    && !(drift(d(b.stepMsMedian()) / bRatio, d(c.stepMsMedian()) / cRatio) <= opt.overheadTolerance())) {
+                notes.add("overhead not checked: Adam's own step time moved " + Report.formatNumber(d(b.stepMsMedian())
+                        / bRatio) + " -> " + Report.formatNumber(d(c.stepMsMedian()) / cRatio)
+                        + " ms (machine load differs)");
             } else if (Double.isFinite(bRatio) && Double.isFinite(cRatio)) {
                 if (cRatio > bRatio * opt.overheadTolerance()) {
                     fail.add(String.format(java.util.Locale.ROOT,

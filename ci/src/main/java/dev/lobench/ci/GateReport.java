@@ -54,7 +54,8 @@ public final class GateReport {
                 + " more than %.0f%% relative AND a one-sided exact Mann-Whitney U test gives p <= %.2g (with too"
                 + " few seeds for the test to reach %.2g, the %.0f%% tolerance alone decides); or when its full-step"
                 + " time ratio to Adam (same task, same run) exceeds %.2gx the baseline's, checked only on"
-                + " comparable machines and where Adam's step takes >= %.3g ms. Matching: %s.%n",
+                + " comparable machines, where Adam's step takes >= %.3g ms and Adam's own step time moved by"
+                + " less than that factor. Matching: %s.%n",
                 100 * o.relTolerance(), o.alpha(), o.alpha(), 100 * o.relTolerance(), o.overheadTolerance(),
                 o.minStepMs(), o.matchBase() ? "by base optimizer name" : "exact optimizer names"));
         return sb.toString();

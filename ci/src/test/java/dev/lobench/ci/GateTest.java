@@ -161,6 +161,20 @@ class GateTest {
     }
 
     @Test
+    void overheadNotGatedWhenAdamItselfGotMuchSlowerOrFaster() {
+        // every step 3x slower in the candidate (adam 10 -> 30 ms, drift 3 > 2): load differs, not gated
+        List<CellRecord> cand = new ArrayList<>();
+        for (CellRecord c : run(1, 1, 1)) {
+            cand.add(cell(c.task(), c.optimizer(), c.seed(), c.outcome(), c.trainLoss()[1],
+                    c.optimizer().equals("star") ? 20 * 3 * 2.5 : 30));
+        }
+        Gate.Result r = check(run(1, 1, 1), cand, "CPU A");
+        assertTrue(r.passed(), GateReport.markdown(r));
+        assertTrue(verdict(r, "t1", "star").notes().get(1).startsWith("overhead not checked: Adam's own step time"
+                + " moved 10 -> 30 ms"), verdict(r, "t1", "star").notes().toString());
+    }
+
+    @Test
     void overheadNotGatedBelowTheStepTimeNoiseFloor() {
         // Adam step 10 ms but a noise floor of 20 ms: a 5x ratio growth is not gated
         Gate.Result r = Gate.check(Baseline.of(header("CPU A"), run(1, 1, 1)), header("CPU A"), run(1, 1, 2.5),
