@@ -14,8 +14,9 @@ import java.util.List;
 /** The {@code lobench} command. */
 @Command(name = "lobench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks learned optimizers (star, small-fc, velo-style) against tuned Adam.",
-        subcommands = {ListCommand.class, RunCommand.class, ReportCommand.class, DataCommand.class,
-                LoptCommand.class, ConformanceCommand.class, MergeCommand.class, MetaTrainCommand.class,
+        subcommands = {ListCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, CiCommand.class,
+                DataCommand.class, LoptCommand.class, ConformanceCommand.class, MergeCommand.class,
+                MetaTrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

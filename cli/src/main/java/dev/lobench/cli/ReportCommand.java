@@ -1,8 +1,8 @@
 package dev.lobench.cli;
 
+import dev.lobench.results.FullReport;
 import dev.lobench.results.Report;
-import dev.lobench.results.CellRecord;
-import dev.lobench.results.ResultStore;
+import dev.lobench.results.plot.HtmlReport;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,29 +19,44 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
     java.util.List<Path> inputs;
 
-    @Option(names = "--format", defaultValue = "md", description = "md (default), csv or json.")
+    @Option(names = "--format", defaultValue = "md", description = "md (default), csv, json or latex (booktabs).")
     String format;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write one self-contained HTML report (inline SVG plots and tables, opens offline).")
+    Path html;
+
+    @Option(names = "--png", paramLabel = "DIR", description = "Also write the plots as PNG files into DIR.")
+    Path png;
 
     @Override
     public Integer call() {
-        Report.Format fmt = parseFormat(format);
-        java.util.List<CellRecord> results = new java.util.ArrayList<>();
-        java.util.Set<String> keys = new java.util.HashSet<>();
-        for (Path p : inputs) {
-            if (!java.nio.file.Files.exists(p)) {
-                throw new UserError("no such results file or directory: " + p);
+        FullReport.Format fmt = parseFullFormat(format);
+        Inputs in = Inputs.read(inputs);
+        System.out.print(FullReport.render(in.header(), in.cells(), fmt));
+        try {
+            if (html != null) {
+                HtmlReport.write(html, in.header(), in.cells());
+                System.err.println("lobench: HTML report -> " + html);
             }
-            for (CellRecord c : ResultStore.readCells(p)) {
-                if (keys.add(c.cellKey())) {
-                    results.add(c);
-                }
+            if (png != null) {
+                java.util.List<Path> files = HtmlReport.writePngs(png, in.cells());
+                System.err.println("lobench: " + files.size() + " PNG plot(s) -> " + png);
             }
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot write the report: " + e.getMessage(), e);
         }
-        if (results.isEmpty()) {
-            throw new UserError("no result cells in " + inputs);
-        }
-        System.out.println(Report.render(results, fmt));
         return 0;
+    }
+
+    static FullReport.Format parseFullFormat(String f) {
+        return switch (f.toLowerCase(Locale.ROOT)) {
+            case "md", "markdown" -> FullReport.Format.MARKDOWN;
+            case "csv" -> FullReport.Format.CSV;
+            case "json" -> FullReport.Format.JSON;
+            case "latex", "tex" -> FullReport.Format.LATEX;
+            default -> throw new UserError("unknown --format '" + f + "'; valid: md, csv, json, latex");
+        };
     }
 
     static Report.Format parseFormat(String f) {

@@ -1,0 +1,125 @@
+package dev.lobench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lobench.results.CellRecord;
+import dev.lobench.results.Outcome;
+import dev.lobench.results.ResultWriter;
+import dev.lobench.results.RunHeader;
+import dev.lobench.results.Timing;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end exit codes and outputs of 'ci baseline', 'ci check', 'compare' and 'report --html/--png'. */
+class GateCommandsTest {
+
+    static RunHeader header() {
+        return new RunHeader("header", 1, "run", "smoke", "0.1.0", "abc", "17", "0.36.0", "2.7.1", "CPU A", 2,
+                "Linux", "2026-01-01T00:00:00Z", "lobench run", Map.of());
+    }
+
+    static CellRecord cell(String task, String opt, Outcome o, float loss) {
+        return new CellRecord("cell", 1, task + "|" + opt, task, "fixture", Map.of(), false, opt, Map.of(), 0, 3,
+                10L, o, null, 10.0, new float[] {10f, 5f, loss}, List.of(), new Timing(1, 1, 0.1, 0, 10, 9, 1, 0),
+                Map.of());
+    }
+
+    /** A run dir with adam(lr=0.001) and sgdm(lr=0.05) on t1, t2; sgdm's final losses times {@code scale}. */
+    static Path run(Path dir, String name, float scale, Outcome sgdmOutcome) {
+        Path d = dir.resolve(name);
+        try {
+            Files.createDirectories(d);
+        } catch (java.io.IOException e) {
+            throw new RuntimeException(e);
+        }
+        try (ResultWriter w = ResultWriter.create(d.resolve("results.jsonl"), header())) {
+            for (String t : List.of("t1", "t2")) {
+                w.writeCell(cell(t, "adam(lr=0.001)", Outcome.completed, 1.0f));
+                w.writeCell(cell(t, "sgdm(lr=0.05)", sgdmOutcome, 2.0f * scale));
+            }
+        } catch (Exception e) {
+            throw new RuntimeException(e);
+        }
+        return d;
+    }
+
+    record Out(int code, String out, String err) {}
+
+    static Out exec(String... args) {
+        PrintStream o = System.out;
+        PrintStream e = System.err;
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        ByteArrayOutputStream be = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
+            var cl = Main.commandLine();
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            int code = cl.execute(args);
+            return new Out(code, bo.toString(StandardCharsets.UTF_8), be.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(o);
+            System.setErr(e);
+        }
+    }
+
+    @Test
+    void baselineThenCheckExitCodes(@TempDir Path dir) throws Exception {
+        Path base = run(dir, "base", 1f, Outcome.completed);
+        Path json = dir.resolve("b/smoke.json");
+        assertEquals(0, exec("ci", "baseline", base.toString(), "--out", json.toString()).code());
+        assertTrue(Files.readString(json).contains("\"stepRatioToAdam\""));
+
+        Out same = exec("ci", "check", "--baseline", json.toString(), run(dir, "same", 1f, Outcome.completed).toString());
+        assertEquals(0, same.code(), same.out() + same.err());
+        assertTrue(same.out().startsWith("## lobench CI gate: PASS"));
+
+        Path junit = dir.resolve("junit.xml");
+        Out worse = exec("ci", "check", "--baseline", json.toString(), "--junit", junit.toString(),
+                run(dir, "worse", 1.3f, Outcome.completed).toString());
+        assertEquals(1, worse.code());
+        assertTrue(worse.out().contains("| t1 | sgdm(lr=0.05) | **FAIL** | 2 | 2.6 | +30.0% |"), worse.out());
+        assertTrue(Files.readString(junit).contains("failures=\"2\""));
+
+        Out diverged = exec("ci", "check", "--baseline", json.toString(),
+                run(dir, "div", 1f, Outcome.diverged).toString());
+        assertEquals(1, diverged.code());
+
+        Out noFile = exec("ci", "check", "--baseline", dir.resolve("nope.json").toString(), base.toString());
+        assertEquals(2, noFile.code());
+        assertTrue(noFile.err().startsWith("lobench: no such baseline file"), noFile.err());
+        assertEquals(2, exec("ci", "check", "--baseline", json.toString(), "--match", "fuzzy", base.toString()).code());
+        assertEquals(2, exec("ci", "check", "--baseline", json.toString(), dir.resolve("none").toString()).code());
+    }
+
+    @Test
+    void compareAndReportOutputs(@TempDir Path dir) throws Exception {
+        Path base = run(dir, "base", 1f, Outcome.completed);
+        Out c = exec("compare", "adam", "sgdm", "--results", base.toString());
+        assertEquals(0, c.code(), c.err());
+        // sgdm final loss 2 vs adam 1 on both tasks (1 seed): +100% -> adam better on both
+        assertTrue(c.out().contains("Over 2 task(s), sgdm is better than adam on 0, worse on 2 and tied on 0"), c.out());
+        Out rr = exec("compare", "--baseline", base.toString(), "--candidate",
+                run(dir, "w", 1.3f, Outcome.completed).toString(), "--format", "json");
+        assertEquals(0, rr.code(), rr.err());
+        assertTrue(rr.out().contains("\"verdict\" : \"a_better\""), rr.out());
+        assertEquals(2, exec("compare", "adam", "--results", base.toString()).code());
+        assertEquals(2, exec("compare", "adam", "nadam", "--results", base.toString()).code());
+        Path html = dir.resolve("r/report.html");
+        Out r = exec("report", base.toString(), "--format", "latex", "--html", html.toString(), "--png",
+                dir.resolve("png").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\\toprule"));
+        assertTrue(Files.readString(html).contains("<svg "));
+        assertTrue(Files.exists(dir.resolve("png/speedup.png")));
+        assertEquals(2, exec("report", base.toString(), "--format", "xml").code());
+    }
+}

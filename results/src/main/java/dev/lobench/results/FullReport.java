@@ -1,0 +1,343 @@
+package dev.lobench.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tech.tablesaw.api.Table;
+
+/**
+ * What {@code lobench report} prints: the per-(task, optimizer) table of {@link Report}, the step metrics of
+ * {@link Analysis} (speedup over tuned Adam at T and T/2, normalised loss) and the cross-task section (win
+ * rates with bootstrap CIs, performance-profile summary), per task group (all / in-distribution /
+ * out-of-distribution).
+ *
+ * <p>Formats: Markdown; CSV as three tables separated by one blank line (the {@link Report} table, the step
+ * metrics, then the cross-task metrics in long form: group, metric, optimizer, other, value, ci_low, ci_high,
+ * n); JSON as one object {@code {"rows", "stepMetrics", "crossTask"}} (NaN and infinity as null); LaTeX as
+ * booktabs tables.
+ */
+public final class FullReport {
+    public enum Format {
+        MARKDOWN,
+        CSV,
+        JSON,
+        LATEX
+    }
+
+    private FullReport() {}
+
+    public static String render(RunHeader header, List<CellRecord> cells, Format format) {
+        Analysis a = Analysis.of(cells);
+        return switch (format) {
+            case MARKDOWN -> Report.render(header, cells, Report.Format.MARKDOWN) + "\n" + markdown(a);
+            case CSV -> Report.render(cells, Report.Format.CSV) + "\n" + stepCsv(a) + "\n" + crossCsv(a);
+            case JSON -> json(cells, a);
+            case LATEX -> latex(cells, a);
+        };
+    }
+
+    static String fmt(double v) {
+        if (v == Double.POSITIVE_INFINITY) {
+            return "∞";
+        }
+        return Report.formatNumber(v);
+    }
+
+    static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f%%", 100 * v) : "—";
+    }
+
+    // ---- Markdown -----------------------------------------------------------------------------------------
+
+    static String markdown(Analysis a) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("## Speedup over tuned Adam and normalised loss\n\n");
+        sb.append("| Task | Optimizer | Dist | Seeds | Speedup at T | Speedup at T/2 | Normalised loss |\n");
+        sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (Analysis.StepRow r : a.rows()) {
+            sb.append("| ").append(esc(r.task())).append(" | ").append(esc(r.optimizer())).append(" | ")
+                    .append(r.inDistribution() ? "in" : "OOD").append(" | ").append(r.seeds()).append(" | ")
+                    .append(fmt(r.speedupT())).append(" | ").append(fmt(r.speedupHalf())).append(" | ")
+                    .append(fmt(r.normalisedLoss())).append(" |\n");
+        }
+        sb.append('\n').append(STEP_NOTES).append("\n\n");
+        for (Analysis.Group g : a.groups()) {
+            sb.append("## Cross-task: ").append(g.name()).append(" (").append(g.tasks().size())
+                    .append(g.tasks().size() == 1 ? " task" : " tasks").append(")\n\n");
+            sb.append("Win rates (A over B, per task × seed pair):\n\n");
+            if (g.winRates().isEmpty()) {
+                sb.append("_no optimizer pair shares a (task, seed)_\n\n");
+            } else {
+                sb.append("| A | B | Pairs | Wins | Ties | Losses | Win rate | 95% CI (tasks) |\n");
+                sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                for (WinRate.Result r : g.winRates()) {
+                    sb.append("| ").append(esc(r.a())).append(" | ").append(esc(r.b())).append(" | ")
+                            .append(r.pairs()).append(" | ").append(r.wins()).append(" | ").append(r.ties())
+                            .append(" | ").append(r.losses()).append(" | ").append(pct(r.rate())).append(" | [")
+                            .append(pct(r.ciLow())).append(", ").append(pct(r.ciHigh())).append("] |\n");
+                }
+                sb.append('\n');
+            }
+            PerformanceProfile.Profile p = g.profile();
+            sb.append("Performance profile ρ_s(τ) over ").append(p.tasks().size())
+                    .append(" task(s) with a tuned-Adam target; median speedup at T over tasks:\n\n");
+            sb.append("| Optimizer |");
+            for (double t : Analysis.TAUS) {
+                sb.append(" ρ(").append(fmt(t)).append(") |");
+            }
+            sb.append(" ρ(∞) | Median speedup at T |\n| --- |");
+            for (int i = 0; i <= Analysis.TAUS.length; i++) {
+                sb.append(" ---: |");
+            }
+            sb.append(" ---: |\n");
+            for (int s = 0; s < p.solvers().size(); s++) {
+                sb.append("| ").append(esc(p.solvers().get(s))).append(" |");
+                for (double t : Analysis.TAUS) {
+                    sb.append(' ').append(pct(p.rho(s, t))).append(" |");
+                }
+                sb.append(' ').append(pct(p.rho(s, Double.MAX_VALUE))).append(" | ")
+                        .append(fmt(g.medianSpeedupT().getOrDefault(p.solvers().get(s), Double.NaN))).append(" |\n");
+            }
+            sb.append('\n');
+        }
+        sb.append(CROSS_NOTES).append('\n');
+        return sb.toString();
+    }
+
+    static final String STEP_NOTES = "Speedup: envelope method. Adam cells of the task are averaged over completed"
+            + " seeds per learning rate, smoothed with an EMA (β = 0.9), the envelope E is the running minimum of"
+            + " their point-wise minimum; for each seed of an optimizer l = its EMA-smoothed loss at t, speedup ="
+            + " N(l)/t with N(l) the first (interpolated) step at which E reaches l, capped at T_ref/t when l is"
+            + " below all of E. Non-completed runs: 0. Median over seeds; > 1 = fewer steps than tuned Adam; — ="
+            + " no completed Adam run on the task. Normalised loss: (L(T) − L_min)/(L_init − L_min), L_min = the"
+            + " lowest final train loss of any completed run on the task; non-completed runs use their last finite"
+            + " loss (or the initial loss). Dist: in = the task is in some optimizer's meta-training set.";
+
+    static final String CROSS_NOTES = "Win rate: share of (task, seed) pairs where A's final train loss is lower"
+            + " than B's by more than 1% (relative); ties counted apart; non-completed runs lose to completed ones."
+            + " 95% CI: percentile bootstrap over tasks (2000 resamples, fixed seed). Performance profile"
+            + " (Dolan-More): cost = steps of the EMA-smoothed curve to reach the task's target = the loss tuned"
+            + " Adam (the envelope) reaches at T; median over seeds; ∞ if never reached or not completed;"
+            + " ρ_s(τ) = share of tasks with cost ≤ τ × the best cost on that task.";
+
+    public static String stepNotes() {
+        return STEP_NOTES;
+    }
+
+    public static String crossNotes() {
+        return CROSS_NOTES;
+    }
+
+    private static String esc(String s) {
+        return s.replace("|", "\\|");
+    }
+
+    // ---- CSV ----------------------------------------------------------------------------------------------
+
+    private static String csvField(String s) {
+        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+            return "\"" + s.replace("\"", "\"\"") + "\"";
+        }
+        return s;
+    }
+
+    private static String csvNum(double v) {
+        return Double.isNaN(v) ? "" : v == Double.POSITIVE_INFINITY ? "Infinity" : Double.toString(v);
+    }
+
+    static String stepCsv(Analysis a) {
+        StringBuilder sb = new StringBuilder("task,optimizer,in_distribution,seeds,speedup_T,speedup_half,"
+                + "normalised_loss\n");
+        for (Analysis.StepRow r : a.rows()) {
+            sb.append(csvField(r.task())).append(',').append(csvField(r.optimizer())).append(',')
+                    .append(r.inDistribution()).append(',').append(r.seeds()).append(',').append(csvNum(r.speedupT()))
+                    .append(',').append(csvNum(r.speedupHalf())).append(',').append(csvNum(r.normalisedLoss()))
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String crossCsv(Analysis a) {
+        StringBuilder sb = new StringBuilder("group,metric,optimizer,other,value,ci_low,ci_high,n\n");
+        for (Analysis.Group g : a.groups()) {
+            for (WinRate.Result r : g.winRates()) {
+                sb.append(g.name()).append(",win_rate,").append(csvField(r.a())).append(',').append(csvField(r.b()))
+                        .append(',').append(csvNum(r.rate())).append(',').append(csvNum(r.ciLow())).append(',')
+                        .append(csvNum(r.ciHigh())).append(',').append(r.pairs()).append('\n');
+            }
+            PerformanceProfile.Profile p = g.profile();
+            for (int s = 0; s < p.solvers().size(); s++) {
+                for (double t : Analysis.TAUS) {
+                    sb.append(g.name()).append(",rho_tau_").append(t).append(',').append(csvField(p.solvers().get(s)))
+                            .append(",,").append(csvNum(p.rho(s, t))).append(",,,").append(p.tasks().size())
+                            .append('\n');
+                }
+                String o = p.solvers().get(s);
+                sb.append(g.name()).append(",median_speedup_T,").append(csvField(o)).append(",,")
+                        .append(csvNum(g.medianSpeedupT().getOrDefault(o, Double.NaN))).append(",,,")
+                        .append(g.tasks().size()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- JSON ---------------------------------------------------------------------------------------------
+
+    private static Object num(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    static String json(List<CellRecord> cells, Analysis a) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        try {
+            root.put("rows", ResultsJson.mapper().readValue(Report.render(cells, Report.Format.JSON), List.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot re-read the report JSON", e);
+        }
+        List<Object> steps = new ArrayList<>();
+        for (Analysis.StepRow r : a.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("task", r.task());
+            m.put("optimizer", r.optimizer());
+            m.put("inDistribution", r.inDistribution());
+            m.put("seeds", r.seeds());
+            m.put("speedupT", num(r.speedupT()));
+            m.put("speedupHalf", num(r.speedupHalf()));
+            m.put("normalisedLoss", num(r.normalisedLoss()));
+            steps.add(m);
+        }
+        root.put("stepMetrics", steps);
+        List<Object> groups = new ArrayList<>();
+        for (Analysis.Group g : a.groups()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("group", g.name());
+            m.put("tasks", g.tasks());
+            List<Object> wr = new ArrayList<>();
+            for (WinRate.Result r : g.winRates()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("a", r.a());
+                x.put("b", r.b());
+                x.put("tasks", r.tasks());
+                x.put("pairs", r.pairs());
+                x.put("wins", r.wins());
+                x.put("ties", r.ties());
+                x.put("losses", r.losses());
+                x.put("winRate", num(r.rate()));
+                x.put("ciLow", num(r.ciLow()));
+                x.put("ciHigh", num(r.ciHigh()));
+                wr.add(x);
+            }
+            m.put("winRates", wr);
+            PerformanceProfile.Profile p = g.profile();
+            Map<String, Object> prof = new LinkedHashMap<>();
+            prof.put("tasks", p.tasks());
+            Map<String, Object> solvers = new LinkedHashMap<>();
+            for (int s = 0; s < p.solvers().size(); s++) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                List<Object> ratios = new ArrayList<>();
+                for (double r : p.ratio()[s]) {
+                    ratios.add(num(r));
+                }
+                x.put("ratio", ratios);
+                Map<String, Object> rho = new LinkedHashMap<>();
+                for (double t : Analysis.TAUS) {
+                    rho.put(Double.toString(t), num(p.rho(s, t)));
+                }
+                x.put("rho", rho);
+                x.put("medianSpeedupT", num(g.medianSpeedupT().getOrDefault(p.solvers().get(s), Double.NaN)));
+                solvers.put(p.solvers().get(s), x);
+            }
+            prof.put("solvers", solvers);
+            m.put("performanceProfile", prof);
+            groups.add(m);
+        }
+        root.put("crossTask", groups);
+        try {
+            return ResultsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the report", e);
+        }
+    }
+
+    // ---- LaTeX --------------------------------------------------------------------------------------------
+
+    /** Escapes LaTeX special characters. */
+    static String tex(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> sb.append("\\textbackslash{}");
+                case '&', '%', '$', '#', '_', '{', '}' -> sb.append('\\').append(c);
+                case '~' -> sb.append("\\textasciitilde{}");
+                case '^' -> sb.append("\\textasciicircum{}");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String texNum(double v) {
+        if (v == Double.POSITIVE_INFINITY) {
+            return "$\\infty$";
+        }
+        String s = Report.formatNumber(v);
+        return s.equals("—") ? "--" : s;
+    }
+
+    private static String texPct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f\\%%", 100 * v) : "--";
+    }
+
+    static String latex(List<CellRecord> cells, Analysis a) {
+        Table t = Report.table(cells);
+        StringBuilder sb = new StringBuilder();
+        sb.append("% lobench report; requires \\usepackage{booktabs}\n");
+        sb.append("\\begin{table}[t]\n\\centering\n\\small\n\\begin{tabular}{llrrrrrr}\n\\toprule\n");
+        sb.append("Task & Optimizer & Seeds & Final train loss & $\\times$ Adam & Speedup@$T$ & Speedup@$T/2$"
+                + " & Norm.\\ loss \\\\\n\\midrule\n");
+        String prevTask = null;
+        for (int r = 0; r < t.rowCount(); r++) {
+            String task = t.stringColumn("task").get(r);
+            String opt = t.stringColumn("optimizer").get(r);
+            if (prevTask != null && !prevTask.equals(task)) {
+                sb.append("\\addlinespace\n");
+            }
+            prevTask = task;
+            Analysis.StepRow sr = a.rows().stream().filter(x -> x.task().equals(task) && x.optimizer().equals(opt))
+                    .findFirst().orElseThrow();
+            double med = t.doubleColumn("train_loss_median").getDouble(r);
+            double q1 = t.doubleColumn("train_loss_q1").getDouble(r);
+            double q3 = t.doubleColumn("train_loss_q3").getDouble(r);
+            String loss = Double.isFinite(med) ? texNum(med) + " [" + texNum(q1) + ", " + texNum(q3) + "]" : "--";
+            sb.append(tex(task)).append(" & ").append(tex(opt)).append(" & ").append(t.intColumn("seeds").getInt(r))
+                    .append(" & ").append(loss).append(" & ")
+                    .append(texNum(t.doubleColumn("train_loss_vs_adam").getDouble(r))).append(" & ")
+                    .append(texNum(sr.speedupT())).append(" & ").append(texNum(sr.speedupHalf())).append(" & ")
+                    .append(texNum(sr.normalisedLoss())).append(" \\\\\n");
+        }
+        sb.append("\\bottomrule\n\\end{tabular}\n\\caption{Per task and optimizer: final train loss median"
+                + " [Q1, Q3] over completed seeds, ratio to the Adam reference, speedup over tuned Adam (envelope"
+                + " method, EMA $\\beta=0.9$; non-completed runs 0) and normalised loss (medians over seeds).}\n"
+                + "\\end{table}\n");
+        for (Analysis.Group g : a.groups()) {
+            if (g.winRates().isEmpty()) {
+                continue;
+            }
+            sb.append("\n\\begin{table}[t]\n\\centering\n\\small\n\\begin{tabular}{llrrrrl}\n\\toprule\n");
+            sb.append("A & B & Pairs & Wins & Ties & Win rate & 95\\% CI \\\\\n\\midrule\n");
+            for (WinRate.Result r : g.winRates()) {
+                sb.append(tex(r.a())).append(" & ").append(tex(r.b())).append(" & ").append(r.pairs()).append(" & ")
+                        .append(r.wins()).append(" & ").append(r.ties()).append(" & ").append(texPct(r.rate()))
+                        .append(" & [").append(texPct(r.ciLow())).append(", ").append(texPct(r.ciHigh()))
+                        .append("] \\\\\n");
+            }
+            sb.append("\\bottomrule\n\\end{tabular}\n\\caption{Win rates of A over B, ").append(tex(g.name()))
+                    .append(" tasks (").append(g.tasks().size()).append("): final train loss lower by more than 1\\%;"
+                            + " 95\\% CI by bootstrap over tasks.}\n\\end{table}\n");
+        }
+        return sb.toString();
+    }
+}

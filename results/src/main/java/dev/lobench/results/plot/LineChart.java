@@ -1,0 +1,176 @@
+package dev.lobench.results.plot;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Lines with optional bands (lo..hi per point) and optional step drawing, axes, grid and a legend. */
+public final class LineChart {
+    /** One series; {@code lo}/{@code hi} may be null (no band); non-finite points break the line. */
+    public record Series(String name, int color, double[] x, double[] y, double[] lo, double[] hi) {}
+
+    public static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2,
+        0x7f7f7f, 0xbcbd22, 0x17becf};
+
+    final String title;
+    final String xLabel;
+    final String yLabel;
+    final boolean logX;
+    final boolean logY;
+    final List<Series> series = new ArrayList<>();
+    Double xMin;
+    Double xMax;
+    Double yMin;
+    Double yMax;
+
+    public LineChart(String title, String xLabel, String yLabel, boolean logX, boolean logY) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        this.logX = logX;
+        this.logY = logY;
+    }
+
+    public LineChart add(Series s) {
+        series.add(s);
+        return this;
+    }
+
+    public LineChart xRange(double lo, double hi) {
+        xMin = lo;
+        xMax = hi;
+        return this;
+    }
+
+    public LineChart yRange(double lo, double hi) {
+        yMin = lo;
+        yMax = hi;
+        return this;
+    }
+
+    private static boolean ok(double v, boolean log) {
+        return Double.isFinite(v) && (!log || v > 0);
+    }
+
+    public void draw(Canvas c) {
+        double left = 70;
+        double right = c.width() - 190;
+        double top = 34;
+        double bottom = c.height() - 46;
+        double x0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY;
+        double y1 = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (ok(s.x()[i], logX)) {
+                    x0 = Math.min(x0, s.x()[i]);
+                    x1 = Math.max(x1, s.x()[i]);
+                }
+                for (double[] arr : new double[][] {s.y(), s.lo(), s.hi()}) {
+                    if (arr != null && ok(arr[i], logY)) {
+                        y0 = Math.min(y0, arr[i]);
+                        y1 = Math.max(y1, arr[i]);
+                    }
+                }
+            }
+        }
+        if (!Double.isFinite(x0)) {
+            x0 = logX ? 1 : 0;
+            x1 = logX ? 10 : 1;
+        }
+        if (!Double.isFinite(y0)) {
+            y0 = logY ? 1 : 0;
+            y1 = logY ? 10 : 1;
+        }
+        if (!logY && yMin == null) {
+            double pad = (y1 - y0) * 0.04;
+            y0 -= pad;
+            y1 += pad;
+        }
+        Axis ax = new Axis(xMin != null ? xMin : x0, xMax != null ? xMax : x1, logX, left, right);
+        Axis ay = new Axis(yMin != null ? yMin : y0, yMax != null ? yMax : y1, logY, bottom, top);
+        c.text(c.width() / 2.0 - 90, 20, title, 14, Canvas.Anchor.MIDDLE, 0x222222, true, false);
+        for (double t : ax.ticks()) {
+            double px = ax.map(t);
+            c.line(px, top, px, bottom, 0xe6e6e6, 1, false);
+            c.line(px, bottom, px, bottom + 4, 0x444444, 1, false);
+            c.text(px, bottom + 17, Axis.label(t), 11, Canvas.Anchor.MIDDLE, 0x444444, false, false);
+        }
+        for (double t : ay.ticks()) {
+            double py = ay.map(t);
+            c.line(left, py, right, py, 0xe6e6e6, 1, false);
+            c.line(left - 4, py, left, py, 0x444444, 1, false);
+            c.text(left - 7, py + 4, Axis.label(t), 11, Canvas.Anchor.END, 0x444444, false, false);
+        }
+        c.line(left, bottom, right, bottom, 0x444444, 1, false);
+        c.line(left, top, left, bottom, 0x444444, 1, false);
+        c.text((left + right) / 2, c.height() - 10, xLabel, 12, Canvas.Anchor.MIDDLE, 0x222222, false, false);
+        c.text(16, (top + bottom) / 2, yLabel, 12, Canvas.Anchor.MIDDLE, 0x222222, false, true);
+        for (Series s : series) {
+            if (s.lo() != null && s.hi() != null) {
+                for (int[] seg : segments(s, true)) {
+                    int n = seg[1] - seg[0];
+                    double[] px = new double[2 * n];
+                    double[] py = new double[2 * n];
+                    for (int k = 0; k < n; k++) {
+                        int i = seg[0] + k;
+                        px[k] = clampX(ax.map(s.x()[i]), left, right);
+                        py[k] = clamp(ay.map(s.hi()[i]), top, bottom);
+                        px[2 * n - 1 - k] = px[k];
+                        py[2 * n - 1 - k] = clamp(ay.map(s.lo()[i]), top, bottom);
+                    }
+                    c.polygon(px, py, s.color(), 0.18);
+                }
+            }
+        }
+        for (Series s : series) {
+            for (int[] seg : segments(s, false)) {
+                int n = seg[1] - seg[0];
+                double[] px = new double[n];
+                double[] py = new double[n];
+                for (int k = 0; k < n; k++) {
+                    px[k] = clampX(ax.map(s.x()[seg[0] + k]), left, right);
+                    py[k] = clamp(ay.map(s.y()[seg[0] + k]), top, bottom);
+                }
+                c.polyline(px, py, s.color(), 2);
+            }
+        }
+        double ly = top + 8;
+        for (Series s : series) {
+            c.line(right + 14, ly - 4, right + 34, ly - 4, s.color(), 3, false);
+            c.text(right + 40, ly, shorten(s.name(), 24), 11, Canvas.Anchor.START, 0x222222, false, false);
+            ly += 18;
+        }
+    }
+
+    static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static double clamp(double v, double top, double bottom) {
+        return Math.max(top, Math.min(bottom, v));
+    }
+
+    private static double clampX(double v, double left, double right) {
+        return Math.max(left, Math.min(right, v));
+    }
+
+    /** Runs [from, to) of consecutive drawable points (band: lo and hi drawable too). */
+    private List<int[]> segments(Series s, boolean band) {
+        List<int[]> out = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= s.x().length; i++) {
+            boolean good = i < s.x().length && ok(s.x()[i], logX) && (band
+                    ? ok(s.lo()[i], logY) && ok(s.hi()[i], logY) : ok(s.y()[i], logY));
+            if (good && start < 0) {
+                start = i;
+            } else if (!good && start >= 0) {
+                if (i - start >= 2 || !band) {
+                    out.add(new int[] {start, i});
+                }
+                start = -1;
+            }
+        }
+        return out;
+    }
+}
