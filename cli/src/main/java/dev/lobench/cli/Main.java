@@ -15,7 +15,7 @@ import java.util.List;
 @Command(name = "lobench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks learned optimizers (star, small-fc, velo-style) against tuned Adam.",
         subcommands = {ListCommand.class, RunCommand.class, ReportCommand.class, DataCommand.class,
-                LoptCommand.class, ConformanceCommand.class, MergeCommand.class,
+                LoptCommand.class, ConformanceCommand.class, MergeCommand.class, OverheadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -22,8 +22,24 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "md", description = "md (default), csv or json.")
     String format;
 
+    // ---- cost columns (overhead branch): see OverheadReport ----
+    @Option(names = "--overhead", paramLabel = "OVERHEAD_DIR",
+            description = "Join a 'lobench overhead' run of the same machine: cost table, wall-clock speedup over "
+                    + "tuned Adam, break-even flags, star vs small-fc at matched overhead.")
+    Path overhead;
+
+    @Option(names = "--matched", paramLabel = "wallclock",
+            description = "With --overhead: 'wallclock' gives Adam the learned optimizer's wall-clock budget and "
+                    + "re-expresses curves against wall time.")
+    String matched;
+
+    @Option(names = "--smooth", defaultValue = "10",
+            description = "With --overhead: trailing-mean window (steps) of the loss curves (default 10).")
+    int smooth;
+
     @Override
     public Integer call() {
+        OverheadReport.checkOptions(overhead, matched, smooth, format);
         Report.Format fmt = parseFormat(format);
         java.util.List<CellRecord> results = new java.util.ArrayList<>();
         java.util.Set<String> keys = new java.util.HashSet<>();
@@ -41,6 +57,9 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserError("no result cells in " + inputs);
         }
         System.out.println(Report.render(results, fmt));
+        if (overhead != null) {
+            System.out.println(OverheadReport.render(inputs, results, overhead, matched != null, smooth));
+        }
         return 0;
     }
 
