@@ -130,8 +130,8 @@ public final class OverheadRunner {
         int total = 2 + config.optimizers().size() * (config.tasks().size() + real.size());
         ProgressFormat fmt = new ProgressFormat(progress, config.dir().resolve("jmh.log"), total);
         try {
-            List<RunResult> cal = jmh(fmt, opts(CalibrationBenchmark.class, "(matmul256|adam100k)")
-                    .param("threads", String.valueOf(config.threads())), "calibration");
+            List<RunResult> cal = jmh(fmt, opts(CalibrationBenchmark.class, "(matmul256|adam100k)"),
+                    "calibration");
             for (String name : List.of(CalibrationBenchmark.MATMUL, CalibrationBenchmark.ADAM)) {
                 RunResult rr = cal.stream().filter(r -> r.getParams().getBenchmark().endsWith("." + name))
                         .findFirst().orElse(null);
