@@ -53,6 +53,7 @@ public final class TrainingLoop {
         double evalSeconds = 0;
         long numParams = cell.task().numParams();
         long wallStart = System.nanoTime();
+        long peakBefore = ProcStatus.peakRssBytes();
         try (NDManager manager = NDManager.newBaseManager();
                 TaskInstance instance = cell.task().instantiate(manager, cell.seed(), data)) {
             List<Param> params = instance.params();
@@ -123,6 +124,11 @@ public final class TrainingLoop {
                 meta.put("ood", ood);
             }
         }
+        // Process memory: VmHWM is the process's peak RSS so far (monotone: it only grows over a suite). A cell whose
+        // peakRssAfterBytes exceeds peakRssBeforeBytes set a new process peak; otherwise its own peak is not above it.
+        meta.put("peakRssBeforeBytes", peakBefore);
+        meta.put("peakRssAfterBytes", ProcStatus.peakRssBytes());
+        meta.put("rssAfterBytes", ProcStatus.rssBytes());
         return new CellRecord(CellRecord.TYPE, Schema.VERSION, cell.key(lobenchVersion), cell.task().name(),
                 cell.task().family(), new LinkedHashMap<>(cell.task().parameters()), inMetaTrainingSet,
                 cell.optimizer(), optimizerParams, cell.seed(), steps, numParams, outcome, detail, initialLoss,

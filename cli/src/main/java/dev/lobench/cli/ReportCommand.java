@@ -29,11 +29,30 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--png", paramLabel = "DIR", description = "Also write the plots as PNG files into DIR.")
     Path png;
 
+    // ---- cost columns: see OverheadReport ----
+    @Option(names = "--overhead", paramLabel = "OVERHEAD_DIR",
+            description = "Join a 'lobench overhead' run of the same machine: cost table, wall-clock speedup over "
+                    + "tuned Adam, break-even flags, star vs small-fc at matched overhead.")
+    Path overhead;
+
+    @Option(names = "--matched", paramLabel = "wallclock",
+            description = "With --overhead: 'wallclock' gives Adam the learned optimizer's wall-clock budget and "
+                    + "re-expresses curves against wall time.")
+    String matched;
+
+    @Option(names = "--smooth", defaultValue = "10",
+            description = "With --overhead: trailing-mean window (steps) of the loss curves (default 10).")
+    int smooth;
+
     @Override
     public Integer call() {
+        OverheadReport.checkOptions(overhead, matched, smooth, format);
         FullReport.Format fmt = parseFullFormat(format);
         Inputs in = Inputs.read(inputs);
         System.out.print(FullReport.render(in.header(), in.cells(), fmt));
+        if (overhead != null) {
+            System.out.println(OverheadReport.render(inputs, in.cells(), overhead, matched != null, smooth));
+        }
         try {
             if (html != null) {
                 HtmlReport.write(html, in.header(), in.cells());

@@ -119,4 +119,14 @@ class CliTest {
         assertOneLineError(again, "results already exist");
         assertEquals(lines, Files.readAllLines(results));
     }
+
+    @Test
+    void overheadBadInputIsOneLineExit2() {
+        assertOneLineError(run("overhead", "--device", "tpu"), "--device must be cpu or gpu");
+        assertOneLineError(run("overhead", "--device", "gpu", "--tasks", "synthetic-10k", "--out",
+                System.getProperty("java.io.tmpdir") + "/lobench-oh-gpu-test"), "CUDA");
+        assertOneLineError(run("overhead", "--optimizers", "nosuch", "--tasks", "synthetic-10k", "--out",
+                System.getProperty("java.io.tmpdir") + "/lobench-oh-bad-test"), "unknown optimizer");
+        assertOneLineError(run("report", "nonexistent-dir", "--matched", "time"), "--matched");
+    }
 }
