@@ -66,10 +66,48 @@ class CliTest {
         assertOneLineError(run("run", "--task", "quadratic-d100-k100", "--steps", "ten"), "--steps");
         assertOneLineError(run("run", "--task", "quadratic-d100-k100", "--optimizer", "adam:lr=-1", "--steps", "3"),
                 "lr");
-        assertOneLineError(run("run"), "give --suite NAME or --task NAME");
+        assertOneLineError(run("run"), "give --suite NAME, --task NAME[,NAME...] or --task-spec FILE");
         assertOneLineError(run("run", "--suite", "smok"), "unknown suite 'smok'; did you mean 'smoke'?");
         assertOneLineError(run("frobnicate"), "Unmatched argument");
         assertOneLineError(run("list", "widgets"), "unknown list target 'widgets'");
+    }
+
+    @Test
+    void shardsMergeIntoTheUnshardedRun(@TempDir Path dir) throws Exception {
+        String[] common = {"run", "--task", "quadratic-d100-k100", "--optimizer", "adam:lr=0.05,sgdm", "--seeds", "2",
+                "--steps", "30"};
+        Result all = run(concat(common, "--out", dir.resolve("all").toString()));
+        assertEquals(0, all.code(), all.err());
+        Result s1 = run(concat(common, "--shard", "1/3", "--out", dir.resolve("s1").toString()));
+        assertEquals(0, s1.code(), s1.err());
+        assertEquals(0, run(concat(common, "--shard", "2/3", "--out", dir.resolve("s2").toString())).code());
+        assertEquals(0, run(concat(common, "--shard", "3/3", "--out", dir.resolve("s3").toString())).code());
+        assertEquals(0, run("merge", dir.resolve("s1").toString(), dir.resolve("s2").toString(),
+                dir.resolve("s3").toString(), "--out", dir.resolve("merged").toString()).code());
+        java.util.Map<String, String> a = curves(dir.resolve("all/results.jsonl"));
+        java.util.Map<String, String> b = curves(dir.resolve("merged/results.jsonl"));
+        assertEquals(4, a.size());
+        assertEquals(a, b);
+        assertOneLineError(run(concat(common, "--shard", "4/3")), "--shard must be i/n with 1 <= i <= n");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** cellKey -> the loss curve text, for every cell of a results file. */
+    private static java.util.Map<String, String> curves(Path file) throws Exception {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : Files.readAllLines(file)) {
+            com.fasterxml.jackson.databind.JsonNode n = om.readTree(line);
+            if (n.path("type").asText().equals("cell")) {
+                m.put(n.path("cellKey").asText(), n.path("trainLoss").toString() + n.path("evals").toString());
+            }
+        }
+        return m;
     }
 
     @Test
