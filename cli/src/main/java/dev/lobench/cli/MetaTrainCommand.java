@@ -25,10 +25,16 @@ import java.util.concurrent.Callable;
             "Next to --out: <out>.ckpt (checkpoint, every --checkpoint-every outer steps and at the end) and "
                 + "<out>.jsonl (one JSON line per outer step). Inner runs use the task's training split and seeds >= 10^6."})
 final class MetaTrainCommand implements Callable<Integer> {
-    static final List<String> ARCHS = List.of(Arch.STAR.id(), Arch.SMALL_FC.id());
+    static final List<String> ARCHS = List.of(Arch.STAR.id(), Arch.SMALL_FC.id(), "velo-style");
 
-    @Option(names = "--arch", required = true, description = "Learned optimizer architecture: star, small-fc.")
+    @Option(names = "--arch", required = true, description = "Learned optimizer architecture: star, small-fc, velo-style.")
     String arch;
+
+    @Option(names = "--lstm", defaultValue = "32", description = "velo-style: LSTM width (published VeLO: 512).")
+    int lstm;
+
+    @Option(names = "--bank", defaultValue = "16", description = "velo-style: number of per-element MLPs (published: 256).")
+    int bank;
 
     @Option(names = "--task", defaultValue = "fmnist8-mlp32",
             description = "Meta-training task, an mlp-family task (default: ${DEFAULT-VALUE}).")
@@ -91,7 +97,10 @@ final class MetaTrainCommand implements Callable<Integer> {
             throw new UserError("--arch: unknown learned optimizer architecture '" + arch + "'; valid: "
                     + String.join(", ", ARCHS));
         }
-        Arch a = Arch.parse(arch);
+        boolean velo = arch.equals("velo-style");
+        if (velo && (lstm < 1 || bank < 1)) {
+            throw new UserError("--lstm and --bank must be >= 1");
+        }
         Estimator.Kind kind = Estimator.Kind.parse(estimator);
         if (threads != null && threads < 1) {
             throw new UserError("--threads must be >= 1, got " + threads);
@@ -105,7 +114,10 @@ final class MetaTrainCommand implements Callable<Integer> {
         }
         int t = threads != null ? threads : RunEnvironment.threads();
         TaskMlpProblem problem = new TaskMlpProblem(task, new DataContext(Optional.ofNullable(dataDir), !noFetch));
-        MetaTrainer.Config cfg = MetaTrainer.builder(new LearnedMetaArch(a, t), problem, out)
+        dev.lobench.optimizers.meta.MetaArch metaArch = velo
+                ? new dev.lobench.optimizers.learned.VeloMetaArch(lstm, bank, horizon)
+                : new LearnedMetaArch(Arch.parse(arch), t);
+        MetaTrainer.Config cfg = MetaTrainer.builder(metaArch, problem, out)
                 .estimator(kind).signOnly(signOnly).particles(particles).trunc(trunc).horizon(horizon)
                 .outerSteps(outerSteps).sigma(sigma).metaLr(metaLr).metaWd(metaWd).seed(seed)
                 .checkpointEvery(checkpointEvery).resume(resume).build();
@@ -118,12 +130,12 @@ final class MetaTrainCommand implements Callable<Integer> {
                     + " exists; pass --resume to continue it or delete it to start over");
         }
         System.err.printf(Locale.ROOT, "lobench meta-train: %s on %s, %s %d particles x trunc %d, horizon %d, "
-                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g, seed %d, %d thread(s)%s%n", a.id(), task,
+                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g, seed %d, %d thread(s)%s%n", arch, task,
                 kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr, metaWd, seed,
                 t, resume ? ", resuming" : "");
         MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, task, RunEnvironment.gitCommit()));
         System.out.printf(Locale.ROOT, "%s: %d outer steps, last meta-loss %.5g%nweights: %s%nlog: %s%ncheckpoint: %s%n",
-                a.id(), r.outerSteps(), r.lastMetaLoss(), out.toAbsolutePath(), cfg.logPath().toAbsolutePath(),
+                arch, r.outerSteps(), r.lastMetaLoss(), out.toAbsolutePath(), cfg.logPath().toAbsolutePath(),
                 cfg.checkpointPath().toAbsolutePath());
         return 0;
     }

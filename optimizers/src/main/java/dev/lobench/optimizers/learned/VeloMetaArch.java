@@ -54,6 +54,11 @@ public final class VeloMetaArch implements MetaArch {
         return new VeloOptimizer(new VeloTheta(hidden, bank, theta), numSteps);
     }
 
+    /** Writes {@code theta} of this architecture as a velo-style weights file with the given provenance JSON. */
+    public void write(java.nio.file.Path out, float[] theta, String provenance) {
+        VeloFiles.write(out, new VeloTheta(hidden, bank, theta), provenance);
+    }
+
     /** Writes a meta-trained theta as a velo-style weights file. */
     public static ThetaSink sink(long seed) {
         return (arch, theta, out) -> {

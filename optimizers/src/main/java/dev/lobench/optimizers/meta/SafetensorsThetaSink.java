@@ -38,16 +38,19 @@ public final class SafetensorsThetaSink implements ThetaSink {
 
     @Override
     public void write(MetaArch arch, float[] theta, Path out) throws IOException {
-        if (!(arch instanceof LearnedMetaArch la)) {
-            throw new IllegalArgumentException("SafetensorsThetaSink writes star/small-fc theta, not " + arch.name());
-        }
-        String prov = provenance(la.arch(), readLog(cfg.logPath()));
         Path abs = out.toAbsolutePath();
         if (abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        ThetaFiles.write(tmp, LearnedMetaArch.unflatten(la.arch(), theta), prov);
+        if (arch instanceof LearnedMetaArch la) {
+            ThetaFiles.write(tmp, LearnedMetaArch.unflatten(la.arch(), theta), provenance(la.arch().id(),
+                    readLog(cfg.logPath())));
+        } else if (arch instanceof dev.lobench.optimizers.learned.VeloMetaArch va) {
+            va.write(tmp, theta, provenance(arch.name(), readLog(cfg.logPath())));
+        } else {
+            throw new IllegalArgumentException("no weights format for " + arch.name());
+        }
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -95,13 +98,13 @@ public final class SafetensorsThetaSink implements ThetaSink {
         return new LogSummary(outer, wall, inner, last, mean, nanSteps);
     }
 
-    String provenance(Arch arch, LogSummary log) {
+    String provenance(String arch, LogSummary log) {
         ObjectNode p = JSON.createObjectNode();
         p.put("seed", cfg.seed());
         p.put("produced_by", "lobench meta-train");
         p.put("lobench_commit", commit);
         ObjectNode m = p.putObject("meta_training");
-        m.put("arch", arch.id());
+        m.put("arch", arch);
         m.put("task", taskName);
         m.put("inner_problem", cfg.problem().name());
         m.put("inner_seed_base", TaskMlpProblem.SEED_BASE);
