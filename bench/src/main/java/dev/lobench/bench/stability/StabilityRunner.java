@@ -27,6 +27,8 @@ import java.util.function.Supplier;
  * rule ({@link TrainingLoop#DIVERGENCE_FACTOR} x the initial loss, or a non-finite loss).
  */
 public final class StabilityRunner {
+    /** Smoothing of the noise-free loss before the divergence test (the stationary loss has a chi-square tail). */
+    public static final double EMA_BETA = 0.9;
 
     /**
      * @param dim coordinates
@@ -103,8 +105,8 @@ public final class StabilityRunner {
     /**
      * Runs {@code optimizer} on quadratic(dim, kappa 1, hmax h, noise) for {@code steps} steps. Divergence is lobench
      * run's rule adapted to a noise-dominated loss: a single noisy minibatch loss of a 1-D quadratic is a chi-square
-     * sample that can be arbitrarily close to 0, so the rule compares the <i>noise-free</i> loss 1/2 h |phi|^2 after
-     * each update with {@value TrainingLoop#DIVERGENCE_FACTOR} x the <i>expected</i> initial training loss
+     * sample that can be arbitrarily close to 0, so the rule compares the EMA (beta {@value #EMA_BETA}, lobench's curve
+     * smoothing) of the <i>noise-free</i> loss 1/2 h |phi|^2 after each update with {@value TrainingLoop#DIVERGENCE_FACTOR} x the <i>expected</i> initial training loss
      * 1/2 h (|phi0|^2 + dim s^2); non-finite losses diverge too. Note that a stable SGD close to its bound has a
      * stationary loss 1/2 h dim s^2 alpha h / (2 - alpha h) that can itself exceed 10x (alpha h > ~1.9).
      */
@@ -123,6 +125,7 @@ public final class StabilityRunner {
             List<Param> params = inst.params();
             // reference: the expected initial training loss, noise-free loss at phi0 plus the noise floor
             initial = inst.evaluate().loss() + 0.5 * noise * noise * h * dim;
+            double ema = Double.NaN;
             try (OptState state = optimizer.init(params)) {
                 for (int t = 0; t < steps; t++) {
                     float loss = inst.trainStep();
@@ -139,10 +142,11 @@ public final class StabilityRunner {
                         divergedAt = t;
                         break;
                     }
-                    if (clean > TrainingLoop.DIVERGENCE_FACTOR * Math.max(initial, 1e-30)) {
+                    ema = Double.isNaN(ema) ? clean : EMA_BETA * ema + (1 - EMA_BETA) * clean;
+                    if (ema > TrainingLoop.DIVERGENCE_FACTOR * Math.max(initial, 1e-30)) {
                         outcome = "diverged";
                         detail = String.format(java.util.Locale.ROOT,
-                                "noise-free loss %.4g > %.0fx expected initial loss %.4g after step %d", clean,
+                                "EMA of the noise-free loss %.4g > %.0fx expected initial loss %.4g after step %d", ema,
                                 TrainingLoop.DIVERGENCE_FACTOR, initial, t);
                         divergedAt = t;
                         break;

@@ -105,7 +105,8 @@ public final class HtmlReport {
             + "(parameters, optimizer state) on 1/2 h |phi - xi|^2, by central finite differences, linearised at a "
             + "noisy steady state (burn-in with target noise s, then the noise-free map; iteration counter held fixed), "
             + "median over probes. Predicted stable: radius <= 1 + tolerance. Runs: the same noisy quadratic for the "
-            + "given steps; diverged = loss NaN/Inf or noise-free loss 1/2 h |phi|^2 > 10x the expected initial training loss "
+            + "given steps; diverged = loss NaN/Inf or EMA (beta 0.9) of the noise-free loss 1/2 h |phi|^2 > 10x "
+            + "the expected initial training loss "
             + "1/2 h (|phi0|^2 + dim s^2) (lobench run's 10x rule, on the noise-free loss). "
             + "Squares: run completed; X: run diverged.";
 
