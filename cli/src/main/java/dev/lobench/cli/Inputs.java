@@ -4,6 +4,8 @@ import dev.lobench.results.CellRecord;
 import dev.lobench.results.ResultStore;
 import dev.lobench.results.ResultsFile;
 import dev.lobench.results.RunHeader;
+import dev.lobench.results.StabilityRecord;
+import dev.lobench.results.StabilityStore;
 import dev.lobench.tasks.UserError;
 
 import java.nio.file.Files;
@@ -13,16 +15,37 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Results given on the command line: their cells (de-duplicated by cell key) and the first run header. */
-record Inputs(RunHeader header, List<CellRecord> cells) {
+/**
+ * Results given on the command line: their cells (de-duplicated by cell key) and the first run header; with
+ * {@link #readWithStability}, also the stability records of {@code stability.jsonl} files (given directly or inside a
+ * directory).
+ */
+record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> stability) {
 
     static Inputs read(List<Path> paths) {
+        return read(paths, false);
+    }
+
+    /** Cells and stability records; either may be empty but not both. */
+    static Inputs readWithStability(List<Path> paths) {
+        return read(paths, true);
+    }
+
+    private static Inputs read(List<Path> paths, boolean withStability) {
+        List<StabilityRecord> stability = new ArrayList<>();
         List<CellRecord> cells = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         RunHeader header = null;
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 throw new UserError("no such results file or directory: " + p);
+            }
+            Path stab = StabilityStore.find(p);
+            if (withStability && stab != null) {
+                stability.addAll(StabilityStore.read(stab).records());
+                if (!Files.isDirectory(p) || !hasResultsFiles(p)) {
+                    continue;
+                }
             }
             List<ResultsFile> files = Files.isDirectory(p) ? ResultStore.readDirectory(p) : List.of(ResultStore.read(p));
             for (ResultsFile f : files) {
@@ -37,9 +60,18 @@ record Inputs(RunHeader header, List<CellRecord> cells) {
                 }
             }
         }
-        if (cells.isEmpty()) {
+        if (cells.isEmpty() && stability.isEmpty()) {
             throw new UserError("no result cells in " + paths);
         }
-        return new Inputs(header, cells);
+        return new Inputs(header, cells, stability);
+    }
+
+    private static boolean hasResultsFiles(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".jsonl")
+                    && !f.getFileName().toString().equals(StabilityRecord.FILE));
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot list " + dir + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -48,18 +48,31 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         OverheadReport.checkOptions(overhead, matched, smooth, format);
         FullReport.Format fmt = parseFullFormat(format);
-        Inputs in = Inputs.read(inputs);
-        System.out.print(FullReport.render(in.header(), in.cells(), fmt));
+        Inputs in = Inputs.readWithStability(inputs);
+        if (in.cells().isEmpty() && overhead != null) {
+            throw new UserError("--overhead needs result cells; " + inputs + " holds only stability records");
+        }
+        if (!in.cells().isEmpty()) {
+            System.out.print(FullReport.render(in.header(), in.cells(), fmt));
+        }
+        if (!in.stability().isEmpty()) {
+            String sfmt = switch (fmt) {
+                case CSV -> "csv";
+                case JSON -> "json";
+                default -> "md";
+            };
+            System.out.print(StabilityCommand.render(in.stability(), sfmt));
+        }
         if (overhead != null) {
             System.out.println(OverheadReport.render(inputs, in.cells(), overhead, matched != null, smooth));
         }
         try {
             if (html != null) {
-                HtmlReport.write(html, in.header(), in.cells());
+                HtmlReport.write(html, in.header(), in.cells(), in.stability());
                 System.err.println("lobench: HTML report -> " + html);
             }
             if (png != null) {
-                java.util.List<Path> files = HtmlReport.writePngs(png, in.cells());
+                java.util.List<Path> files = HtmlReport.writePngs(png, in.cells(), in.stability());
                 System.err.println("lobench: " + files.size() + " PNG plot(s) -> " + png);
             }
         } catch (java.io.IOException e) {

@@ -55,7 +55,8 @@ public final class ResultStore {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jsonl")) {
             for (Path p : ds) {
-                if (Files.isRegularFile(p)) {
+                // stability.jsonl (lobench stability) is not a results file: StabilityStore reads it
+                if (Files.isRegularFile(p) && !p.getFileName().toString().equals(StabilityRecord.FILE)) {
                     files.add(p);
                 }
             }

@@ -6,6 +6,8 @@ import dev.lobench.results.FullReport;
 import dev.lobench.results.PerformanceProfile;
 import dev.lobench.results.Report;
 import dev.lobench.results.RunHeader;
+import dev.lobench.results.StabilityRecord;
+import dev.lobench.results.StabilitySummary;
 import dev.lobench.results.WinRate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +53,14 @@ public final class HtmlReport {
     }
 
     public static String render(RunHeader header, List<CellRecord> cells) {
-        Analysis a = Analysis.of(cells);
+        return render(header, cells, List.of());
+    }
+
+    /**
+     * The report of result cells and/or stability records ({@code lobench stability}); either list may be empty. The
+     * stability section (map plot and per-optimizer ranges) appears when stability records are given.
+     */
+    public static String render(RunHeader header, List<CellRecord> cells, List<StabilityRecord> stability) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lobench report</title>\n"
                 + "<style>body{font-family:DejaVu Sans,Arial,Helvetica,sans-serif;margin:24px;color:#222;"
@@ -64,6 +73,45 @@ public final class HtmlReport {
         if (header != null) {
             sb.append("<p>").append(esc(Report.headerLine(header).replace("**", "").replace("`", ""))).append("</p>\n");
         }
+        if (!cells.isEmpty()) {
+            cellSections(sb, cells);
+        }
+        if (!stability.isEmpty()) {
+            stabilitySection(sb, stability);
+        }
+        sb.append("</body></html>\n");
+        return sb.toString();
+    }
+
+    private static void stabilitySection(StringBuilder sb, List<StabilityRecord> stability) {
+        sb.append("<h2>Stability on the noisy quadratic</h2>\n<div class=\"plots\">\n")
+                .append(StabilityChart.plot(stability).svg()).append("</div>\n");
+        List<List<String>> rows = new ArrayList<>();
+        for (StabilitySummary.Row r : StabilitySummary.rows(stability)) {
+            rows.add(List.of(r.optimizer(), "s=" + f(r.noise()) + ", dim=" + r.dim(), Integer.toString(r.points()),
+                    r.predictedStable() + (r.predictedStable() > 0 ? " [" + f(r.stableMin()) + ", " + f(r.stableMax())
+                            + "]" : ""),
+                    r.completed() + (r.completed() > 0 ? " [" + f(r.completedMin()) + ", " + f(r.completedMax()) + "]"
+                            : ""),
+                    r.agree() + "/" + r.points()));
+        }
+        table(sb, List.of("Optimizer", "Setting", "Curvatures", "Predicted stable [h range]",
+                "Runs completed [h range]", "Agree"), rows);
+        sb.append("<p class=\"note\">").append(esc(STABILITY_NOTE)).append("</p>\n");
+    }
+
+    /** Footnote of the stability section. */
+    public static final String STABILITY_NOTE = "Radius: spectral radius of the Jacobian of the joint update map over "
+            + "(parameters, optimizer state) on 1/2 h |phi - xi|^2, by central finite differences, linearised at a "
+            + "noisy steady state (burn-in with target noise s, then the noise-free map; iteration counter held fixed), "
+            + "median over probes. Predicted stable: radius <= 1 + tolerance. Runs: the same noisy quadratic for the "
+            + "given steps; diverged = loss NaN/Inf or EMA (beta 0.9) of the noise-free loss 1/2 h |phi|^2 > 10x "
+            + "the expected initial training loss "
+            + "1/2 h (|phi0|^2 + dim s^2) (lobench run's 10x rule, on the noise-free loss). "
+            + "Squares: run completed; X: run diverged.";
+
+    private static void cellSections(StringBuilder sb, List<CellRecord> cells) {
+        Analysis a = Analysis.of(cells);
         List<Plots.Plot> plots = Plots.all(cells, a);
         sb.append("<h2>Loss curves</h2>\n<div class=\"plots\">\n");
         for (Plots.Plot p : plots) {
@@ -129,23 +177,36 @@ public final class HtmlReport {
             }
         }
         sb.append("<p class=\"note\">").append(esc(FullReport.crossNotes())).append("</p>\n");
-        sb.append("</body></html>\n");
-        return sb.toString();
     }
 
     public static void write(Path file, RunHeader header, List<CellRecord> cells) throws IOException {
+        write(file, header, cells, List.of());
+    }
+
+    public static void write(Path file, RunHeader header, List<CellRecord> cells, List<StabilityRecord> stability)
+            throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, render(header, cells));
+        Files.writeString(file, render(header, cells, stability));
     }
 
     /** Writes every plot as {@code DIR/<id>.png}; returns the files. */
     public static List<Path> writePngs(Path dir, List<CellRecord> cells) throws IOException {
+        return writePngs(dir, cells, List.of());
+    }
+
+    /** Writes every plot, the stability map included when there are stability records, as {@code DIR/<id>.png}. */
+    public static List<Path> writePngs(Path dir, List<CellRecord> cells, List<StabilityRecord> stability)
+            throws IOException {
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
-        for (Plots.Plot p : Plots.all(cells, Analysis.of(cells))) {
+        List<Plots.Plot> plots = new ArrayList<>(cells.isEmpty() ? List.of() : Plots.all(cells, Analysis.of(cells)));
+        if (!stability.isEmpty()) {
+            plots.add(StabilityChart.plot(stability));
+        }
+        for (Plots.Plot p : plots) {
             PngCanvas c = new PngCanvas(Plots.WIDTH, Plots.HEIGHT);
             p.draw().accept(c);
             Path f = dir.resolve(p.id() + ".png");

@@ -1,0 +1,228 @@
+package dev.lobench.cli;
+
+import dev.lobench.bench.RunEnvironment;
+import dev.lobench.bench.RunPlan;
+import dev.lobench.bench.stability.StabilityRunner;
+import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.optimizers.OptimizerSpec;
+import dev.lobench.results.Report;
+import dev.lobench.results.ResultsJson;
+import dev.lobench.results.StabilityRecord;
+import dev.lobench.results.StabilityStore;
+import dev.lobench.results.StabilitySummary;
+import dev.lobench.results.plot.HtmlReport;
+import dev.lobench.tasks.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "stability", mixinStandardHelpOptions = true,
+        description = {"Stability on the noisy quadratic (design section 4): per optimizer and curvature h, the "
+                + "spectral radius of the joint (parameters, optimizer state) update map, next to the outcome of a "
+                + "long noisy run.",
+            "The map is linearised at a noisy steady state: --burn-in updates with target noise --noise, then the "
+                + "Jacobian of the noise-free map (central finite differences, iteration counter held fixed), median "
+                + "over --probes states. Writes stability.jsonl (and stability.html) to --out; 'lobench report DIR "
+                + "--html F' draws the stability map."})
+final class StabilityCommand implements Callable<Integer> {
+
+    @Option(names = "--optimizer", split = ",", required = true,
+            description = "Optimizer specs, e.g. sgd,adam,star,small-fc or sgdm:lr=0.1,momentum=0.9.")
+    List<String> optimizers;
+
+    @Option(names = "--weights", paramLabel = "F",
+            description = "Weights for the learned optimizers that do not set weights= (a .safetensors file, a "
+                    + "shipped name or init:SEED).")
+    String weights;
+
+    @Option(names = "--curvature", defaultValue = "1e-3:1e3:25",
+            description = "Curvature grid: LO:HI:N (N log-spaced values) or a comma list (default ${DEFAULT-VALUE}).")
+    String curvature;
+
+    @Option(names = "--noise", defaultValue = "1", description = "Target noise s (default ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--dim", defaultValue = "1",
+            description = "Coordinates, all with curvature h (1..64; default ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--steps", defaultValue = "2000",
+            description = "Horizon of the empirical run (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--burn-in", defaultValue = "1000",
+            description = "Noisy updates before the Jacobian (default ${DEFAULT-VALUE}).")
+    int burnIn;
+
+    @Option(names = "--probes", defaultValue = "5", description = "Jacobians per curvature, 25 updates apart; the "
+            + "median radius is reported (default ${DEFAULT-VALUE}).")
+    int probes;
+
+    @Option(names = "--fd-step", defaultValue = "1e-3",
+            description = "Relative finite-difference step (default ${DEFAULT-VALUE}).")
+    double fdStep;
+
+    @Option(names = "--tolerance", defaultValue = "1e-3",
+            description = "Predicted stable iff radius <= 1 + tolerance (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of phi0 and the noise (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--format", defaultValue = "md", description = "Tables printed: md, csv or json.")
+    String format;
+
+    @Option(names = "--out", description = "Output directory (default: lobench-runs/<timestamp>-stability).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (!List.of("md", "csv", "json").contains(fmt)) {
+            throw new UserError("unknown --format '" + format + "'; valid: md, csv, json");
+        }
+        double[] grid = StabilityRunner.parseGrid(curvature);
+        StabilityRunner.Settings settings = new StabilityRunner.Settings(dim, noise, steps, burnIn, probes, fdStep,
+                tolerance, seed);
+        List<String> specs = withWeights(RunPlan.joinOptimizerSpecs(optimizers), weights);
+        for (String s : specs) {
+            OptimizerRegistry.create(s, steps); // validate every spec before any work
+        }
+        Path dir = out != null ? out : Path.of("lobench-runs",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-stability");
+        List<StabilityRecord> all = new ArrayList<>();
+        for (String spec : specs) {
+            System.err.printf(Locale.ROOT, "lobench: stability of %s at %d curvatures (%d steps each)%n", spec,
+                    grid.length, steps);
+            all.addAll(StabilityRunner.run(() -> OptimizerRegistry.create(spec, steps), grid, settings,
+                    r -> System.err.printf(Locale.ROOT, "  h=%-10s radius=%-10s %s%n", Report.formatNumber(
+                            r.curvature()), Report.formatNumber(r.radius()), r.outcome())));
+        }
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("command", Main.currentArgs());
+        header.put("lobenchVersion", RunEnvironment.lobenchVersion());
+        header.put("gitCommit", RunEnvironment.gitCommit());
+        header.put("createdAt", Instant.now().toString());
+        header.put("curvatures", grid);
+        header.put("settings", settings);
+        Path file = dir.resolve(StabilityRecord.FILE);
+        Path html = dir.resolve("stability.html");
+        try {
+            StabilityStore.write(file, header, all);
+            HtmlReport.write(html, null, List.of(), all);
+        } catch (IOException e) {
+            throw new UserError("cannot write " + dir + ": " + e.getMessage(), e);
+        }
+        System.out.print(render(all, fmt));
+        System.out.println();
+        System.out.println("results: " + file.toAbsolutePath());
+        System.out.println("stability map: " + html.toAbsolutePath());
+        return 0;
+    }
+
+    /** Adds {@code weights=F} to the specs of optimizers that take weights and do not set them. */
+    static List<String> withWeights(List<String> specs, String weights) {
+        if (weights == null) {
+            return specs;
+        }
+        if (weights.isBlank()) {
+            throw new UserError("--weights: empty value");
+        }
+        List<String> out = new ArrayList<>();
+        boolean used = false;
+        for (String s : specs) {
+            OptimizerSpec p = OptimizerSpec.parse(s);
+            if (OptimizerRegistry.entry(p.name()).defaults().containsKey("weights") && !p.args().containsKey("weights")) {
+                Map<String, String> args = new LinkedHashMap<>(p.args());
+                args.put("weights", weights);
+                StringBuilder sb = new StringBuilder(p.name()).append(':');
+                args.forEach((k, v) -> sb.append(k).append('=').append(v).append(','));
+                sb.setLength(sb.length() - 1);
+                out.add(sb.toString());
+                used = true;
+            } else {
+                out.add(s);
+            }
+        }
+        if (!used) {
+            throw new UserError("--weights given but no optimizer in " + specs + " takes weights (star, small-fc, "
+                    + "velo-style) without setting them");
+        }
+        return out;
+    }
+
+    static String render(List<StabilityRecord> records, String fmt) {
+        if (fmt.equals("json")) {
+            try {
+                return ResultsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(records) + "\n";
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        String[] head = {"curvature", "radius", "radius min..max", "stable?", "empirical", "final loss",
+            "noise floor"};
+        if (fmt.equals("csv")) {
+            sb.append("optimizer,curvature,radius,radius_min,radius_max,predicted_stable,outcome,diverged_at_step,"
+                    + "final_loss,mean_train_loss,noise_floor\n");
+            for (StabilityRecord r : records) {
+                sb.append(csv(r.optimizer())).append(',').append(r.curvature()).append(',').append(r.radius())
+                        .append(',').append(r.radiusMin()).append(',').append(r.radiusMax()).append(',')
+                        .append(r.predictedStable()).append(',').append(r.outcome()).append(',')
+                        .append(r.divergedAtStep()).append(',').append(r.finalLoss()).append(',')
+                        .append(r.meanTrainLoss()).append(',').append(r.noiseFloor()).append('\n');
+            }
+            return sb.toString();
+        }
+        Map<String, List<StabilityRecord>> by = new LinkedHashMap<>();
+        records.forEach(r -> by.computeIfAbsent(r.optimizer(), k -> new ArrayList<>()).add(r));
+        for (Map.Entry<String, List<StabilityRecord>> e : by.entrySet()) {
+            StabilityRecord f = e.getValue().get(0);
+            sb.append(String.format(Locale.ROOT, "### %s  (noise s=%s, dim=%d, %d steps, z size %d)%n%n", e.getKey(),
+                    Report.formatNumber(f.noise()), f.dim(), f.steps(), f.stateSize()));
+            sb.append("| ").append(String.join(" | ", head)).append(" |\n|");
+            for (int i = 0; i < head.length; i++) {
+                sb.append(i == 3 || i == 4 ? ":---|" : "---:|");
+            }
+            sb.append('\n');
+            for (StabilityRecord r : e.getValue()) {
+                sb.append("| ").append(Report.formatNumber(r.curvature())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.4f", r.radius())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.4f..%.4f", r.radiusMin(), r.radiusMax())).append(" | ")
+                        .append(r.predictedStable() ? "yes" : "NO").append(" | ")
+                        .append(r.diverged() ? "diverged@" + r.divergedAtStep() : "completed").append(" | ")
+                        .append(Report.formatNumber(r.finalLoss())).append(" | ")
+                        .append(Report.formatNumber(r.noiseFloor())).append(" |\n");
+            }
+            sb.append('\n');
+        }
+        sb.append("### Summary\n\n| optimizer | predicted stable [h range] | runs completed [h range] | agree |\n"
+                + "|:---|:---|:---|---:|\n");
+        for (StabilitySummary.Row r : StabilitySummary.rows(records)) {
+            sb.append("| ").append(r.optimizer()).append(" | ").append(range(r.predictedStable(), r.stableMin(),
+                    r.stableMax())).append(" | ").append(range(r.completed(), r.completedMin(), r.completedMax()))
+                    .append(" | ").append(r.agree()).append('/').append(r.points()).append(" |\n");
+        }
+        sb.append('\n').append(HtmlReport.STABILITY_NOTE).append('\n');
+        return sb.toString();
+    }
+
+    private static String range(int n, double lo, double hi) {
+        return n == 0 ? "0" : n + " [" + Report.formatNumber(lo) + ", " + Report.formatNumber(hi) + "]";
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

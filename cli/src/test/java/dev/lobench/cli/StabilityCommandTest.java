@@ -1,0 +1,58 @@
+package dev.lobench.cli;
+
+import dev.lobench.results.StabilityRecord;
+import dev.lobench.results.StabilityStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StabilityCommandTest {
+
+    @Test
+    void badInputIsOneLineExit2() {
+        CliTest.assertOneLineError(CliTest.run("stability", "--optimizer", "sgd", "--curvature", "0:1:3"),
+                "--curvature");
+        CliTest.assertOneLineError(CliTest.run("stability", "--optimizer", "sgd", "--dim", "0"), "--dim");
+        CliTest.assertOneLineError(CliTest.run("stability", "--optimizer", "nosuch"), "unknown optimizer");
+        CliTest.assertOneLineError(CliTest.run("stability", "--optimizer", "sgd", "--format", "xml"), "--format");
+        CliTest.assertOneLineError(CliTest.run("stability", "--optimizer", "sgd", "--weights", "init:0"),
+                "--weights");
+        CliTest.assertOneLineError(CliTest.run("stability", "--optimizer", "sgd", "--steps", "0"), "--steps");
+    }
+
+    @Test
+    void writesRecordsThatReportDrawsAsAStabilityMap(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("stab");
+        CliTest.Result r = CliTest.run("stability", "--optimizer", "sgd:lr=0.1,small-fc", "--weights", "init:3",
+                "--curvature", "1,30", "--steps", "200", "--burn-in", "20", "--probes", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("### sgd(lr=0.1)"), r.out());
+        StabilityStore.Loaded l = StabilityStore.read(out.resolve(StabilityRecord.FILE));
+        List<StabilityRecord> recs = l.records();
+        assertEquals(4, recs.size());
+        assertEquals("sgd(lr=0.1)", recs.get(0).optimizer());
+        // SGD: |1 - 0.1 h| at h = 1 and 30
+        assertEquals(0.9, recs.get(0).radius(), 2e-4);
+        assertEquals(2.0, recs.get(1).radius(), 4e-4);
+        assertFalse(recs.get(1).predictedStable());
+        assertEquals("diverged", recs.get(1).outcome());
+        assertTrue(recs.get(2).optimizer().contains("weights=init:3"), recs.get(2).optimizer());
+        assertEquals(1 + 7, recs.get(2).stateSize(), "small-fc: phi + m0..2, rms, v0..2 (t held fixed)");
+        assertTrue(Files.readString(out.resolve("stability.html")).contains("Spectral radius of the joint"));
+
+        Path html = tmp.resolve("r.html");
+        CliTest.Result rep = CliTest.run("report", out.toString(), "--html", html.toString());
+        assertEquals(0, rep.code(), rep.err());
+        assertTrue(rep.out().contains("| optimizer | predicted stable"), rep.out());
+        String page = Files.readString(html);
+        assertTrue(page.contains("Stability on the noisy quadratic") && page.contains("<svg"), page);
+        assertTrue(page.contains("radius = 1"));
+    }
+}
