@@ -10,7 +10,20 @@ public final class ProcStatus {
 
     /** Peak resident set size of the process so far (VmHWM) in bytes. Monotone over the process's life. */
     public static long peakRssBytes() {
-        return field("VmHWM:");
+        // The kernel updates VmHWM lazily (on some memory events), so it can lag the current VmRSS by a few pages:
+        // read both from one snapshot and report the larger, which is the true peak so far.
+        try {
+            return peakFrom(Files.readString(Path.of("/proc/self/status")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** max(VmHWM, VmRSS) of one /proc/PID/status text, in bytes; -1 when VmHWM is absent. */
+    static long peakFrom(String status) {
+        long hwm = parse(status, "VmHWM:");
+        long rss = parse(status, "VmRSS:");
+        return hwm < 0 ? -1 : Math.max(hwm, rss);
     }
 
     /** Current resident set size (VmRSS) in bytes. */

@@ -16,10 +16,12 @@ class ProcStatusTest {
 
     @Test
     void peakIsAtLeastCurrentOnLinux() {
-        long peak = ProcStatus.peakRssBytes();
-        long rss = ProcStatus.rssBytes();
-        if (peak > 0) {
-            assertTrue(peak >= rss, peak + " < " + rss);
+        // the kernel's VmHWM can lag VmRSS by a few pages: the peak is the larger of the two in one snapshot
+        assertEquals(3000L * 1024, ProcStatus.peakFrom("VmHWM:\t 2000 kB\nVmRSS:\t 3000 kB\n"));
+        assertEquals(5000L * 1024, ProcStatus.peakFrom("VmHWM:\t 5000 kB\nVmRSS:\t 3000 kB\n"));
+        assertEquals(-1, ProcStatus.peakFrom("Name: x\n"));
+        if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/status"))) {
+            assertTrue(ProcStatus.peakRssBytes() > 0);
         }
     }
 }
