@@ -1,5 +1,7 @@
 package dev.lobench.optimizers;
 
+import dev.lobench.tasks.Names;
+
 import dev.lobench.tasks.UserError;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.lobench.optimizers;
 
+import dev.lobench.tasks.Names;
+
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.UserError;
 import ai.djl.ndarray.NDArray;
@@ -199,10 +201,10 @@ class RegistryTest {
 
     @Test
     void names() {
-        assertEquals(3, Names.distance("kitten", "sitting"));
-        assertEquals(3, Names.distance("", "abc"));
-        assertEquals(2, Names.distance("adam", "adma"));
-        assertEquals(0, Names.distance("sgd", "sgd"));
+        assertEquals(3, Names.levenshtein("kitten", "sitting"));
+        assertEquals(3, Names.levenshtein("", "abc"));
+        assertEquals(2, Names.levenshtein("adam", "adma"));
+        assertEquals(0, Names.levenshtein("sgd", "sgd"));
         assertEquals("adamw", Names.closest("adamW ", List.of("sgd", "adamw")).orElseThrow().strip());
         assertEquals("nesterov", Names.closest("nestrov", List.of("sgd", "sgdm", "nesterov")).orElseThrow());
         assertTrue(Names.closest("zzzzzz", List.of("sgd", "adam")).isEmpty());
