@@ -204,7 +204,20 @@ class VeloTest {
         float[] a = arch.initTheta(1);
         float[] b = arch.initTheta(2);
         assertEquals(arch.thetaSize(), a.length);
-        assertArrayEquals(VeloTheta.init(4, 3, 1).flat(), a);
+        // the meta-training start is theta-init with the step-multiplier head zeroed (no update at all)
+        float[] expected = VeloTheta.init(4, 3, 1).flat().clone();
+        VeloTheta layout = VeloTheta.init(4, 3, 1);
+        java.util.Arrays.fill(expected, layout.offset("step_w"), layout.offset("step_w") + 4, 0f);
+        expected[layout.offset("step_b")] = 0f;
+        assertArrayEquals(expected, a);
+        List<Param> p0 = params(new long[] {3, 4}, new long[] {2});
+        float[] before = p0.get(0).array().toFloatArray();
+        Optimizer o0 = arch.build(a);
+        OptState s0 = o0.init(p0);
+        o0.update(p0, grads(p0, 1), 1f, 0, s0);
+        assertArrayEquals(before, p0.get(0).array().toFloatArray(), "zero step head: no update");
+        b = b.clone();
+        b[layout.offset("step_b")] = 0.5f;
         List<Param> ps = params(new long[] {3, 4}, new long[] {2});
         Optimizer oa = arch.build(a);
         OptState st = oa.init(ps);
