@@ -309,24 +309,46 @@ public final class DataLocator {
 
     /** As root with apt-get on the PATH: {@code apt-get install -y dataset-fashion-mnist}; otherwise fails. */
     public static void aptInstall() throws IOException {
+        aptInstall(DEBIAN_PACKAGE);
+    }
+
+    /**
+     * {@code apt-get install -y PACKAGES} as root (after {@code apt-get update} when the first attempt fails, as on a
+     * fresh machine without package lists); apt's output goes to stderr so stdout stays the command's own.
+     */
+    public static void aptInstall(String... packages) throws IOException {
         if (!isRoot()) {
             throw new IOException("not root, so not running apt-get");
         }
         Path apt = findOnPath("apt-get").orElseThrow(() -> new IOException("apt-get not found on PATH"));
-        Process p = new ProcessBuilder(apt.toString(), "install", "-y", DEBIAN_PACKAGE).inheritIO().start();
+        java.util.List<String> install = new java.util.ArrayList<>(java.util.List.of(apt.toString(), "install", "-y"));
+        install.addAll(java.util.List.of(packages));
+        if (runToStderr(install) != 0) {
+            runToStderr(java.util.List.of(apt.toString(), "update", "-q"));
+            int rc = runToStderr(install);
+            if (rc != 0) {
+                throw new IOException("apt-get install -y " + String.join(" ", packages) + " exited with " + rc);
+            }
+        }
+    }
+
+    private static int runToStderr(java.util.List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try (java.io.InputStream in = p.getInputStream()) {
+            in.transferTo(System.err);
+        }
         try {
             if (!p.waitFor(30, TimeUnit.MINUTES)) {
                 p.destroy();
-                throw new IOException("apt-get install timed out");
+                throw new IOException(String.join(" ", cmd) + " timed out");
             }
         } catch (InterruptedException e) {
             p.destroy();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running apt-get");
+            throw new IOException("interrupted while running " + String.join(" ", cmd));
         }
-        if (p.exitValue() != 0) {
-            throw new IOException("apt-get install -y " + DEBIAN_PACKAGE + " exited with " + p.exitValue());
-        }
+        return p.exitValue();
     }
 
     static boolean isRoot() {

@@ -65,7 +65,21 @@ public final class FortunesCorpus {
 
     /** Loads {@code lang} ({@code en} or {@code de}) using the search order in the class comment. */
     public static FortunesCorpus load(String lang, DataContext data) {
-        return load(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT)));
+        try {
+            return load(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT)));
+        } catch (UserError missing) {
+            if (!data.allowFetch() || !missing.getMessage().contains("not found")) {
+                throw missing;
+            }
+            // like Fashion-MNIST: a run may install the data it needs (as root, from Debian's packages)
+            System.err.println("lobench: fortunes text not found; trying: apt-get install -y fortunes fortunes-de");
+            try {
+                dev.lobench.tasks.data.DataLocator.aptInstall("fortunes", "fortunes-de");
+            } catch (java.io.IOException e) {
+                throw new UserError(missing.getMessage() + " (automatic install failed: " + e.getMessage() + ")", e);
+            }
+            return load(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT)));
+        }
     }
 
     /** One line per language: where its text is found, or the fix; for {@code lobench data}. */
