@@ -162,38 +162,17 @@ public final class ThetaFiles {
         return parse(bytes, file.toString());
     }
 
-    /** Parses safetensors bytes; {@code source} names the file in error messages. */
+    /**
+     * Parses safetensors bytes; {@code source} names the file in error messages. The container (header, offsets,
+     * truncation) is checked by {@link SafetensorsIO#parse}; here the theta format: format version, arch, exactly
+     * the theta tensors with their shapes for that arch, and the data SHA-256 recorded at write time.
+     */
     public static Loaded parse(byte[] bytes, String source) {
         String where = "learned optimizer weights " + source + ": ";
-        if (bytes.length < 8) {
-            throw new UserError(where + "truncated (" + bytes.length + " bytes, no safetensors header)");
-        }
-        long hlen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (hlen <= 0 || hlen > bytes.length - 8L || hlen > 100_000_000L) {
-            throw new UserError(where + "bad or truncated safetensors header (header length " + hlen + ", file "
-                    + bytes.length + " bytes)");
-        }
-        int dataStart = 8 + (int) hlen;
-        JsonNode header;
-        try {
-            header = JSON.readTree(new String(bytes, 8, (int) hlen, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new UserError(where + "header is not valid JSON (" + firstLine(e.getOriginalMessage()) + ")", e);
-        }
-        if (header == null || !header.isObject()) {
-            throw new UserError(where + "header is not a JSON object");
-        }
-        JsonNode metaNode = header.get("__metadata__");
-        if (metaNode == null || !metaNode.isObject()) {
+        SafetensorsIO.Contents c = SafetensorsIO.parse(bytes, where);
+        Map<String, String> meta = c.metadata();
+        if (meta.isEmpty()) {
             throw new UserError(where + "missing __metadata__ (not a lobench theta file)");
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = metaNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isTextual()) {
-                throw new UserError(where + "__metadata__ value '" + e.getKey() + "' is not a string");
-            }
-            meta.put(e.getKey(), e.getValue().asText());
         }
         String fv = meta.get("format_version");
         if (!FORMAT_VERSION.equals(fv)) {
@@ -214,69 +193,27 @@ public final class ThetaFiles {
         if (sha == null) {
             throw new UserError(where + "__metadata__ has no 'data_sha256'");
         }
-        long[][] shapes = shapes(arch);
-        float[][] arrs = new float[NAMES.length][];
-        long dataLen = bytes.length - (long) dataStart;
-        long maxEnd = 0;
-        for (Iterator<String> it = header.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!name.equals("__metadata__") && indexOf(name) < 0) {
+        if (!c.dataSha256().equalsIgnoreCase(sha)) {
+            throw new UserError(where + "data SHA-256 mismatch (file says " + sha + ", data is " + c.dataSha256()
+                    + "): the file is corrupt");
+        }
+        for (String name : c.tensors().keySet()) {
+            if (indexOf(name) < 0) {
                 throw new UserError(where + "unexpected tensor '" + name + "'");
             }
         }
+        long[][] shapes = shapes(arch);
+        float[][] arrs = new float[NAMES.length][];
         for (int i = 0; i < NAMES.length; i++) {
-            JsonNode t = header.get(NAMES[i]);
-            if (t == null || !t.isObject()) {
+            SafetensorsIO.Tensor t = c.tensors().get(NAMES[i]);
+            if (t == null) {
                 throw new UserError(where + "missing tensor '" + NAMES[i] + "'");
             }
-            if (!"F32".equals(t.path("dtype").asText())) {
-                throw new UserError(where + "tensor '" + NAMES[i] + "' has dtype " + t.path("dtype")
-                        + ", expected F32");
+            if (!java.util.Arrays.equals(t.shape(), shapes[i])) {
+                throw new UserError(where + "tensor '" + NAMES[i] + "' has shape " + java.util.Arrays.toString(t.shape())
+                        + ", expected " + java.util.Arrays.toString(shapes[i]) + " for " + arch.id());
             }
-            JsonNode sh = t.get("shape");
-            boolean shapeOk = sh != null && sh.isArray() && sh.size() == shapes[i].length;
-            for (int d = 0; shapeOk && d < shapes[i].length; d++) {
-                shapeOk = sh.get(d).canConvertToLong() && sh.get(d).asLong() == shapes[i][d];
-            }
-            if (!shapeOk) {
-                throw new UserError(where + "tensor '" + NAMES[i] + "' has shape " + sh + ", expected "
-                        + java.util.Arrays.toString(shapes[i]) + " for " + arch.id());
-            }
-            JsonNode offs = t.get("data_offsets");
-            if (offs == null || !offs.isArray() || offs.size() != 2 || !offs.get(0).canConvertToLong()
-                    || !offs.get(1).canConvertToLong()) {
-                throw new UserError(where + "tensor '" + NAMES[i] + "' has bad data_offsets " + offs);
-            }
-            long b = offs.get(0).asLong();
-            long e = offs.get(1).asLong();
-            long n = 1;
-            for (long s : shapes[i]) {
-                n *= s;
-            }
-            if (b < 0 || e - b != 4 * n) {
-                throw new UserError(where + "tensor '" + NAMES[i] + "' has data_offsets " + offs
-                        + " inconsistent with its shape");
-            }
-            if (e > dataLen) {
-                throw new UserError(where + "truncated (tensor '" + NAMES[i] + "' ends at byte " + e
-                        + " of a " + dataLen + "-byte data section)");
-            }
-            maxEnd = Math.max(maxEnd, e);
-            ByteBuffer bb = ByteBuffer.wrap(bytes, dataStart + (int) b, (int) (e - b)).order(ByteOrder.LITTLE_ENDIAN);
-            float[] a = new float[(int) n];
-            for (int k = 0; k < a.length; k++) {
-                a[k] = bb.getFloat();
-            }
-            arrs[i] = a;
-        }
-        if (maxEnd != dataLen) {
-            throw new UserError(where + "data section has " + dataLen + " bytes, tensors use " + maxEnd);
-        }
-        byte[] data = java.util.Arrays.copyOfRange(bytes, dataStart, bytes.length);
-        String actual = sha256(data);
-        if (!actual.equalsIgnoreCase(sha)) {
-            throw new UserError(where + "data SHA-256 mismatch (file says " + sha + ", data is " + actual
-                    + "): the file is corrupt");
+            arrs[i] = t.values();
         }
         Theta theta;
         try {
