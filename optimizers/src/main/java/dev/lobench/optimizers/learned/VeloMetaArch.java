@@ -44,24 +44,10 @@ public final class VeloMetaArch implements MetaArch {
         return size;
     }
 
-    /**
-     * The meta-training starting point: {@link VeloTheta#init} with the step-multiplier head (step_w, step_b) set to
-     * zero, so that the optimizer meta-training starts from makes no update at all. From the plain random init the
-     * per-tensor step multiplier is an O(1) random number of either sign and the bank-mixed MLP output is O(100):
-     * every inner run explodes within a few steps (measured: meta-loss 1.7e14 at the first outer step, NaN after), and
-     * an all-NaN meta-gradient never moves theta. From zero the first meta-gradients move the step head, and the rest
-     * follows once steps are non-zero.
-     */
+    /** The meta-training starting point: {@link VeloTheta#initMeta} (tame output heads; see there why). */
     @Override
     public float[] initTheta(long seed) {
-        VeloTheta t = VeloTheta.init(hidden, bank, seed);
-        float[] flat = t.flat().clone();
-        int w = t.offset("step_w");
-        for (int i = 0; i < hidden; i++) {
-            flat[w + i] = 0f;
-        }
-        flat[t.offset("step_b")] = 0f;
-        return flat;
+        return VeloTheta.initMeta(hidden, bank, seed).flat().clone();
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class VeloRegistration {
             if (l != null && hidden == VeloTheta.DEFAULT_HIDDEN && bank == VeloTheta.DEFAULT_BANK) {
                 return new Resolved(l.theta(), "shipped:" + NAME, l.sha256());
             }
-            return new Resolved(VeloTheta.init(hidden, bank, 0), "init:0", null);
+            return new Resolved(VeloTheta.initMeta(hidden, bank, 0), "init:0", null);
         }
         if (w.startsWith("init:")) {
             long seed;
@@ -81,7 +81,7 @@ public final class VeloRegistration {
                 throw new UserError("optimizer '" + NAME + "': weights=init:SEED needs an integer seed, got '" + w
                         + "'");
             }
-            return new Resolved(VeloTheta.init(hidden, bank, seed), w, null);
+            return new Resolved(VeloTheta.initMeta(hidden, bank, seed), w, null);
         }
         if (w.endsWith(".safetensors") || w.contains("/") || Files.exists(Path.of(w))) {
             VeloFiles.Loaded l = VeloFiles.read(Path.of(w));

@@ -172,6 +172,33 @@ public final class VeloTheta {
         return new VeloTheta(hidden, bank, flat);
     }
 
+    /**
+     * The starting point lobench meta-trains from and runs for {@code weights=init:SEED}: {@link #init} with its two
+     * output heads reset so that the optimizer it describes is tame. Controls head: {@code ctrl_w = 0},
+     * {@code ctrl_b = sqrt(K)/100}, so every bank member gets the same mixing weight and the mixed per-element MLP
+     * ({@code 100 * mean_k(c_k theta_k)} = {@code sqrt(K) * mean_k(theta_k)}) has the per-layer weight scale
+     * {@code 1/sqrt(fan_in)} of an ordinarily initialised MLP, i.e. an O(1) output {@code d}. Step head:
+     * {@code step_w = 0}, {@code step_b = 1}, so lr_mult = 1 and a step moves each element by about
+     * {@code 0.001 * rms(p)}.
+     *
+     * <p>Why: with the reference's random heads the mixing weights are O(1) numbers of either sign, the mixed MLP's
+     * layers are {@code 100/sqrt(K)} times larger than an ordinary init (25x at K = 16), its output is O(100-1000)
+     * and the random-sign lr_mult is O(1): every inner run explodes within a few steps (measured: meta-loss 1.7e14 at
+     * the first outer step, NaN after, so meta-training never moves). Zeroing only the step head does not help: the
+     * meta-trainer's sigma = 0.01 perturbations of it alone already make runs explode.
+     */
+    public static VeloTheta initMeta(int hidden, int bank, long seed) {
+        VeloTheta t = init(hidden, bank, seed);
+        float[] flat = t.flat().clone();
+        int cw = t.offset("ctrl_w");
+        java.util.Arrays.fill(flat, cw, cw + hidden * bank, 0f);
+        java.util.Arrays.fill(flat, t.offset("ctrl_b"), t.offset("ctrl_b") + bank, (float) (Math.sqrt(bank) / 100.0));
+        int sw = t.offset("step_w");
+        java.util.Arrays.fill(flat, sw, sw + hidden, 0f);
+        flat[t.offset("step_b")] = 1f;
+        return new VeloTheta(hidden, bank, flat);
+    }
+
     public int hidden() {
         return hidden;
     }

@@ -204,18 +204,30 @@ class VeloTest {
         float[] a = arch.initTheta(1);
         float[] b = arch.initTheta(2);
         assertEquals(arch.thetaSize(), a.length);
-        // the meta-training start is theta-init with the step-multiplier head zeroed (no update at all)
+        // the meta-training start is theta-init with tame output heads: uniform mixing sqrt(K)/100, lr_mult = 1
         float[] expected = VeloTheta.init(4, 3, 1).flat().clone();
         VeloTheta layout = VeloTheta.init(4, 3, 1);
+        java.util.Arrays.fill(expected, layout.offset("ctrl_w"), layout.offset("ctrl_w") + 4 * 3, 0f);
+        java.util.Arrays.fill(expected, layout.offset("ctrl_b"), layout.offset("ctrl_b") + 3,
+                (float) (Math.sqrt(3) / 100.0));
         java.util.Arrays.fill(expected, layout.offset("step_w"), layout.offset("step_w") + 4, 0f);
-        expected[layout.offset("step_b")] = 0f;
+        expected[layout.offset("step_b")] = 1f;
         assertArrayEquals(expected, a);
+        // relative step size at init: lr_mult * 0.001 * |d| * exp(0.001 a) ~ 1e-3 of rms(p), never an explosion
         List<Param> p0 = params(new long[] {3, 4}, new long[] {2});
         float[] before = p0.get(0).array().toFloatArray();
         Optimizer o0 = arch.build(a);
         OptState s0 = o0.init(p0);
         o0.update(p0, grads(p0, 1), 1f, 0, s0);
-        assertArrayEquals(before, p0.get(0).array().toFloatArray(), "zero step head: no update");
+        float[] after = p0.get(0).array().toFloatArray();
+        double ss = 0;
+        double ds = 0;
+        for (int i = 0; i < before.length; i++) {
+            ss += (double) before[i] * before[i];
+            ds += (double) (after[i] - before[i]) * (after[i] - before[i]);
+        }
+        double rel = Math.sqrt(ds / ss);
+        assertTrue(rel > 1e-5 && rel < 1e-2, "relative step at init " + rel);
         b = b.clone();
         b[layout.offset("step_b")] = 0.5f;
         List<Param> ps = params(new long[] {3, 4}, new long[] {2});
@@ -372,7 +384,7 @@ class VeloTest {
         assertEquals(16, v.theta().bank());
         VeloOptimizer w = (VeloOptimizer) OptimizerRegistry.create("velo-style:lstm=4,bank=2,weights=init:3,steps=7",
                 0);
-        assertEquals(VeloTheta.init(4, 2, 3), w.theta());
+        assertEquals(VeloTheta.initMeta(4, 2, 3), w.theta());
         assertEquals(7, w.numSteps());
         assertEquals("velo-style(weights=init:3,lstm=4,bank=2,steps=7)", w.name());
 
