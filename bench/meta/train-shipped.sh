@@ -23,7 +23,8 @@ TRUNC=50
 HORIZON=2000
 OUTER_STEPS="${OUTER_STEPS:-800}"  # not part of the checkpoint fingerprint: a resume may change it
 SIGMA=0.01
-META_LR=1e-3
+META_LR=1e-3            # star and small-fc
+VELO_META_LR="${VELO_META_LR:-3e-4}"  # velo-style: at 1e-3 its meta-loss blew up to ~1000 by outer step 650 (runs/failed)
 META_WD=0.1
 SEED=0
 CHECKPOINT_EVERY=25
@@ -40,6 +41,10 @@ train() {
   local dir="bench/meta/runs/$arch"
   local out="$dir/$arch.safetensors"
   mkdir -p "$dir"
+  local lr="$META_LR"
+  if [ "$arch" = velo-style ]; then
+    lr="$VELO_META_LR"
+  fi
   local resume=()
   if [ -f "$out.ckpt" ]; then
     resume=(--resume)
@@ -47,7 +52,7 @@ train() {
   echo "meta-train $arch: ${resume[*]:-fresh start}; log $out.jsonl" >&2
   LOBENCH_JAR="$pinned" LOBENCH_JAVA_OPTS="-Dai.djl.pytorch.num_threads=1 ${LOBENCH_JAVA_OPTS:-}" \
     ./lobench meta-train --arch "$arch" --task "$TASK" --estimator "$ESTIMATOR" --particles "$PARTICLES" \
-      --trunc "$TRUNC" --horizon "$HORIZON" --outer-steps "$OUTER_STEPS" --sigma "$SIGMA" --meta-lr "$META_LR" \
+      --trunc "$TRUNC" --horizon "$HORIZON" --outer-steps "$OUTER_STEPS" --sigma "$SIGMA" --meta-lr "$lr" \
       --meta-wd "$META_WD" --seed "$SEED" --checkpoint-every "$CHECKPOINT_EVERY" --threads 1 --no-fetch \
       --out "$out" "${resume[@]}" >"$dir/stdout.txt" 2>"$dir/stderr.txt"
   mkdir -p optimizers/src/main/resources/lobench/weights

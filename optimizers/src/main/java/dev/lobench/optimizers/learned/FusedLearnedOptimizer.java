@@ -42,7 +42,7 @@ import java.util.function.IntConsumer;
  * ({@code madd2}, {@code set2}, {@code mul}, ...); wider loop bodies stay scalar. exp(0.001 a) uses a degree-5
  * polynomial for |0.001 a| <= 1/16 (within 1 ulp of {@code (float) Math.exp}) and Math.exp beyond.
  */
-public final class FusedLearnedOptimizer extends LearnedOptimizer {
+public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev.lobench.optimizers.BufferUpdate {
     static final int CHUNK = 16384;
     static final int L = 256;
     private static final int NF = Theta.NORMALISED_INPUTS;
@@ -317,6 +317,31 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
         st.t++;
     }
 
+    @Override
+    public void updateBuffers(FloatBuffer[] params, FloatBuffer[] grads, float loss, long step, OptState state) {
+        State st = castState(state, State.class);
+        checkBuffers(params, grads, st.tensors);
+        float[] time = Theta.timeFeatures(st.t);
+        for (int i = 0; i < st.tensors.length; i++) {
+            stepBuffers(grads[i], params[i], st.tensors[i], time);
+        }
+        st.t++;
+    }
+
+    /** Checks that there is one parameter and one gradient buffer of the state's size per tensor. */
+    static void checkBuffers(FloatBuffer[] params, FloatBuffer[] grads, TensorState[] tensors) {
+        if (params.length != tensors.length || grads.length != tensors.length) {
+            throw new UserError("learned optimizer state was made for " + tensors.length + " tensors but update got "
+                    + params.length + " parameter and " + grads.length + " gradient buffers");
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            if (params[i].capacity() != tensors[i].n || grads[i].capacity() != tensors[i].n) {
+                throw new UserError("buffers of '" + tensors[i].name + "' hold " + params[i].capacity() + " / "
+                        + grads[i].capacity() + " values but the tensor has " + tensors[i].n);
+            }
+        }
+    }
+
     private void stepTensor(NDArray param, NDArray grad, TensorState s, float[] time) {
         FloatBuffer gb = NativeAccess.view(grad);
         if (gb == null) {
@@ -340,8 +365,14 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
             pb.put(0, param.toFloatArray());
             copyBack = true;
         }
-        final FloatBuffer g = gb;
-        final FloatBuffer p = pb;
+        stepBuffers(gb, pb, s, time);
+        if (copyBack) {
+            param.set(s.staging);
+        }
+    }
+
+    /** One step of one tensor whose gradient and parameters are in {@code g} and {@code p} (p updated in place). */
+    private void stepBuffers(FloatBuffer g, FloatBuffer p, TensorState s, float[] time) {
         int n = s.n;
         int nChunks = (n + CHUNK - 1) / CHUNK;
         double[] sumsq = new double[NF];
@@ -390,9 +421,6 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer {
             parallel(nChunks, ci -> passUpdateFactored(s, g, p, ci, w0e));
         } else {
             parallel(nChunks, ci -> passUpdate(s, g, p, ci, w0e, b0e));
-        }
-        if (copyBack) {
-            param.set(s.staging);
         }
     }
 

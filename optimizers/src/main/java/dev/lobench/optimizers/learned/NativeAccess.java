@@ -19,7 +19,7 @@ import java.nio.FloatBuffer;
  * Whether the view is live is checked once per JVM by {@link #directViewsWork}; if it is not, callers fall back to
  * copying ({@code toFloatArray} / {@code set(Buffer)}).
  */
-final class NativeAccess {
+public final class NativeAccess {
     private static volatile Boolean directWorks;
 
     private NativeAccess() {}
@@ -63,7 +63,7 @@ final class NativeAccess {
     }
 
     /** A live float view of a contiguous CPU float32 tensor, or null if not possible. */
-    static FloatBuffer view(NDArray a) {
+    public static FloatBuffer view(NDArray a) {
         if (a.getDataType() != DataType.FLOAT32 || !a.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU) || !directViewsWork(a.getManager())) {
             return null;
         }

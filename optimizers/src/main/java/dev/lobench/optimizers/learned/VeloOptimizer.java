@@ -37,7 +37,7 @@ import java.util.Map;
  * </ol>
  * The {@code step} argument of {@link #update} is not used: t lives in the state.
  */
-public final class VeloOptimizer implements Optimizer {
+public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.BufferUpdate {
     static final int L = 256;
     static final int NF = VeloTheta.ELEMENT_FEATURES;
     static final int NT = VeloTheta.TENSOR_FEATURES;
@@ -208,19 +208,11 @@ public final class VeloOptimizer implements Optimizer {
             plans[i] = st.tensors[i].plan;
         }
         LearnedOptimizer.checkCall(params, grads, plans);
-        if (st.h[0].length != hidden) {
-            throw new UserError("velo-style state has LSTM width " + st.h[0].length + " but the optimizer has "
-                    + hidden);
-        }
-
-        float[] lossFeat = updateLoss(st, loss);
-        double fraction = (double) st.t / (double) numSteps;
-
-        // parameter access (views or staging copies) and tensor features from the pre-step state
+        checkHidden(st);
+        // parameter and gradient access: native views, else staging copies
         FloatBuffer[] pbs = new FloatBuffer[nt];
+        FloatBuffer[] gbs = new FloatBuffer[nt];
         boolean[] copied = new boolean[nt];
-        double[][] x = new double[nt][];
-        double[] paramScale = new double[nt];
         for (int i = 0; i < nt; i++) {
             FusedLearnedOptimizer.TensorState s = st.tensors[i];
             NDArray pa = params.get(i).array();
@@ -238,8 +230,51 @@ public final class VeloOptimizer implements Optimizer {
                 copied[i] = true;
             }
             pbs[i] = pb;
+            NDArray grad = grads.get(i);
+            FloatBuffer gb = NativeAccess.view(grad);
+            if (gb == null) {
+                NDArray g32 = grad.getDataType() == DataType.FLOAT32 ? grad : grad.toType(DataType.FLOAT32, false);
+                gb = FloatBuffer.wrap(g32.toFloatArray());
+                if (g32 != grad) {
+                    g32.close();
+                }
+            }
+            gbs[i] = gb;
+        }
+        step(st, pbs, gbs, loss);
+        for (int i = 0; i < nt; i++) {
+            if (copied[i]) {
+                params.get(i).array().set(st.tensors[i].staging);
+            }
+        }
+    }
+
+    @Override
+    public void updateBuffers(FloatBuffer[] params, FloatBuffer[] grads, float loss, long step, OptState state) {
+        State st = LearnedOptimizer.castState(state, State.class);
+        FusedLearnedOptimizer.checkBuffers(params, grads, st.tensors);
+        checkHidden(st);
+        step(st, params, grads, loss);
+    }
+
+    private void checkHidden(State st) {
+        if (st.h[0].length != hidden) {
+            throw new UserError("velo-style state has LSTM width " + st.h[0].length + " but the optimizer has "
+                    + hidden);
+        }
+    }
+
+    private void step(State st, FloatBuffer[] pbs, FloatBuffer[] gbs, float loss) {
+        int nt = st.tensors.length;
+        float[] lossFeat = updateLoss(st, loss);
+        double fraction = (double) st.t / (double) numSteps;
+
+        // tensor features from the pre-step state
+        double[][] x = new double[nt][];
+        double[] paramScale = new double[nt];
+        for (int i = 0; i < nt; i++) {
             double[] meanP2 = new double[1];
-            x[i] = tensorFeatures(s, st.shapes[i], pb, fraction, lossFeat, meanP2);
+            x[i] = tensorFeatures(st.tensors[i], st.shapes[i], pbs[i], fraction, lossFeat, meanP2);
             paramScale[i] = Math.sqrt((float) meanP2[0] + 1e-9);
         }
 
@@ -251,10 +286,7 @@ public final class VeloOptimizer implements Optimizer {
         // per tensor: mixed MLP, accumulators, features, update
         for (int i = 0; i < nt; i++) {
             float[] mlp = mixBank(ctrl[i]);
-            stepTensor(st, st.tensors[i], grads.get(i), pbs[i], mlp, (float) lrMult[i], (float) paramScale[i]);
-            if (copied[i]) {
-                params.get(i).array().set(st.tensors[i].staging);
-            }
+            stepTensor(st, st.tensors[i], gbs[i], pbs[i], mlp, (float) lrMult[i], (float) paramScale[i]);
         }
         st.t++;
     }
@@ -489,20 +521,11 @@ public final class VeloOptimizer implements Optimizer {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private void stepTensor(State st, FusedLearnedOptimizer.TensorState s, NDArray grad, FloatBuffer pb, float[] mlp,
+    private void stepTensor(State st, FusedLearnedOptimizer.TensorState s, FloatBuffer gb, FloatBuffer pb, float[] mlp,
                             float lrMult, float paramScale) {
         int n = s.n;
         float[] g = st.scratch;
-        FloatBuffer gb = NativeAccess.view(grad);
-        if (gb != null) {
-            gb.get(0, g, 0, n);
-        } else {
-            NDArray g32 = grad.getDataType() == DataType.FLOAT32 ? grad : grad.toType(DataType.FLOAT32, false);
-            System.arraycopy(g32.toFloatArray(), 0, g, 0, n);
-            if (g32 != grad) {
-                g32.close();
-            }
-        }
+        gb.get(0, g, 0, n);
         for (int e = 0; e < n; e++) {
             g[e] = Math.max(-GRAD_CLIP, Math.min(GRAD_CLIP, g[e]));
         }

@@ -52,7 +52,8 @@ public final class PopulationBenchmark {
         };
     }
 
-    static Optimizer noop() {
+    /** An optimizer that makes no update: the benchmark's forward/backward-only baseline. */
+    public static Optimizer noop() {
         return new Optimizer() {
             @Override
             public String name() {
@@ -83,36 +84,51 @@ public final class PopulationBenchmark {
 
     /** Times {@code steps} inner steps of {@code particles} slots, batched and as a loop over single slots. */
     public static Numbers measure(InnerProblem problem, Optimizer[] opts, int steps, int warmup) {
+        return measure(problem, opts, steps, warmup, 1);
+    }
+
+    /**
+     * Times {@code steps} inner steps of every slot, batched (one population of {@code opts.length} slots) and as a
+     * loop over one-slot populations, {@code repeats} times alternately (each measurement continues the same runs);
+     * returns the medians. Both set-ups are built and warmed up before the first measurement.
+     */
+    public static Numbers measure(InnerProblem problem, Optimizer[] opts, int steps, int warmup, int repeats) {
         int p = opts.length;
+        int[] w = new int[p];
+        int[] s = new int[p];
+        java.util.Arrays.fill(w, warmup);
+        java.util.Arrays.fill(s, steps);
+        double[] batched = new double[repeats];
+        double[] looped = new double[repeats];
         try (NDManager m = NDManager.newBaseManager()) {
-            double batched;
-            try (Population pop = problem.population(m, p)) {
+            Population pop = problem.population(m, p);
+            Population[] pops = new Population[p];
+            try {
                 for (int j = 0; j < p; j++) {
                     pop.reset(j, 1000 + j, opts[j]);
                 }
-                int[] w = new int[p];
-                int[] s = new int[p];
-                java.util.Arrays.fill(w, warmup);
-                java.util.Arrays.fill(s, steps);
-                pop.unroll(opts, w);
-                long t0 = System.nanoTime();
-                pop.unroll(opts, s);
-                batched = (double) p * steps / ((System.nanoTime() - t0) / 1e9);
-            }
-            Population[] pops = new Population[p];
-            try (NDScope ignored = new NDScope()) {
                 for (int j = 0; j < p; j++) {
                     pops[j] = problem.population(m, 1);
                     pops[j].reset(0, 1000 + j, opts[j]);
-                    pops[j].unroll(new Optimizer[] {opts[j]}, new int[] {warmup});
                 }
-                long t0 = System.nanoTime();
-                for (int j = 0; j < p; j++) {
-                    pops[j].unroll(new Optimizer[] {opts[j]}, new int[] {steps});
+                if (warmup > 0) {
+                    pop.unroll(opts, w);
+                    for (int j = 0; j < p; j++) {
+                        pops[j].unroll(new Optimizer[] {opts[j]}, new int[] {warmup});
+                    }
                 }
-                double looped = (double) p * steps / ((System.nanoTime() - t0) / 1e9);
-                return new Numbers(batched, looped);
+                for (int r = 0; r < repeats; r++) {
+                    long t0 = System.nanoTime();
+                    pop.unroll(opts, s);
+                    batched[r] = (double) p * steps / ((System.nanoTime() - t0) / 1e9);
+                    t0 = System.nanoTime();
+                    for (int j = 0; j < p; j++) {
+                        pops[j].unroll(new Optimizer[] {opts[j]}, new int[] {steps});
+                    }
+                    looped[r] = (double) p * steps / ((System.nanoTime() - t0) / 1e9);
+                }
             } finally {
+                pop.close();
                 for (Population q : pops) {
                     if (q != null) {
                         q.close();
@@ -120,6 +136,14 @@ public final class PopulationBenchmark {
                 }
             }
         }
+        return new Numbers(median(batched), median(looped));
+    }
+
+    static double median(double[] v) {
+        double[] c = v.clone();
+        java.util.Arrays.sort(c);
+        int n = c.length;
+        return n % 2 == 1 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
     }
 
     private static int arg(String[] args, int i, int dflt) {

@@ -6,11 +6,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.lobench.optimizers.BufferUpdate;
 import dev.lobench.optimizers.OptState;
 import dev.lobench.optimizers.Optimizer;
+import dev.lobench.optimizers.learned.NativeAccess;
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.UserError;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,6 +41,10 @@ public abstract class StackedPopulation implements Population {
     protected final long[] step;
     protected final long[] seed;
     protected final long[] dataPosition;
+    private FloatBuffer[] paramViews; // live views of the stacked parameter tensors (made on first use)
+    /** Threads for the per-slot optimizer updates: -Dai.djl.pytorch.num_threads (meta-train --threads), else all cores. */
+    private final int updateThreads = Math.max(1, Integer.getInteger("ai.djl.pytorch.num_threads",
+            Runtime.getRuntime().availableProcessors()));
 
     protected StackedPopulation(NDManager manager, int size, List<String> names, List<Shape> shapes,
             List<Param.Layout> layouts) {
@@ -155,11 +162,20 @@ public abstract class StackedPopulation implements Population {
                 grads.clear();
                 NDArray loss = lossAndGrads(grads);
                 float[] l = loss.toFloatArray();
+                FloatBuffer[] gViews = bufferViews(opts, steps, s, grads);
+                if (gViews != null) {
+                    updateAllBuffers(opts, steps, s, l, gViews);
+                }
                 for (int j = 0; j < size; j++) {
                     if (steps[j] <= s) {
                         continue;
                     }
                     sum[j] += l[j];
+                    if (gViews != null) {
+                        step[j]++;
+                        dataPosition[j]++;
+                        continue;
+                    }
                     slotGrads.clear();
                     for (NDArray g : grads) {
                         slotGrads.add(g.get(j));
@@ -175,6 +191,102 @@ public abstract class StackedPopulation implements Population {
             mean[j] = steps[j] > 0 ? sum[j] / steps[j] : Double.NaN;
         }
         return mean;
+    }
+
+    /**
+     * Updates every slot stepping at inner step {@code s} through {@link BufferUpdate#updateBuffers} on slices of the
+     * stacked views, on up to {@link #updateThreads} threads (the slots' updates are independent: own state, own
+     * slices; the result does not depend on the thread count).
+     */
+    private void updateAllBuffers(Optimizer[] opts, int[] steps, int s, float[] l, FloatBuffer[] gViews) {
+        int[] active = new int[size];
+        int na = 0;
+        for (int j = 0; j < size; j++) {
+            if (steps[j] > s) {
+                active[na++] = j;
+            }
+        }
+        int count = na;
+        java.util.function.IntConsumer one = a -> {
+            int j = active[a];
+            FloatBuffer[] pj = new FloatBuffer[gViews.length];
+            FloatBuffer[] gj = new FloatBuffer[gViews.length];
+            for (int k = 0; k < gViews.length; k++) {
+                int n = (int) shapes.get(k).size();
+                pj[k] = paramViews[k].slice(j * n, n);
+                gj[k] = gViews[k].slice(j * n, n);
+            }
+            ((BufferUpdate) opts[j]).updateBuffers(pj, gj, l[j], step[j], states[j]);
+        };
+        int workers = Math.min(updateThreads, count);
+        if (workers <= 1) {
+            for (int a = 0; a < count; a++) {
+                one.accept(a);
+            }
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = () -> {
+            int a;
+            while ((a = next.getAndIncrement()) < count) {
+                one.accept(a);
+            }
+        };
+        java.util.concurrent.ForkJoinTask<?>[] fs = new java.util.concurrent.ForkJoinTask<?>[workers - 1];
+        for (int w = 0; w < fs.length; w++) {
+            fs[w] = java.util.concurrent.ForkJoinPool.commonPool().submit(worker);
+        }
+        RuntimeException err = null;
+        try {
+            worker.run();
+        } catch (RuntimeException e) {
+            err = e;
+        }
+        for (java.util.concurrent.ForkJoinTask<?> f : fs) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                if (err == null) {
+                    err = e;
+                }
+            }
+        }
+        if (err != null) {
+            throw err;
+        }
+    }
+
+    /**
+     * Native views of the stacked gradients when every optimizer stepping at inner step {@code s} is a
+     * {@link BufferUpdate} and the stacked parameters and gradients have live native views (CPU float32); else null,
+     * and the slots are updated one by one through per-slot tensor views. Reading a gradient view is always correct
+     * (a non-contiguous gradient's view is a contiguous copy); the parameter views are views of the stacked tensors,
+     * which are contiguous and never reallocated.
+     */
+    private FloatBuffer[] bufferViews(Optimizer[] opts, int[] steps, int s, List<NDArray> grads) {
+        for (int j = 0; j < size; j++) {
+            if (steps[j] > s && !(opts[j] instanceof BufferUpdate)) {
+                return null;
+            }
+        }
+        if (paramViews == null) {
+            FloatBuffer[] pv = new FloatBuffer[stacked.size()];
+            for (int k = 0; k < pv.length; k++) {
+                pv[k] = NativeAccess.view(stacked.get(k));
+                if (pv[k] == null) {
+                    return null;
+                }
+            }
+            paramViews = pv;
+        }
+        FloatBuffer[] gv = new FloatBuffer[grads.size()];
+        for (int k = 0; k < gv.length; k++) {
+            gv[k] = NativeAccess.view(grads.get(k));
+            if (gv[k] == null || gv[k].capacity() != paramViews[k].capacity()) {
+                return null;
+            }
+        }
+        return gv;
     }
 
     @Override

@@ -155,4 +155,70 @@ class BatchedMlpProblemTest {
         assertThrows(UserError.class, () -> new BatchedMlpProblem("x", new float[6], new int[] {0, 3}, 3, 3, new int[0], 2));
         assertThrows(UserError.class, () -> new BatchedMlpProblem("x", new float[5], new int[] {0, 1}, 3, 3, new int[0], 2));
     }
+
+    /** Delegates {@code update} only, so a population cannot take its buffer path: the per-slot tensor-view path. */
+    static Optimizer viewsOnly(Optimizer o) {
+        return new Optimizer() {
+            @Override
+            public String name() {
+                return o.name();
+            }
+
+            @Override
+            public OptState init(List<Param> params) {
+                return o.init(params);
+            }
+
+            @Override
+            public void update(List<Param> params, List<NDArray> g, float loss, long step, OptState state) {
+                o.update(params, g, loss, step, state);
+            }
+        };
+    }
+
+    @Test
+    void bufferPathUpdatesEqualPerSlotViewUpdates() {
+        BatchedMlpProblem prob = problem(300, 6, 3, new int[] {5}, 16, 4);
+        List<MetaArch> archs = List.of(new LearnedMetaArch(dev.lobench.optimizers.learned.Arch.STAR, 1),
+                new LearnedMetaArch(dev.lobench.optimizers.learned.Arch.SMALL_FC, 2),
+                new dev.lobench.optimizers.learned.VeloMetaArch(4, 3, 40));
+        for (MetaArch arch : archs) {
+            Optimizer[] fast = new Optimizer[3];
+            Optimizer[] slow = new Optimizer[3];
+            for (int j = 0; j < 3; j++) {
+                float[] th = arch.initTheta(j);
+                fast[j] = arch.build(th);
+                slow[j] = viewsOnly(arch.build(th));
+                assertEquals(true, fast[j] instanceof dev.lobench.optimizers.BufferUpdate, arch.name());
+            }
+            try (NDManager m = NDManager.newBaseManager();
+                    Population a = prob.population(m, 3);
+                    Population b = prob.population(m, 3)) {
+                for (int j = 0; j < 3; j++) {
+                    a.reset(j, 10 + j, fast[j]);
+                    b.reset(j, 10 + j, slow[j]);
+                }
+                int[] steps = {7, 0, 5};
+                double[] la = a.unroll(fast, steps);
+                double[] lb = b.unroll(slow, steps);
+                assertArrayEquals(lb, la, arch.name());
+                la = a.unroll(fast, new int[] {3, 4, 3});
+                lb = b.unroll(slow, new int[] {3, 4, 3});
+                assertArrayEquals(lb, la, arch.name());
+                for (int j = 0; j < 3; j++) {
+                    SlotSnapshot sa = a.save(j);
+                    SlotSnapshot sb = b.save(j);
+                    assertEquals(sb.step(), sa.step());
+                    for (String k : sb.params().keySet()) {
+                        assertArrayEquals(sb.params().get(k), sa.params().get(k), arch.name() + " slot " + j + " " + k);
+                    }
+                    for (String k : sb.optState().keySet()) {
+                        assertArrayEquals(sb.optState().get(k), sa.optState().get(k), arch.name() + " state " + k);
+                    }
+                }
+                // the runs moved
+                assertNotEquals(0.0, la[0] - la[1]);
+            }
+        }
+    }
 }

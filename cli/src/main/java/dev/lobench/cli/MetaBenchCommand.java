@@ -1,0 +1,150 @@
+package dev.lobench.cli;
+
+import dev.lobench.bench.RunEnvironment;
+import dev.lobench.optimizers.Optimizer;
+import dev.lobench.optimizers.learned.Arch;
+import dev.lobench.optimizers.learned.VeloMetaArch;
+import dev.lobench.optimizers.meta.LearnedMetaArch;
+import dev.lobench.optimizers.meta.MetaArch;
+import dev.lobench.optimizers.meta.PopulationBenchmark;
+import dev.lobench.optimizers.meta.TaskMlpProblem;
+import dev.lobench.tasks.DataContext;
+import dev.lobench.tasks.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "meta-bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark meta-training's population batching: inner steps per second of all particles' inner "
+                + "runs advanced together (one batched forward/backward and one batched optimizer update per step) "
+                + "against a Java loop over one-run populations (the same problem, optimizers and steps).",
+            "Each particle pair is two inner runs (antithetic +/- theta), as in meta-train. Optimizers: the "
+                + "meta-training start of each learned architecture, perturbed per run by sigma 0.01."})
+final class MetaBenchCommand implements Callable<Integer> {
+    static final List<String> ARCHS = List.of(Arch.STAR.id(), Arch.SMALL_FC.id(), "velo-style", "none");
+
+    @Option(names = "--arch", split = ",", defaultValue = "star,small-fc,velo-style",
+            description = "Architectures to time; none = no update (forward/backward only) (default: ${DEFAULT-VALUE}).")
+    List<String> archs;
+
+    @Option(names = "--task", defaultValue = "fmnist8-mlp32", description = "MLP task (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--particles", defaultValue = "8", description = "Antithetic particle pairs (default: ${DEFAULT-VALUE}).")
+    int particles;
+
+    @Option(names = "--steps", defaultValue = "200", description = "Timed inner steps per run (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "50", description = "Untimed inner steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--repeats", defaultValue = "3",
+            description = "Alternating batched/looped measurements; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: -Dai.djl.pytorch.num_threads, else all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Also write the numbers to this JSON file.")
+    Path json;
+
+    @Option(names = "--data-dir", description = "Directory holding the datasets (searched first).")
+    Path dataDir;
+
+    @Option(names = "--no-fetch", description = "Never download or install missing datasets.")
+    boolean noFetch;
+
+    @Override
+    public Integer call() throws Exception {
+        for (String a : archs) {
+            if (!ARCHS.contains(a)) {
+                throw new UserError("--arch: unknown learned optimizer architecture '" + a + "'; valid: "
+                        + String.join(", ", ARCHS));
+            }
+        }
+        if (particles < 1 || steps < 1 || warmup < 0 || repeats < 1) {
+            throw new UserError("--particles, --steps and --repeats must be >= 1 and --warmup >= 0");
+        }
+        if (threads != null && threads < 1) {
+            throw new UserError("--threads must be >= 1, got " + threads);
+        }
+        if (threads != null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        }
+        int t = threads != null ? threads : RunEnvironment.threads();
+        TaskMlpProblem problem = new TaskMlpProblem(task, new DataContext(Optional.ofNullable(dataDir), !noFetch));
+        int slots = 2 * particles;
+        System.out.printf(Locale.ROOT, "%s: %d particle pairs = %d inner runs, %d timed steps each, median of %d, "
+                + "%d thread(s)%n", task, particles, slots, steps, repeats, t);
+        System.out.printf(Locale.ROOT, "| arch | batched inner-steps/s | per-particle loop inner-steps/s | speedup |%n"
+                + "|---|---|---|---|%n");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String a : archs) {
+            Optimizer[] opts = new Optimizer[slots];
+            if (a.equals("none")) {
+                java.util.Arrays.fill(opts, PopulationBenchmark.noop());
+            } else {
+                fill(a, t, opts);
+            }
+            PopulationBenchmark.Numbers nb = PopulationBenchmark.measure(problem, opts, steps, warmup, repeats);
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2fx |%n", a, nb.batched(), nb.looped(), nb.speedup());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("arch", a);
+            row.put("batched_inner_steps_per_s", nb.batched());
+            row.put("looped_inner_steps_per_s", nb.looped());
+            row.put("speedup", nb.speedup());
+            rows.add(row);
+        }
+        writeJson(slots, t, rows);
+        return 0;
+    }
+
+    /** One optimizer per inner run: the arch's meta-training start, antithetically perturbed per particle pair. */
+    private void fill(String a, int t, Optimizer[] opts) {
+        MetaArch arch = a.equals("velo-style") ? new VeloMetaArch(32, 16, 2000)
+                : new LearnedMetaArch(Arch.parse(a), t);
+        float[] theta = arch.initTheta(0);
+        java.util.Random r = new java.util.Random(1);
+        for (int j = 0; j < particles; j++) {
+            float[] plus = theta.clone();
+            float[] minus = theta.clone();
+            for (int i = 0; i < theta.length; i++) {
+                float e = (float) (0.01 * r.nextGaussian());
+                plus[i] += e;
+                minus[i] -= e;
+            }
+            opts[2 * j] = arch.build(plus);
+            opts[2 * j + 1] = arch.build(minus);
+        }
+    }
+
+    private void writeJson(int slots, int t, List<Map<String, Object>> rows) throws java.io.IOException {
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("task", task);
+            doc.put("inner_runs", slots);
+            doc.put("steps", steps);
+            doc.put("warmup", warmup);
+            doc.put("repeats", repeats);
+            doc.put("threads", t);
+            doc.put("cpu", RunEnvironment.cpuModel());
+            doc.put("lobench_commit", RunEnvironment.gitCommit());
+            doc.put("results", rows);
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), doc);
+        }
+    }
+}
