@@ -1,9 +1,7 @@
 package dev.lobench.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lobench.optimizers.learned.LearnedOptimizers;
-import dev.lobench.optimizers.learned.ThetaFiles;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskRegistry;
 
@@ -32,19 +30,18 @@ public final class MetaTrainingSet {
         if (origins == null) {
             List<Origin> l = new ArrayList<>();
             for (String name : List.of("star", "small-fc", "velo-style")) {
-                if (LearnedOptimizers.class.getResource(LearnedOptimizers.shippedResource(name)) == null) {
-                    continue;
-                }
                 try {
-                    ThetaFiles.Loaded w = LearnedOptimizers.loadShipped(name);
-                    JsonNode p = new ObjectMapper().readTree(w.metadata().getOrDefault("provenance", "{}"));
-                    JsonNode mt = p.path("meta_training");
+                    LearnedOptimizers.ShippedInfo w = LearnedOptimizers.shippedInfo(name);
+                    if (w == null) {
+                        continue;
+                    }
+                    JsonNode mt = w.metaTraining();
                     String task = mt.path("task").asText(null);
                     if (task != null) {
                         l.add(new Origin(name, TaskRegistry.get(task), mt.path("horizon").asInt(Integer.MAX_VALUE)));
                     }
-                } catch (java.io.IOException | RuntimeException e) {
-                    // weights of another format (velo-style) or without provenance: no origin to compare with
+                } catch (RuntimeException e) {
+                    // weights without a readable provenance: no origin to compare with
                 }
             }
             origins = List.copyOf(l);

@@ -116,6 +116,14 @@ final class ListCommand implements Callable<Integer> {
             System.out.printf("%-10s %-44s %s%n", e.name(), p, e.description());
         }
         System.out.println();
+        System.out.println("shipped weights (weights=auto):");
+        for (String name : List.of("star", "small-fc", "velo-style")) {
+            dev.lobench.optimizers.learned.LearnedOptimizers.ShippedInfo info =
+                    dev.lobench.optimizers.learned.LearnedOptimizers.shippedInfo(name);
+            System.out.printf("  %-10s %s%n", name, info == null ? "none (runs from theta-init, weights=init:0)"
+                    : info.summary() + ", sha256 " + info.sha256().substring(0, 12));
+        }
+        System.out.println();
         System.out.println("spec syntax: NAME or NAME:key=value,key=value (e.g. adam:lr=3e-3, star:weights=init:7)");
     }
 }

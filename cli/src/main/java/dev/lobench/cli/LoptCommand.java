@@ -2,6 +2,9 @@ package dev.lobench.cli;
 
 import dev.lobench.optimizers.learned.LearnedOptimizers;
 import dev.lobench.optimizers.learned.ThetaFiles;
+import dev.lobench.optimizers.learned.VeloFiles;
+import dev.lobench.optimizers.learned.VeloImport;
+import dev.lobench.optimizers.learned.VeloTheta;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -10,8 +13,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "lopt", mixinStandardHelpOptions = true,
-        description = "Inspect learned-optimizer weight files.",
-        subcommands = {LoptCommand.Info.class})
+        description = "Inspect learned-optimizer weight files; import published VeLO weights.",
+        subcommands = {LoptCommand.Info.class, LoptCommand.Import.class})
 final class LoptCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,8 +34,52 @@ final class LoptCommand implements Runnable {
         @Override
         public Integer call() {
             Path p = Path.of(what);
-            ThetaFiles.Loaded loaded = Files.exists(p) ? ThetaFiles.read(p) : LearnedOptimizers.loadShipped(what);
-            System.out.println(loaded.info());
+            if (Files.exists(p)) {
+                System.out.println(VeloFiles.isVeloFile(p) ? VeloFiles.read(p).info() : ThetaFiles.read(p).info());
+                return 0;
+            }
+            VeloFiles.Loaded velo = what.startsWith("velo") ? VeloFiles.shipped(what) : null;
+            System.out.println(velo != null ? velo.info() : LearnedOptimizers.loadShipped(what).info());
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Convert published VeLO weights (a local safetensors file with the HyperV2 parameter names, "
+                    + "e.g. a Hugging Face copy) into a lobench velo-style weights file, usable as "
+                    + "--optimizer velo-style:weights=OUT.",
+                "Parity of lobench's velo-style with the published VeLO is unverified (the weights cannot be "
+                    + "downloaded here); see optimizers/VELO.md for the name mapping."})
+    static final class Import implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "KIND", description = "What to import: velo.")
+        String kind;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "The published weights (.safetensors).")
+        Path in;
+
+        @picocli.CommandLine.Option(names = "--out",
+                description = "Output weights file (default: velo-imported.safetensors next to FILE).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (!"velo".equals(kind)) {
+                throw new dev.lobench.tasks.UserError("lopt import: unknown kind '" + kind + "'; valid: velo");
+            }
+            if (!Files.isRegularFile(in)) {
+                throw new dev.lobench.tasks.UserError("lopt import velo: no such file " + in);
+            }
+            Path o = out != null ? out : in.toAbsolutePath().resolveSibling("velo-imported.safetensors");
+            if (!o.getFileName().toString().endsWith(".safetensors")) {
+                throw new dev.lobench.tasks.UserError("--out must name a .safetensors file, got " + o);
+            }
+            if (o.toAbsolutePath().equals(in.toAbsolutePath())) {
+                throw new dev.lobench.tasks.UserError("--out must differ from the input file");
+            }
+            VeloTheta t = VeloImport.importFile(in, o);
+            System.out.printf(java.util.Locale.ROOT, "imported VeLO weights: lstm %d, bank %d, %d meta-parameters%n"
+                    + "wrote %s (use --optimizer velo-style:weights=%s)%n", t.hidden(), t.bank(), t.paramCount(),
+                    o, o);
             return 0;
         }
     }

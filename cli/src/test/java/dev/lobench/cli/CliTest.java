@@ -167,4 +167,62 @@ class CliTest {
                 System.getProperty("java.io.tmpdir") + "/lobench-oh-bad-test"), "unknown optimizer");
         assertOneLineError(run("report", "nonexistent-dir", "--matched", "time"), "--matched");
     }
+
+    /** A safetensors file (F32) with the published VeLO names and shapes, written by hand as an exporter would. */
+    static void writePublishedVelo(Path file, int h, int k) throws Exception {
+        java.util.Map<String, long[]> shapes = dev.lobench.optimizers.learned.VeloImport.publishedShapes(h, k);
+        StringBuilder header = new StringBuilder("{");
+        long off = 0;
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        java.util.Random r = new java.util.Random(3);
+        for (java.util.Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long n = 1;
+            for (long d : e.getValue()) {
+                n *= d;
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (4 * n)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (long q = 0; q < n; q++) {
+                b.putFloat((float) (0.1 * r.nextGaussian()));
+            }
+            data.write(b.array());
+            if (header.length() > 1) {
+                header.append(',');
+            }
+            header.append('"').append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":")
+                    .append(java.util.Arrays.toString(e.getValue()).replace(" ", "")).append(",\"data_offsets\":[")
+                    .append(off).append(',').append(off + 4 * n).append("]}");
+            off += 4 * n;
+        }
+        header.append('}');
+        byte[] hb = header.toString().getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer len = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        len.putLong(hb.length);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        all.write(len.array());
+        all.write(hb);
+        all.write(data.toByteArray());
+        Files.write(file, all.toByteArray());
+    }
+
+    @Test
+    void loptImportVeloConvertsPublishedNamesAndInfoReadsTheResult(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("velo-published.safetensors");
+        writePublishedVelo(in, 4, 3);
+        Path out = dir.resolve("mine.safetensors");
+        Result r = run("lopt", "import", "velo", in.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("lstm 4, bank 3"), r.out());
+        Result info = run("lopt", "info", out.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("arch:            velo-style (lstm 4, bank 3)"), info.out());
+        assertTrue(info.out().contains("source_sha256"), info.out());
+        // bad input: unknown kind, missing file, a file that is not VeLO weights; nothing is written
+        assertOneLineError(run("lopt", "import", "velo2", in.toString()), "unknown kind 'velo2'");
+        assertOneLineError(run("lopt", "import", "velo", dir.resolve("nope.safetensors").toString()), "no such file");
+        Path junk = dir.resolve("junk.safetensors");
+        Files.write(junk, new byte[] {1, 2, 3});
+        Path out2 = dir.resolve("out2.safetensors");
+        assertOneLineError(run("lopt", "import", "velo", junk.toString(), "--out", out2.toString()), "junk.safetensors");
+        assertFalse(Files.exists(out2));
+    }
 }

@@ -69,4 +69,53 @@ public final class LearnedOptimizers {
             throw new UserError("cannot read shipped weights " + res + ": " + e.getMessage(), e);
         }
     }
+
+    /** Shipped weights and where they came from (any learned architecture's file format). */
+    public record ShippedInfo(String name, String sha256, com.fasterxml.jackson.databind.JsonNode provenance) {
+        /** The meta-training settings object of the provenance (empty node when absent). */
+        public com.fasterxml.jackson.databind.JsonNode metaTraining() {
+            return provenance.path("meta_training");
+        }
+
+        /** One line: task, estimator, particles x trunc, horizon, outer steps, final meta-loss. */
+        public String summary() {
+            com.fasterxml.jackson.databind.JsonNode m = metaTraining();
+            if (m.isMissingNode() || !m.has("task")) {
+                return "no meta-training provenance";
+            }
+            return String.format(java.util.Locale.ROOT,
+                    "meta-trained on %s (%s, %d particles x trunc %d, horizon %d, %d outer steps, meta-lr %s, "
+                            + "meta-wd %s, final meta-loss %.3f)",
+                    m.path("task").asText(), m.path("estimator").asText(), m.path("particles").asInt(),
+                    m.path("trunc").asInt(), m.path("horizon").asInt(), m.path("outer_steps").asInt(),
+                    m.path("meta_lr").asText(), m.path("meta_wd").asText(), m.path("final_meta_loss").asDouble());
+        }
+    }
+
+    /**
+     * The shipped weights named {@code name} (star, small-fc or velo-style format) with their provenance, or null
+     * when none ship under that name. The file's data SHA-256 is checked as by a normal load.
+     */
+    public static ShippedInfo shippedInfo(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new UserError("invalid learned optimizer weights name '" + name + "'");
+        }
+        String res = shippedResource(name);
+        try (InputStream in = LearnedOptimizers.class.getResourceAsStream(res)) {
+            if (in == null) {
+                return null;
+            }
+            SafetensorsIO.Contents c = SafetensorsIO.parse(in.readAllBytes(), "resource " + res + ": ");
+            String stated = c.metadata().get("data_sha256");
+            if (stated != null && !stated.equals(c.dataSha256())) {
+                throw new UserError("shipped weights " + res + ": data SHA-256 " + c.dataSha256()
+                        + " does not match the recorded " + stated);
+            }
+            com.fasterxml.jackson.databind.JsonNode p = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(c.metadata().getOrDefault("provenance", "{}"));
+            return new ShippedInfo(name, c.dataSha256(), p);
+        } catch (IOException e) {
+            throw new UserError("cannot read shipped weights " + res + ": " + e.getMessage(), e);
+        }
+    }
 }

@@ -32,6 +32,41 @@ public final class VeloFiles {
         public String sha256() {
             return metadata.get("data_sha256");
         }
+
+        /** A human-readable summary: sizes, provenance, checksum and per-segment rms / max. */
+        public String info() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("source:          ").append(source).append('\n');
+            sb.append("arch:            ").append(ARCH).append(" (lstm ").append(theta.hidden()).append(", bank ")
+                    .append(theta.bank()).append(")\n");
+            sb.append("meta-parameters: ").append(theta.paramCount()).append('\n');
+            sb.append("format_version:  ").append(metadata.getOrDefault("format_version", "?")).append('\n');
+            sb.append("provenance:      ").append(metadata.getOrDefault("provenance", "?")).append('\n');
+            sb.append("data_sha256:     ").append(metadata.getOrDefault("data_sha256", "?")).append('\n');
+            sb.append("config:          ").append(metadata.getOrDefault("config", "?")).append('\n');
+            float[] flat = theta.flat();
+            for (Map.Entry<String, long[]> e : theta.shapes().entrySet()) {
+                int off = theta.offset(e.getKey());
+                long n = 1;
+                for (long d : e.getValue()) {
+                    n *= d;
+                }
+                double ss = 0;
+                double mx = 0;
+                for (int i = off; i < off + n; i++) {
+                    ss += (double) flat[i] * flat[i];
+                    mx = Math.max(mx, Math.abs(flat[i]));
+                }
+                sb.append(String.format(java.util.Locale.ROOT, "%-9s %-12s rms %.4g  max|.| %.4g%n", e.getKey(),
+                        java.util.Arrays.toString(e.getValue()), Math.sqrt(ss / n), mx));
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Shipped velo-style weights by name, or null when none ship under that name. */
+    public static Loaded shipped(String name) {
+        return loadShipped(name);
     }
 
     /** The {@code config} metadata JSON. */
@@ -88,7 +123,7 @@ public final class VeloFiles {
     }
 
     /** Whether the bytes look like a velo-style weights file (metadata arch = velo-style). */
-    static boolean isVeloFile(Path file) {
+    public static boolean isVeloFile(Path file) {
         try {
             return ARCH.equals(SafetensorsIO.parse(Files.readAllBytes(file), "").metadata().get("arch"));
         } catch (IOException | UserError e) {
