@@ -90,7 +90,7 @@ public final class VeloRegistration {
         VeloFiles.Loaded l = VeloFiles.loadShipped(w);
         if (l == null) {
             throw new UserError("optimizer '" + NAME + "': no shipped weights named '" + w
-                    + "' (none ship yet: pass init:SEED or a .safetensors file)");
+                    + "' (shipped: velo-style; or pass init:SEED or a .safetensors file)");
         }
         return new Resolved(l.theta(), "shipped:" + w, l.sha256());
     }

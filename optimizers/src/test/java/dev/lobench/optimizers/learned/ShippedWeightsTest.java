@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-/** The shipped star / small-fc weights: present, meta-trained, and made with identical meta-training settings. */
+/** The shipped star / small-fc / velo-style weights: present, meta-trained, and made with the same meta-training. */
 class ShippedWeightsTest {
 
     private static JsonNode metaTraining(ThetaFiles.Loaded l) throws Exception {
@@ -38,6 +38,32 @@ class ShippedWeightsTest {
         }
         assertEquals("star", a.path("arch").asText());
         assertEquals("small-fc", b.path("arch").asText());
+    }
+
+    @Test
+    void veloStyleShipsMetaTrainedWithTheSameTaskEstimatorAndMetaCompute() throws Exception {
+        VeloFiles.Loaded velo = VeloFiles.shipped("velo-style");
+        assertEquals(VeloTheta.DEFAULT_HIDDEN, velo.theta().hidden());
+        assertEquals(VeloTheta.DEFAULT_BANK, velo.theta().bank());
+        JsonNode p = new ObjectMapper().readTree(velo.metadata().get("provenance"));
+        assertEquals("lobench meta-train", p.path("produced_by").asText());
+        long seed = p.path("seed").asLong();
+        assertNotEquals(VeloTheta.initMeta(velo.theta().hidden(), velo.theta().bank(), seed), velo.theta());
+        JsonNode v = p.path("meta_training");
+        JsonNode s = metaTraining(LearnedOptimizers.loadShipped("star"));
+        // same task, estimator and meta-compute as star and small-fc (its meta-lr is its own: bench/meta/README.md)
+        for (String k : List.of("task", "inner_problem", "estimator", "sign_only", "particles", "trunc", "horizon",
+                "sigma", "meta_wd", "outer_steps", "inner_seed_base")) {
+            assertTrue(v.has(k), k);
+            assertEquals(s.get(k), v.get(k), "same " + k + " for velo-style and star");
+        }
+        VeloRegistration.Resolved r = VeloRegistration.resolve("auto", VeloTheta.DEFAULT_HIDDEN, VeloTheta.DEFAULT_BANK);
+        assertEquals("shipped:velo-style", r.source());
+        assertEquals(velo.sha256(), r.sha256());
+        LearnedOptimizers.ShippedInfo info = LearnedOptimizers.shippedInfo("velo-style");
+        assertEquals(velo.sha256(), info.sha256());
+        assertTrue(info.summary().startsWith("meta-trained on fmnist8-mlp32 (pes, 8 particles x trunc 50"),
+                info.summary());
     }
 
     @Test

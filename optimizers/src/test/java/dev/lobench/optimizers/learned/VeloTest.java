@@ -378,7 +378,10 @@ class VeloTest {
     void registry(@TempDir Path dir) {
         Optimizer o = OptimizerRegistry.create("velo-style", 100);
         VeloOptimizer v = (VeloOptimizer) o;
-        assertEquals("velo-style(weights=init:0)", o.name());
+        // weights=auto: the shipped meta-trained weights
+        assertEquals("velo-style", o.name());
+        assertEquals(VeloFiles.shipped("velo-style").theta(), v.theta());
+        assertEquals("velo-style(weights=init:0)", OptimizerRegistry.create("velo-style:weights=init:0", 100).name());
         assertEquals(100, v.numSteps());
         assertEquals(32, v.theta().hidden());
         assertEquals(16, v.theta().bank());
