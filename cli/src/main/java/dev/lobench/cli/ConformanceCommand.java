@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
                 "OUT.json:   {\"optimizer\":\"star\",\"steps\":[{\"params\":{\"w\":[...]}}]}"})
 final class ConformanceCommand implements Callable<Integer> {
 
-    @Option(names = "--optimizer", required = true, description = "star or small-fc.")
+    @Option(names = "--optimizer", required = true, description = "star, small-fc or velo-style.")
     String optimizer;
 
     @Option(names = "--weights", description = "Weights (.safetensors).")
@@ -40,6 +40,16 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--wd", defaultValue = "0", description = "star's optional contraction factor (default 0).")
     float wd;
 
+    @Option(names = "--num-steps", defaultValue = "0",
+            description = "velo-style: planned run length for its fraction-of-training features (default: the trace's steps).")
+    long numSteps;
+
+    @Option(names = "--lstm", defaultValue = "32", description = "velo-style with --theta-init: LSTM width (default 32).")
+    int lstm;
+
+    @Option(names = "--bank", defaultValue = "16", description = "velo-style with --theta-init: bank size (default 16).")
+    int bank;
+
     @Option(names = "--trace", required = true, description = "TRACE.json")
     Path trace;
 
@@ -48,6 +58,22 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ("velo-style".equals(optimizer)) {
+            int sources = (weights != null ? 1 : 0) + (thetaInit != null ? 1 : 0) + (thetaJson != null ? 1 : 0);
+            if (sources > 1) {
+                throw new UserError("give at most one of --weights, --theta-init, --theta-json");
+            }
+            if (!Files.isRegularFile(trace)) {
+                throw new UserError("trace file not found: " + trace);
+            }
+            if (numSteps < 0) {
+                throw new UserError("--num-steps must be >= 1 (or 0 = the trace's number of steps), got " + numSteps);
+            }
+            Conformance.runVelo(trace, out, weights, thetaJson, thetaInit == null ? 0L : thetaInit, lstm, bank,
+                    numSteps, dumpTheta);
+            System.out.println("wrote " + out);
+            return 0;
+        }
         Arch arch = Arch.parse(optimizer);
         int sources = (weights != null ? 1 : 0) + (thetaInit != null ? 1 : 0) + (thetaJson != null ? 1 : 0);
         if (sources > 1) {

@@ -86,10 +86,49 @@ public final class Conformance {
         }
     }
 
+    /**
+     * Replays TRACE through velo-style with theta from {@code weights} (a velo-style .safetensors file), else
+     * {@code thetaJson} (the {@link VeloFiles#writeJson} form), else {@link VeloTheta#initMeta} with
+     * {@code lstm}/{@code bank}/{@code seed}; {@code numSteps} is the planned run length its fraction-of-training
+     * features refer to (0 = the number of steps in the trace). Writes OUT (and the theta JSON, if asked).
+     */
+    public static void runVelo(Path trace, Path out, Path weights, Path thetaJson, long seed, int lstm, int bank,
+                               long numSteps, Path dumpTheta) {
+        if (weights != null && thetaJson != null) {
+            throw new UserError("give either a weights file or a theta JSON file, not both");
+        }
+        String text;
+        try {
+            text = Files.readString(trace);
+        } catch (IOException e) {
+            throw new UserError("cannot read trace " + trace + ": " + e.getMessage(), e);
+        }
+        VeloTheta theta = weights != null ? VeloFiles.read(weights).theta()
+                : thetaJson != null ? VeloFiles.readJson(thetaJson) : VeloTheta.initMeta(lstm, bank, seed);
+        if (dumpTheta != null) {
+            VeloFiles.writeJson(dumpTheta, theta);
+        }
+        long n = numSteps;
+        if (n <= 0) {
+            try {
+                JsonNode steps = JSON.readTree(text).path("steps");
+                n = Math.max(1, steps.size());
+            } catch (JsonProcessingException e) {
+                n = 1; // replay reports the malformed trace
+            }
+        }
+        String result = replay(text, trace.toString(), new VeloOptimizer(theta, n));
+        try {
+            Files.writeString(out, result);
+        } catch (IOException e) {
+            throw new UserError("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+
     private record TensorSpec(String name, long[] shape, float[] init) {}
 
     /** Replays a trace given as JSON text; returns OUT.json text. */
-    public static String replay(String traceJson, String source, LearnedOptimizer opt) {
+    public static String replay(String traceJson, String source, dev.lobench.optimizers.Optimizer opt) {
         String where = "trace " + source + ": ";
         JsonNode root;
         try {

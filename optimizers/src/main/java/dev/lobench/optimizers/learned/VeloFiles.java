@@ -64,6 +64,80 @@ public final class VeloFiles {
         }
     }
 
+    /**
+     * The theta JSON form (for conformance checks by other implementations):
+     * {@code {"arch":"velo-style","lstm":H,"bank":K,"shapes":{seg:[...]},"segments":{seg:[...row-major...]}}}, segments
+     * in {@link VeloTheta}'s order and layout ([fan_in, fan_out] matrices).
+     */
+    public static void writeJson(Path file, VeloTheta theta) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode();
+        root.put("arch", ARCH);
+        root.put("lstm", theta.hidden());
+        root.put("bank", theta.bank());
+        ObjectNode shapes = root.putObject("shapes");
+        ObjectNode segs = root.putObject("segments");
+        for (Map.Entry<String, long[]> e : theta.shapes().entrySet()) {
+            ArrayNode sh = shapes.putArray(e.getKey());
+            for (long d : e.getValue()) {
+                sh.add(d);
+            }
+            ArrayNode a = segs.putArray(e.getKey());
+            for (float v : theta.segment(e.getKey())) {
+                a.add(v);
+            }
+        }
+        try {
+            Files.writeString(file, m.writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the theta JSON form written by {@link #writeJson}; errors name the file and the problem. */
+    public static VeloTheta readJson(Path file) {
+        String where = "velo-style theta JSON " + file + ": ";
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new UserError(where + "cannot read (" + (msg == null ? "" : msg.split("\n")[0]) + ")", e);
+        }
+        if (root == null || !root.isObject() || !ARCH.equals(root.path("arch").asText())) {
+            throw new UserError(where + "expected an object with \"arch\":\"" + ARCH + "\"");
+        }
+        if (!root.path("lstm").canConvertToInt() || !root.path("bank").canConvertToInt()) {
+            throw new UserError(where + "needs integer 'lstm' and 'bank'");
+        }
+        int h = root.path("lstm").asInt();
+        int k = root.path("bank").asInt();
+        try {
+            VeloTheta.checkSizes(h, k);
+        } catch (UserError e) {
+            throw new UserError(where + e.getMessage());
+        }
+        JsonNode segs = root.path("segments");
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : VeloTheta.shapes(h, k).entrySet()) {
+            JsonNode a = segs.get(e.getKey());
+            long n = VeloTheta.count(e.getValue());
+            if (a == null || !a.isArray() || a.size() != n) {
+                throw new UserError(where + "segment '" + e.getKey() + "' must be an array of " + n + " numbers");
+            }
+            float[] v = new float[(int) n];
+            for (int i = 0; i < n; i++) {
+                if (!a.get(i).isNumber()) {
+                    throw new UserError(where + "segment '" + e.getKey() + "' has a non-number at " + i);
+                }
+                v[i] = (float) a.get(i).asDouble();
+            }
+            out.put(e.getKey(), v);
+        }
+        return VeloTheta.fromSegments(h, k, out);
+    }
+
     /** Shipped velo-style weights by name, or null when none ship under that name. */
     public static Loaded shipped(String name) {
         return loadShipped(name);

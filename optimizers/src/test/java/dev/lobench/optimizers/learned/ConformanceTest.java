@@ -86,4 +86,43 @@ class ConformanceTest {
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
     }
+
+    @Test
+    void veloStyleReplaysWithThetaInitJsonAndWeightsAlike() throws Exception {
+        Path trace = dir.resolve("TRACE.json");
+        Files.writeString(trace, TRACE);
+        Path out1 = dir.resolve("OUT_1.json");
+        Path dump = dir.resolve("velo-theta.json");
+        Conformance.runVelo(trace, out1, null, null, 3L, 5, 4, 0, dump);
+        VeloTheta dumped = VeloFiles.readJson(dump);
+        assertEquals(VeloTheta.initMeta(5, 4, 3), dumped);
+        // the same theta from the JSON form and from a weights file gives the same replay
+        Path out2 = dir.resolve("OUT_2.json");
+        Conformance.runVelo(trace, out2, null, dump, 0L, 32, 16, 0, null);
+        Path w = dir.resolve("velo.safetensors");
+        VeloFiles.write(w, dumped, "{}");
+        Path out3 = dir.resolve("OUT_3.json");
+        Conformance.runVelo(trace, out3, w, null, 0L, 32, 16, 2, null);
+        ObjectMapper om = new ObjectMapper();
+        JsonNode a = om.readTree(out1.toFile());
+        assertEquals(a, om.readTree(out2.toFile()));
+        assertEquals(a.get("steps"), om.readTree(out3.toFile()).get("steps"), "num_steps 0 = the trace's 2 steps");
+        assertEquals(2, a.get("steps").size());
+        JsonNode w1 = a.get("steps").get(1).get("params").get("w");
+        assertNotEquals(0.5, w1.get(0).asDouble(), "velo-style moved w");
+        // a different planned length changes the fraction-of-training features and so the steps (with random
+        // output heads: the tame meta-training start ignores the LSTM)
+        Path raw = dir.resolve("velo-raw.safetensors");
+        VeloFiles.write(raw, VeloTheta.init(5, 4, 3), "{}");
+        Path out4 = dir.resolve("OUT_4.json");
+        Path out5 = dir.resolve("OUT_5.json");
+        Conformance.runVelo(trace, out4, raw, null, 0L, 32, 16, 2, null);
+        Conformance.runVelo(trace, out5, raw, null, 0L, 32, 16, 1000, null);
+        assertNotEquals(om.readTree(out4.toFile()).get("steps"), om.readTree(out5.toFile()).get("steps"));
+        // a broken theta JSON is a one-line user error naming the segment
+        Files.writeString(dump, Files.readString(dump).replace("\"step_b\":[", "\"step_b\":[1,"));
+        UserError e = assertThrows(UserError.class, () -> VeloFiles.readJson(dump));
+        assertTrue(e.getMessage().contains("'step_b'"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
 }
