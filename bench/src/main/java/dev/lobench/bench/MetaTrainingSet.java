@@ -36,9 +36,13 @@ public final class MetaTrainingSet {
                         continue;
                     }
                     JsonNode mt = w.metaTraining();
-                    String task = mt.path("task").asText(null);
-                    if (task != null) {
-                        l.add(new Origin(name, TaskRegistry.get(task), mt.path("horizon").asInt(Integer.MAX_VALUE)));
+                    int horizon = mt.path("horizon").asInt(Integer.MAX_VALUE);
+                    if (mt.path("tasks").isArray()) {
+                        for (JsonNode t : mt.path("tasks")) {
+                            l.add(new Origin(name, TaskRegistry.get(t.asText()), horizon));
+                        }
+                    } else if (mt.hasNonNull("task")) {
+                        l.add(new Origin(name, TaskRegistry.get(mt.path("task").asText()), horizon));
                     }
                 } catch (RuntimeException e) {
                     // weights without a readable provenance: no origin to compare with

@@ -37,7 +37,8 @@ final class MetaTrainCommand implements Callable<Integer> {
     int bank;
 
     @Option(names = "--task", defaultValue = "fmnist8-mlp32",
-            description = "Meta-training task, an mlp-family task (default: ${DEFAULT-VALUE}).")
+            description = "Meta-training task: an mlp-family task, several (comma-separated; particle pair i trains "
+                    + "task i mod T) or the family mlp (all its supported tasks) (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--estimator", defaultValue = "pes", description = "pes, tes or fes (default: ${DEFAULT-VALUE}).")
@@ -113,7 +114,22 @@ final class MetaTrainCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         int t = threads != null ? threads : RunEnvironment.threads();
-        TaskMlpProblem problem = new TaskMlpProblem(task, new DataContext(Optional.ofNullable(dataDir), !noFetch));
+        DataContext dc = new DataContext(Optional.ofNullable(dataDir), !noFetch);
+        List<String> taskNames = TaskMlpProblem.expand(task);
+        dev.lobench.optimizers.meta.InnerProblem problem;
+        if (taskNames.size() == 1) {
+            problem = new TaskMlpProblem(taskNames.get(0), dc);
+        } else {
+            if (particles < taskNames.size()) {
+                throw new UserError("--task " + task + " names " + taskNames.size() + " tasks; --particles must be at "
+                        + "least that (one particle pair per task), got " + particles);
+            }
+            List<TaskMlpProblem> ps = new java.util.ArrayList<>();
+            for (String n : taskNames) {
+                ps.add(new TaskMlpProblem(n, dc));
+            }
+            problem = new dev.lobench.optimizers.meta.MultiTaskProblem(ps);
+        }
         dev.lobench.optimizers.meta.MetaArch metaArch = velo
                 ? new dev.lobench.optimizers.learned.VeloMetaArch(lstm, bank, horizon)
                 : new LearnedMetaArch(Arch.parse(arch), t);
@@ -133,7 +149,8 @@ final class MetaTrainCommand implements Callable<Integer> {
                 + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g, seed %d, %d thread(s)%s%n", arch, task,
                 kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr, metaWd, seed,
                 t, resume ? ", resuming" : "");
-        MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, task, RunEnvironment.gitCommit()));
+        MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, taskNames.size() == 1 ? taskNames.get(0) : task,
+                RunEnvironment.gitCommit()));
         System.out.printf(Locale.ROOT, "%s: %d outer steps, last meta-loss %.5g%nweights: %s%nlog: %s%ncheckpoint: %s%n",
                 arch, r.outerSteps(), r.lastMetaLoss(), out.toAbsolutePath(), cfg.logPath().toAbsolutePath(),
                 cfg.checkpointPath().toAbsolutePath());

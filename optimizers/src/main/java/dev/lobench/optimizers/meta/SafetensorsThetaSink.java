@@ -106,6 +106,12 @@ public final class SafetensorsThetaSink implements ThetaSink {
         ObjectNode m = p.putObject("meta_training");
         m.put("arch", arch);
         m.put("task", taskName);
+        if (cfg.problem() instanceof MultiTaskProblem mt) {
+            com.fasterxml.jackson.databind.node.ArrayNode ts = m.putArray("tasks");
+            for (InnerProblem ip : mt.problems()) {
+                ts.add(ip instanceof TaskMlpProblem tp ? tp.taskName() : ip.name());
+            }
+        }
         m.put("inner_problem", cfg.problem().name());
         m.put("inner_seed_base", TaskMlpProblem.SEED_BASE);
         m.put("estimator", cfg.estimator().name().toLowerCase(Locale.ROOT));

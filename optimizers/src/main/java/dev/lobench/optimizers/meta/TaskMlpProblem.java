@@ -51,12 +51,54 @@ public final class TaskMlpProblem implements InnerProblem {
         if (Boolean.TRUE.equals(p.get("invert")) || ((Number) p.getOrDefault("shift", 0)).intValue() != 0) {
             throw new UserError("meta-training does not support the data shifts invert/shift (task '" + taskName + "')");
         }
+        if (((Number) p.getOrDefault("lossScale", 1.0)).doubleValue() != 1.0
+                || ((Number) p.getOrDefault("labelNoise", 0.0)).doubleValue() != 0.0) {
+            throw new UserError("meta-training does not support lossScale/labelNoise (task '" + taskName + "')");
+        }
         this.taskName = taskName;
         this.data = data;
         this.resolution = ((Number) p.get("resolution")).intValue();
         List<?> h = (List<?>) p.get("hidden");
         this.hidden = h.stream().mapToInt(x -> ((Number) x).intValue()).toArray();
         this.batch = ((Number) p.get("batch")).intValue();
+    }
+
+    /**
+     * The meta-training tasks a {@code --task} value names: a task name, a comma-separated list of task names, or the
+     * family {@code mlp} (its registered tasks that meta-training supports: ReLU, no data shifts, no loss scale or
+     * label noise). Unknown names are user errors.
+     */
+    public static List<String> expand(String spec) {
+        String s = spec.trim();
+        if (s.equals("mlp")) {
+            List<String> out = new java.util.ArrayList<>();
+            for (Task t : TaskRegistry.all()) {
+                if ("mlp".equals(t.family())) {
+                    try {
+                        new TaskMlpProblem(t.name(), null);
+                        out.add(t.name());
+                    } catch (UserError e) {
+                        // not supported for meta-training: skipped
+                    }
+                }
+            }
+            return out;
+        }
+        if (TaskRegistry.FAMILIES.contains(s)) {
+            throw new UserError("meta-training supports the task family mlp (or mlp task names), not '" + s + "'");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : s.split(",")) {
+            String n = part.trim();
+            if (n.isEmpty()) {
+                throw new UserError("--task: empty task name in '" + spec + "'");
+            }
+            if (out.contains(n)) {
+                throw new UserError("--task: task '" + n + "' given twice");
+            }
+            out.add(n);
+        }
+        return out;
     }
 
     public String taskName() {
