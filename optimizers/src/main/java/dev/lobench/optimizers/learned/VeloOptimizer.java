@@ -121,6 +121,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         final float[] lossMin = new float[LOSS_EMAS];
         long t;
         float[] scratch; // clipped gradient of the tensor in progress
+        float[] pScratch; // parameters of the tensor in progress (one bulk copy in and out per step)
 
         State(FusedLearnedOptimizer.TensorState[] tensors, long[][] shapes, float[] h0, float[] c0) {
             this.tensors = tensors;
@@ -135,6 +136,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
             }
             java.util.Arrays.fill(lossMin, (float) LOSS_MIN_INIT);
             scratch = new float[maxN];
+            pScratch = new float[maxN];
         }
 
         public long iteration() {
@@ -517,6 +519,8 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         final float[] p = new float[L];
         final int[] iRow = new int[L];
         final int[] iCol = new int[L];
+        final float[] d = new float[L];
+        final float[] a = new float[L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -526,6 +530,8 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         int n = s.n;
         float[] g = st.scratch;
         gb.get(0, g, 0, n);
+        float[] pAll = st.pScratch;
+        pb.get(0, pAll, 0, n);
         for (int e = 0; e < n; e++) {
             g[e] = Math.max(-GRAD_CLIP, Math.min(GRAD_CLIP, g[e]));
         }
@@ -536,7 +542,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         for (int off = 0; off < n; off += L) {
             int len = Math.min(L, n - off);
             System.arraycopy(g, off, sc.g, 0, len);
-            pb.get(off, sc.p, 0, len);
+            System.arraycopy(pAll, off, sc.p, 0, len);
             features(s, sc, off, len);
             for (int k = 0; k < NF; k++) {
                 float[] fk = sc.f[k];
@@ -569,10 +575,20 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         float[] hC = new float[L];
         float[] hD = new float[L];
         float stepScale = lrMult * STEP_MULT * paramScale;
+        // layers 1 and 2 as locals, so the per-element loop below has no array loads of weights
+        final float c1b0 = mlp[ob1], c1b1 = mlp[ob1 + 1], c1b2 = mlp[ob1 + 2], c1b3 = mlp[ob1 + 3];
+        final float c1w00 = mlp[ow1], c1w01 = mlp[ow1 + 1], c1w02 = mlp[ow1 + 2], c1w03 = mlp[ow1 + 3];
+        final float c1w10 = mlp[ow1 + 4], c1w11 = mlp[ow1 + 5], c1w12 = mlp[ow1 + 6], c1w13 = mlp[ow1 + 7];
+        final float c1w20 = mlp[ow1 + 8], c1w21 = mlp[ow1 + 9], c1w22 = mlp[ow1 + 10], c1w23 = mlp[ow1 + 11];
+        final float c1w30 = mlp[ow1 + 12], c1w31 = mlp[ow1 + 13], c1w32 = mlp[ow1 + 14], c1w33 = mlp[ow1 + 15];
+        final float c2bd = mlp[ob2], c2ba = mlp[ob2 + 1];
+        final float c2w0d = mlp[ow2], c2w1d = mlp[ow2 + OUT], c2w2d = mlp[ow2 + 2 * OUT], c2w3d = mlp[ow2 + 3 * OUT];
+        final float c2w0a = mlp[ow2 + 1], c2w1a = mlp[ow2 + OUT + 1], c2w2a = mlp[ow2 + 2 * OUT + 1],
+                c2w3a = mlp[ow2 + 3 * OUT + 1];
         for (int off = 0; off < n; off += L) {
             int len = Math.min(L, n - off);
             System.arraycopy(g, off, sc.g, 0, len);
-            pb.get(off, sc.p, 0, len);
+            System.arraycopy(pAll, off, sc.p, 0, len);
             features(s, sc, off, len);
             java.util.Arrays.fill(hA, 0, len, b00);
             java.util.Arrays.fill(hB, 0, len, b01);
@@ -593,27 +609,29 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
                 }
             }
             float[] p = sc.p;
+            float[] dd = sc.d;
+            float[] aa = sc.a;
             for (int i = 0; i < len; i++) {
                 float a0 = Math.max(hA[i], 0f);
                 float a1 = Math.max(hB[i], 0f);
                 float a2 = Math.max(hC[i], 0f);
                 float a3 = Math.max(hD[i], 0f);
-                float z0 = Math.max(mlp[ob1] + a0 * mlp[ow1] + a1 * mlp[ow1 + 4] + a2 * mlp[ow1 + 8]
-                        + a3 * mlp[ow1 + 12], 0f);
-                float z1 = Math.max(mlp[ob1 + 1] + a0 * mlp[ow1 + 1] + a1 * mlp[ow1 + 5] + a2 * mlp[ow1 + 9]
-                        + a3 * mlp[ow1 + 13], 0f);
-                float z2 = Math.max(mlp[ob1 + 2] + a0 * mlp[ow1 + 2] + a1 * mlp[ow1 + 6] + a2 * mlp[ow1 + 10]
-                        + a3 * mlp[ow1 + 14], 0f);
-                float z3 = Math.max(mlp[ob1 + 3] + a0 * mlp[ow1 + 3] + a1 * mlp[ow1 + 7] + a2 * mlp[ow1 + 11]
-                        + a3 * mlp[ow1 + 15], 0f);
-                float d = mlp[ob2] + z0 * mlp[ow2] + z1 * mlp[ow2 + OUT] + z2 * mlp[ow2 + 2 * OUT]
-                        + z3 * mlp[ow2 + 3 * OUT];
-                float a = mlp[ob2 + 1] + z0 * mlp[ow2 + 1] + z1 * mlp[ow2 + OUT + 1] + z2 * mlp[ow2 + 2 * OUT + 1]
-                        + z3 * mlp[ow2 + 3 * OUT + 1];
-                p[i] = p[i] - d * (float) Math.exp(a * EXP_MULT) * stepScale;
+                float z0 = Math.max(c1b0 + a0 * c1w00 + a1 * c1w10 + a2 * c1w20 + a3 * c1w30, 0f);
+                float z1 = Math.max(c1b1 + a0 * c1w01 + a1 * c1w11 + a2 * c1w21 + a3 * c1w31, 0f);
+                float z2 = Math.max(c1b2 + a0 * c1w02 + a1 * c1w12 + a2 * c1w22 + a3 * c1w32, 0f);
+                float z3 = Math.max(c1b3 + a0 * c1w03 + a1 * c1w13 + a2 * c1w23 + a3 * c1w33, 0f);
+                dd[i] = c2bd + z0 * c2w0d + z1 * c2w1d + z2 * c2w2d + z3 * c2w3d;
+                aa[i] = c2ba + z0 * c2w0a + z1 * c2w1a + z2 * c2w2a + z3 * c2w3a;
             }
-            pb.put(off, p, 0, len);
+            for (int i = 0; i < len; i++) {
+                aa[i] = (float) Math.exp(aa[i] * EXP_MULT);
+            }
+            for (int i = 0; i < len; i++) {
+                p[i] = p[i] - dd[i] * aa[i] * stepScale;
+            }
+            System.arraycopy(p, 0, pAll, off, len);
         }
+        pb.put(0, pAll, 0, n);
     }
 
     /** Section-1 accumulator updates (fixed base decays: VeLO does not learn them) with the clipped gradient. */
@@ -682,20 +700,27 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         float[] g = sc.g;
         float[][] ms = {s.m0, s.m1, s.m2};
         float[] rms = s.rms;
+        // channel by channel (vectorisable loops); the same float operations per element as the element-wise form
+        System.arraycopy(g, 0, f[0], 0, len);
+        float[] f1 = f[1];
         for (int i = 0; i < len; i++) {
-            float gi = g[i];
-            f[0][i] = gi;
-            f[1][i] = Math.max(-0.1f, Math.min(0.1f, gi));
-            f[2][i] = sc.p[i];
-            float rv = rms[off + i];
-            f[6][i] = rv;
-            float r = 1f / (float) Math.sqrt(rv + 1e-6f);
-            f[10][i] = r;
-            f[14][i] = gi * r;
-            for (int k = 0; k < 3; k++) {
-                float m = ms[k][off + i];
-                f[3 + k][i] = m;
-                f[7 + k][i] = m * r;
+            f1[i] = Math.max(-0.1f, Math.min(0.1f, g[i]));
+        }
+        System.arraycopy(sc.p, 0, f[2], 0, len);
+        System.arraycopy(rms, off, f[6], 0, len);
+        float[] f10 = f[10];
+        float[] f14 = f[14];
+        for (int i = 0; i < len; i++) {
+            float r = 1f / (float) Math.sqrt(rms[off + i] + 1e-6f);
+            f10[i] = r;
+            f14[i] = g[i] * r;
+        }
+        for (int k = 0; k < 3; k++) {
+            float[] mk = ms[k];
+            System.arraycopy(mk, off, f[3 + k], 0, len);
+            float[] fmr = f[7 + k];
+            for (int i = 0; i < len; i++) {
+                fmr[i] = mk[off + i] * f10[i];
             }
         }
         if (s.plan.factored()) {
@@ -710,31 +735,39 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
                 float[] rowF = s.rowF[k];
                 float[] colF = s.colF[k];
                 float[] mk = ms[k];
+                float[] fg = f[11 + k];
+                float[] fr = f[15 + k];
+                float[] fc = f[18 + k];
+                float[] frr = f[21 + k];
+                float[] fcr = f[24 + k];
+                float[] fm = f[27 + k];
                 for (int i = 0; i < len; i++) {
                     int ir = iRow[i];
                     int ic = iCol[i];
-                    f[11 + k][i] = g[i] * rowF[ir] * colF[ic];
-                    f[15 + k][i] = row[ir];
-                    f[18 + k][i] = col[ic];
-                    f[21 + k][i] = rowRs[ir];
-                    f[24 + k][i] = colRs[ic];
-                    f[27 + k][i] = mk[off + i] * rowF[ir] * colF[ic];
+                    fg[i] = g[i] * rowF[ir] * colF[ic];
+                    fr[i] = row[ir];
+                    fc[i] = col[ic];
+                    frr[i] = rowRs[ir];
+                    fcr[i] = colRs[ic];
+                    fm[i] = mk[off + i] * rowF[ir] * colF[ic];
                 }
             }
         } else {
             for (int k = 0; k < 3; k++) {
                 float[] v = s.v[k];
                 float[] mk = ms[k];
+                float[] fg = f[11 + k];
+                float[] frs = f[21 + k];
+                float[] fm = f[27 + k];
+                System.arraycopy(v, off, f[15 + k], 0, len);
+                System.arraycopy(v, off, f[18 + k], 0, len);
                 for (int i = 0; i < len; i++) {
                     float vi = v[off + i];
-                    f[11 + k][i] = g[i] * (1f / (float) Math.sqrt(Math.max(vi + 1e-9f, 1e-9f)));
-                    f[15 + k][i] = vi;
-                    f[18 + k][i] = vi;
-                    float rs = 1f / (float) Math.sqrt(vi + 1e-8f);
-                    f[21 + k][i] = rs;
-                    f[24 + k][i] = rs;
-                    f[27 + k][i] = mk[off + i] * (1f / (float) Math.sqrt(vi)); // no epsilon, as the reference
+                    fg[i] = g[i] * (1f / (float) Math.sqrt(Math.max(vi + 1e-9f, 1e-9f)));
+                    frs[i] = 1f / (float) Math.sqrt(vi + 1e-8f);
+                    fm[i] = mk[off + i] * (1f / (float) Math.sqrt(vi)); // no epsilon, as the reference
                 }
+                System.arraycopy(frs, 0, f[24 + k], 0, len);
             }
         }
     }
