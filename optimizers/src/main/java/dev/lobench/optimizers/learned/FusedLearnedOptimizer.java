@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -244,43 +242,13 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
 
     private void parallel(int nTasks, IntConsumer body) {
         int workers = threads == 0 ? ForkJoinPool.getCommonPoolParallelism() + 1 : threads;
-        workers = Math.min(workers, nTasks);
-        if (workers <= 1) {
+        if (Math.min(workers, nTasks) <= 1) {
             for (int i = 0; i < nTasks; i++) {
                 body.accept(i);
             }
             return;
         }
-        ForkJoinPool fjp = pool();
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            int i;
-            while ((i = next.getAndIncrement()) < nTasks) {
-                body.accept(i);
-            }
-        };
-        ForkJoinTask<?>[] fs = new ForkJoinTask<?>[workers - 1];
-        for (int w = 0; w < fs.length; w++) {
-            fs[w] = fjp.submit(worker);
-        }
-        RuntimeException err = null;
-        try {
-            worker.run();
-        } catch (RuntimeException e) {
-            err = e;
-        }
-        for (ForkJoinTask<?> f : fs) {
-            try {
-                f.join();
-            } catch (RuntimeException e) {
-                if (err == null) {
-                    err = e;
-                }
-            }
-        }
-        if (err != null) {
-            throw err;
-        }
+        dev.lobench.optimizers.ParallelLoop.run(pool(), workers, nTasks, body);
     }
 
     private ForkJoinPool pool() {
@@ -343,14 +311,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     private void stepTensor(NDArray param, NDArray grad, TensorState s, float[] time) {
-        FloatBuffer gb = NativeAccess.view(grad);
-        if (gb == null) {
-            NDArray g32 = grad.getDataType() == DataType.FLOAT32 ? grad : grad.toType(DataType.FLOAT32, false);
-            gb = FloatBuffer.wrap(g32.toFloatArray());
-            if (g32 != grad) {
-                g32.close();
-            }
-        }
+        FloatBuffer gb = NativeAccess.readable(grad);
         FloatBuffer pb = NativeAccess.view(param);
         boolean copyBack = false;
         if (pb == null) {

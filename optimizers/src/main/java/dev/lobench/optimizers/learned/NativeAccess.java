@@ -73,4 +73,20 @@ public final class NativeAccess {
         }
         return bb.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
+
+    /** A float view of {@code a} for reading: the live view where possible, else a float32 copy of its values. */
+    public static FloatBuffer readable(NDArray a) {
+        FloatBuffer v = view(a);
+        if (v != null) {
+            return v;
+        }
+        NDArray a32 = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
+        try {
+            return FloatBuffer.wrap(a32.toFloatArray());
+        } finally {
+            if (a32 != a) {
+                a32.close();
+            }
+        }
+    }
 }

@@ -232,16 +232,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
                 copied[i] = true;
             }
             pbs[i] = pb;
-            NDArray grad = grads.get(i);
-            FloatBuffer gb = NativeAccess.view(grad);
-            if (gb == null) {
-                NDArray g32 = grad.getDataType() == DataType.FLOAT32 ? grad : grad.toType(DataType.FLOAT32, false);
-                gb = FloatBuffer.wrap(g32.toFloatArray());
-                if (g32 != grad) {
-                    g32.close();
-                }
-            }
-            gbs[i] = gb;
+            gbs[i] = NativeAccess.readable(grads.get(i));
         }
         step(st, pbs, gbs, loss);
         for (int i = 0; i < nt; i++) {

@@ -218,42 +218,8 @@ public abstract class StackedPopulation implements Population {
             }
             ((BufferUpdate) opts[j]).updateBuffers(pj, gj, l[j], step[j], states[j]);
         };
-        int workers = Math.min(updateThreads, count);
-        if (workers <= 1) {
-            for (int a = 0; a < count; a++) {
-                one.accept(a);
-            }
-            return;
-        }
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        Runnable worker = () -> {
-            int a;
-            while ((a = next.getAndIncrement()) < count) {
-                one.accept(a);
-            }
-        };
-        java.util.concurrent.ForkJoinTask<?>[] fs = new java.util.concurrent.ForkJoinTask<?>[workers - 1];
-        for (int w = 0; w < fs.length; w++) {
-            fs[w] = java.util.concurrent.ForkJoinPool.commonPool().submit(worker);
-        }
-        RuntimeException err = null;
-        try {
-            worker.run();
-        } catch (RuntimeException e) {
-            err = e;
-        }
-        for (java.util.concurrent.ForkJoinTask<?> f : fs) {
-            try {
-                f.join();
-            } catch (RuntimeException e) {
-                if (err == null) {
-                    err = e;
-                }
-            }
-        }
-        if (err != null) {
-            throw err;
-        }
+        dev.lobench.optimizers.ParallelLoop.run(java.util.concurrent.ForkJoinPool.commonPool(), updateThreads, count,
+                one);
     }
 
     /**
