@@ -205,6 +205,14 @@ class BatchedMlpProblemTest {
                 la = a.unroll(fast, new int[] {3, 4, 3});
                 lb = b.unroll(slow, new int[] {3, 4, 3});
                 assertArrayEquals(lb, la, arch.name());
+                // a restart and a copy after the stacked views were taken: the views must still see the tensors
+                a.reset(0, 99, fast[0]);
+                b.reset(0, 99, slow[0]);
+                a.copy(2, 1);
+                b.copy(2, 1);
+                la = a.unroll(fast, new int[] {4, 2, 1});
+                lb = b.unroll(slow, new int[] {4, 2, 1});
+                assertArrayEquals(lb, la, arch.name() + " after reset/copy");
                 for (int j = 0; j < 3; j++) {
                     SlotSnapshot sa = a.save(j);
                     SlotSnapshot sb = b.save(j);
