@@ -225,4 +225,24 @@ class CliTest {
         assertOneLineError(run("lopt", "import", "velo", junk.toString(), "--out", out2.toString()), "junk.safetensors");
         assertFalse(Files.exists(out2));
     }
+
+    @Test
+    void metaReportReadsLogsAndRejectsBadInput(@TempDir Path dir) throws Exception {
+        Path d = dir.resolve("star");
+        Files.createDirectories(d);
+        Path log = d.resolve("star.safetensors.jsonl");
+        Files.writeString(log, "{\"outer_step\":1,\"meta_loss\":2.0,\"grad_norm\":1,\"nan_count\":0,\"wall_s\":1,"
+                + "\"inner_steps\":10}\n{\"outer_step\":2,\"meta_loss\":1.0,\"grad_norm\":1,\"nan_count\":0,"
+                + "\"wall_s\":2,\"inner_steps\":20}\n");
+        Path html = dir.resolve("m.html");
+        Result r = run("meta-report", log.toString(), "--window", "1", "--html", html.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| star | 2 | 20 |"), r.out());
+        assertTrue(Files.readString(html).contains("<svg"));
+        assertOneLineError(run("meta-report", dir.resolve("none.jsonl").toString()), "no such meta-training log");
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"type\":\"header\"}\n");
+        assertOneLineError(run("meta-report", bad.toString()), "outer_step");
+        assertOneLineError(run("meta-report", log.toString(), "--window", "0"), "--window");
+    }
 }

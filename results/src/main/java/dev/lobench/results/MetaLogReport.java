@@ -1,0 +1,118 @@
+package dev.lobench.results;
+
+import dev.lobench.results.plot.LineChart;
+import dev.lobench.results.plot.Plots;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Tables and a plot comparing meta-training logs (e.g. star vs small-fc at equal meta-compute). */
+public final class MetaLogReport {
+    private MetaLogReport() {}
+
+    /** Markdown: a summary row per log, then mean meta-loss per window of {@code window} outer steps. */
+    public static String markdown(List<MetaLog> logs, int window) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| run | outer steps | inner steps | wall s | meta-loss step 1 | mean first ").append(window)
+                .append(" | mean last ").append(window).append(" | final | min | NaN-gradient steps |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (MetaLog l : logs) {
+            int n = l.size();
+            double min = Double.NaN;
+            for (double v : l.metaLoss()) {
+                if (Double.isFinite(v) && !(v >= min)) {
+                    min = v;
+                }
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %s | %s | %s | %s | %s | %d |%n", l.name(),
+                    l.outerStep()[n - 1], l.innerSteps()[n - 1], l.wallS()[n - 1], f(l.metaLoss()[0]),
+                    f(l.meanMetaLoss(0, window)), f(l.meanMetaLoss(n - window, n)), f(l.metaLoss()[n - 1]), f(min),
+                    l.stepsWithNan()));
+        }
+        int longest = 0;
+        for (MetaLog l : logs) {
+            longest = Math.max(longest, l.size());
+        }
+        int windows = (longest + window - 1) / window;
+        sb.append("\nMean meta-loss per ").append(window).append(" outer steps:\n\n| run |");
+        for (int w = 0; w < windows; w++) {
+            sb.append(' ').append(w * window + 1).append('-').append((w + 1) * window).append(" |");
+        }
+        sb.append("\n|---|");
+        sb.append("---:|".repeat(windows));
+        sb.append('\n');
+        for (MetaLog l : logs) {
+            sb.append("| ").append(l.name()).append(" |");
+            for (int w = 0; w < windows; w++) {
+                sb.append(' ').append(w * window < l.size() ? f(l.meanMetaLoss(w * window, (w + 1) * window)) : "-")
+                        .append(" |");
+            }
+            sb.append('\n');
+        }
+        sb.append("\nThe meta-loss of an outer step is the mean minibatch training loss over the unrolls of all particles "
+                + "(design section 3); it jumps when inner runs restart, so compare window means, at equal outer steps "
+                + "x particles x truncation.\n");
+        return sb.toString();
+    }
+
+    /** The meta-loss curves (trailing mean over {@code smooth} outer steps; log y) as one plot. */
+    public static Plots.Plot plot(List<MetaLog> logs, int smooth) {
+        return new Plots.Plot("meta-loss", "Meta-loss (trailing mean over " + smooth + " outer steps)", c -> {
+            LineChart ch = new LineChart("Meta-loss (trailing mean over " + smooth + " outer steps)", "outer step",
+                    "meta-loss", false, true);
+            int k = 0;
+            for (MetaLog l : logs) {
+                List<double[]> pts = new ArrayList<>();
+                java.util.ArrayDeque<Double> last = new java.util.ArrayDeque<>();
+                double s = 0;
+                for (int i = 0; i < l.size(); i++) {
+                    double v = l.metaLoss()[i];
+                    if (!Double.isFinite(v) || v <= 0) {
+                        continue; // NaN steps and non-positive values have no place on a log axis
+                    }
+                    last.addLast(v);
+                    s += v;
+                    if (last.size() > smooth) {
+                        s -= last.removeFirst();
+                    }
+                    pts.add(new double[] {l.outerStep()[i], s / last.size()});
+                }
+                double[] x = new double[pts.size()];
+                double[] y = new double[pts.size()];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = pts.get(i)[0];
+                    y[i] = pts.get(i)[1];
+                }
+                ch.add(new LineChart.Series(l.name(), LineChart.PALETTE[k++ % LineChart.PALETTE.length], x, y, null,
+                        null));
+            }
+            ch.draw(c);
+        });
+    }
+
+    /** A self-contained HTML page: the plot (inline SVG) and the tables as preformatted Markdown. */
+    public static String html(List<MetaLog> logs, int window, int smooth) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lobench meta-training "
+                + "report</title>\n<style>body{font-family:DejaVu Sans,Arial,Helvetica,sans-serif;margin:24px;"
+                + "color:#222;max-width:1300px}h1{font-size:22px}pre{font-size:12px;background:#f7f7f7;padding:8px;"
+                + "overflow-x:auto}svg{border:1px solid #eee}</style></head><body>\n<h1>lobench meta-training report</h1>\n");
+        sb.append("<p>Logs: ");
+        for (int i = 0; i < logs.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(esc(logs.get(i).name())).append(" (")
+                    .append(esc(logs.get(i).source().toString())).append(')');
+        }
+        sb.append("</p>\n").append(plot(logs, smooth).svg()).append("\n<pre>").append(esc(markdown(logs, window)))
+                .append("</pre>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String f(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "NaN";
+    }
+}
