@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compare B against A per task: deltas with 95% bootstrap CIs over seeds, win/tie/loss counts"
+        description = {"Compare B against A per task: deltas with 95%% bootstrap CIs over seeds, win/tie/loss counts"
                 + " and a one-paragraph summary (Markdown fits a PR comment).",
                 "Two optimizers in one set of results:  lobench compare A B --results DIR...",
                 "A baseline run against a candidate run: lobench compare --baseline DIR --candidate DIR"

@@ -245,4 +245,27 @@ class CliTest {
         assertOneLineError(run("meta-report", bad.toString()), "outer_step");
         assertOneLineError(run("meta-report", log.toString(), "--window", "0"), "--window");
     }
+
+    /** Every command's and subcommand's help renders without picocli format warnings (e.g. an unescaped '%'). */
+    @Test
+    void everyHelpRendersWithoutWarnings() {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int commands = 0;
+        try {
+            java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(Main.commandLine()));
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.pop();
+                String usage = c.getUsageMessage();
+                assertFalse(usage.isBlank(), c.getCommandName());
+                commands++;
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(commands >= 15, "commands seen: " + commands);
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains("WARN"), err.toString(StandardCharsets.UTF_8));
+    }
 }
