@@ -8,7 +8,6 @@ import dev.lobench.optimizers.meta.LearnedMetaArch;
 import dev.lobench.optimizers.meta.MetaArch;
 import dev.lobench.optimizers.meta.PopulationBenchmark;
 import dev.lobench.optimizers.meta.TaskMlpProblem;
-import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "meta-bench", mixinStandardHelpOptions = true,
@@ -58,11 +56,8 @@ final class MetaBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the numbers to this JSON file.")
     Path json;
 
-    @Option(names = "--data-dir", description = "Directory holding the datasets (searched first).")
-    Path dataDir;
-
-    @Option(names = "--no-fetch", description = "Never download or install missing datasets.")
-    boolean noFetch;
+    @picocli.CommandLine.Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -82,7 +77,7 @@ final class MetaBenchCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         int t = threads != null ? threads : RunEnvironment.threads();
-        TaskMlpProblem problem = new TaskMlpProblem(task, new DataContext(Optional.ofNullable(dataDir), !noFetch));
+        TaskMlpProblem problem = new TaskMlpProblem(task, dataOptions.context());
         int slots = 2 * particles;
         System.out.printf(Locale.ROOT, "%s: %d particle pairs = %d inner runs, %d timed steps each, median of %d, "
                 + "%d thread(s)%n", task, particles, slots, steps, repeats, t);

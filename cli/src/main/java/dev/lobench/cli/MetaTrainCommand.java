@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
@@ -86,11 +85,8 @@ final class MetaTrainCommand implements Callable<Integer> {
             description = "Intra-op threads (libtorch and the learned optimizer kernel); default: -Dai.djl.pytorch.num_threads, else all cores.")
     Integer threads;
 
-    @Option(names = "--data-dir", description = "Directory holding the datasets (searched first).")
-    Path dataDir;
-
-    @Option(names = "--no-fetch", description = "Never download or install missing datasets.")
-    boolean noFetch;
+    @picocli.CommandLine.Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -114,7 +110,7 @@ final class MetaTrainCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         int t = threads != null ? threads : RunEnvironment.threads();
-        DataContext dc = new DataContext(Optional.ofNullable(dataDir), !noFetch);
+        DataContext dc = dataOptions.context();
         List<String> taskNames = TaskMlpProblem.expand(task);
         dev.lobench.optimizers.meta.InnerProblem problem;
         if (taskNames.size() == 1) {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -47,11 +46,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Results directory (default: lobench-runs/<timestamp>-<name>).")
     Path out;
 
-    @Option(names = "--data-dir", description = "Directory holding the datasets (searched first).")
-    Path dataDir;
-
-    @Option(names = "--no-fetch", description = "Never download or install missing datasets.")
-    boolean noFetch;
+    @picocli.CommandLine.Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Option(names = "--format", defaultValue = "md", description = "Table printed at the end: md, csv, json.")
     String format;
@@ -105,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
         Path dir = resume != null ? resume : out != null ? out
                 : Path.of("lobench-runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                         + "-" + plan.name());
-        DataContext data = new DataContext(Optional.ofNullable(dataDir), !noFetch);
+        DataContext data = dataOptions.context();
         SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs()),
                 resume != null, dev.lobench.bench.Progress.stderr()).run();
         if (resume != null) {
