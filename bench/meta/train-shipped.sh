@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Meta-trains the shipped learned optimizers star and small-fc with identical settings and meta-compute, and copies
-# the weights to optimizers/src/main/resources/lobench/weights/<arch>.safetensors (used by weights=auto).
+# Meta-trains the shipped learned optimizers star, small-fc and velo-style with the same task, estimator and
+# meta-compute (velo-style at its own meta-lr), and copies the weights to
+# optimizers/src/main/resources/lobench/weights/<arch>.safetensors (used by weights=auto).
 #
-#   bench/meta/train-shipped.sh                 # both archs, concurrently (one thread each)
-#   PARALLEL=0 bench/meta/train-shipped.sh      # one after the other (star first)
+#   bench/meta/train-shipped.sh                 # all three archs, concurrently (one thread each)
+#   PARALLEL=0 bench/meta/train-shipped.sh      # one after the other
 #   ARCHS=small-fc bench/meta/train-shipped.sh  # one arch
 #
 # Resumable: an arch whose checkpoint bench/meta/runs/<arch>/<arch>.safetensors.ckpt exists continues from it with
@@ -13,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-ARCHS="${ARCHS:-star small-fc}"
+ARCHS="${ARCHS:-star small-fc velo-style}"
 PARALLEL="${PARALLEL:-1}"
 # Identical for both archs (see bench/meta/README.md for why these values).
 TASK=fmnist8-mlp32
@@ -21,7 +22,7 @@ ESTIMATOR=pes
 PARTICLES=8
 TRUNC=50
 HORIZON=2000
-OUTER_STEPS="${OUTER_STEPS:-800}"  # not part of the checkpoint fingerprint: a resume may change it
+OUTER_STEPS="${OUTER_STEPS:-2000}"  # as shipped; not part of the checkpoint fingerprint: a resume may change it
 SIGMA=0.01
 META_LR=1e-3            # star and small-fc
 VELO_META_LR="${VELO_META_LR:-3e-4}"  # velo-style: at 1e-3 its meta-loss blew up to ~1000 by outer step 650 (runs/failed)
