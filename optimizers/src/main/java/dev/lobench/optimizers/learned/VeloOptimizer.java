@@ -10,6 +10,8 @@ import dev.lobench.tasks.UserError;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.concurrent.ForkJoinPool;
+import dev.lobench.optimizers.ParallelLoop;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     private final long numSteps;
     private final double[] lossDecays;
     private String label;
+    private int threads = THREADS;
 
     // theta views (offsets into the flat vector)
     private final float[] th;
@@ -101,6 +104,12 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     /** Sets the canonical spec name this optimizer reports. */
     public VeloOptimizer named(String name) {
         this.label = name;
+        return this;
+    }
+
+    /** Threads for the per-element passes of tensors above 4096 elements (results do not depend on it). */
+    VeloOptimizer threads(int n) {
+        this.threads = Math.max(1, n);
         return this;
     }
 
@@ -512,7 +521,17 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         final int[] iCol = new int[L];
         final float[] d = new float[L];
         final float[] a = new float[L];
+        final float[] hA = new float[L];
+        final float[] hB = new float[L];
+        final float[] hC = new float[L];
+        final float[] hD = new float[L];
     }
+
+    /** Chunks per parallel task of the per-element passes (16 x 256 elements); smaller tensors run on one thread. */
+    static final int BLOCK_CHUNKS = 16;
+    /** Threads for the per-element passes: -Dai.djl.pytorch.num_threads (lobench --threads), else all cores. */
+    static final int THREADS = Math.max(1, Integer.getInteger("ai.djl.pytorch.num_threads",
+            Runtime.getRuntime().availableProcessors()));
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -526,22 +545,35 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         for (int e = 0; e < n; e++) {
             g[e] = Math.max(-GRAD_CLIP, Math.min(GRAD_CLIP, g[e]));
         }
-        updateAccumulators(s, g);
+        updateAccumulators(s, g, threads);
 
-        Scratch sc = SCRATCH.get();
-        double[] sumsq = new double[NF];
-        for (int off = 0; off < n; off += L) {
-            int len = Math.min(L, n - off);
-            System.arraycopy(g, off, sc.g, 0, len);
-            System.arraycopy(pAll, off, sc.p, 0, len);
-            features(s, sc, off, len);
-            for (int k = 0; k < NF; k++) {
-                float[] fk = sc.f[k];
-                float a = 0f;
-                for (int i = 0; i < len; i++) {
-                    a += fk[i] * fk[i];
+        // pass 1: per chunk of L elements and channel, the float sum of squares; summed over chunks in order
+        int nChunks = (n + L - 1) / L;
+        float[] partial = new float[nChunks * NF];
+        int nBlocks = (nChunks + BLOCK_CHUNKS - 1) / BLOCK_CHUNKS;
+        ParallelLoop.run(ForkJoinPool.commonPool(), nBlocks > 1 ? threads : 1, nBlocks, b -> {
+            Scratch sc = SCRATCH.get();
+            int c1 = Math.min(nChunks, (b + 1) * BLOCK_CHUNKS);
+            for (int c = b * BLOCK_CHUNKS; c < c1; c++) {
+                int off = c * L;
+                int len = Math.min(L, n - off);
+                System.arraycopy(g, off, sc.g, 0, len);
+                System.arraycopy(pAll, off, sc.p, 0, len);
+                features(s, sc, off, len);
+                for (int k = 0; k < NF; k++) {
+                    float[] fk = sc.f[k];
+                    float a = 0f;
+                    for (int i = 0; i < len; i++) {
+                        a += fk[i] * fk[i];
+                    }
+                    partial[c * NF + k] = a;
                 }
-                sumsq[k] += a;
+            }
+        });
+        double[] sumsq = new double[NF];
+        for (int c = 0; c < nChunks; c++) {
+            for (int k = 0; k < NF; k++) {
+                sumsq[k] += partial[c * NF + k];
             }
         }
         // fold the second-moment normalisation into the first layer
@@ -561,10 +593,6 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         float b01 = mlp[ob0 + 1];
         float b02 = mlp[ob0 + 2];
         float b03 = mlp[ob0 + 3];
-        float[] hA = new float[L];
-        float[] hB = new float[L];
-        float[] hC = new float[L];
-        float[] hD = new float[L];
         float stepScale = lrMult * STEP_MULT * paramScale;
         // layers 1 and 2 as locals, so the per-element loop below has no array loads of weights
         final float c1b0 = mlp[ob1], c1b1 = mlp[ob1 + 1], c1b2 = mlp[ob1 + 2], c1b3 = mlp[ob1 + 3];
@@ -576,80 +604,99 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         final float c2w0d = mlp[ow2], c2w1d = mlp[ow2 + OUT], c2w2d = mlp[ow2 + 2 * OUT], c2w3d = mlp[ow2 + 3 * OUT];
         final float c2w0a = mlp[ow2 + 1], c2w1a = mlp[ow2 + OUT + 1], c2w2a = mlp[ow2 + 2 * OUT + 1],
                 c2w3a = mlp[ow2 + 3 * OUT + 1];
-        for (int off = 0; off < n; off += L) {
-            int len = Math.min(L, n - off);
-            System.arraycopy(g, off, sc.g, 0, len);
-            System.arraycopy(pAll, off, sc.p, 0, len);
-            features(s, sc, off, len);
-            java.util.Arrays.fill(hA, 0, len, b00);
-            java.util.Arrays.fill(hB, 0, len, b01);
-            java.util.Arrays.fill(hC, 0, len, b02);
-            java.util.Arrays.fill(hD, 0, len, b03);
-            for (int k = 0; k < NF; k++) {
-                float[] fk = sc.f[k];
-                float wa = w0[k * HID];
-                float wb = w0[k * HID + 1];
-                float wc = w0[k * HID + 2];
-                float wd = w0[k * HID + 3];
-                for (int i = 0; i < len; i++) {
-                    float v = fk[i];
-                    hA[i] += v * wa;
-                    hB[i] += v * wb;
-                    hC[i] += v * wc;
-                    hD[i] += v * wd;
+        // pass 2: features again, the MLP and the update, chunk by chunk (chunks are independent)
+        ParallelLoop.run(ForkJoinPool.commonPool(), nBlocks > 1 ? threads : 1, nBlocks, b -> {
+            Scratch sc = SCRATCH.get();
+            float[] hA = sc.hA;
+            float[] hB = sc.hB;
+            float[] hC = sc.hC;
+            float[] hD = sc.hD;
+            int c1 = Math.min(nChunks, (b + 1) * BLOCK_CHUNKS);
+            for (int c = b * BLOCK_CHUNKS; c < c1; c++) {
+                int off = c * L;
+                int len = Math.min(L, n - off);
+                System.arraycopy(g, off, sc.g, 0, len);
+                System.arraycopy(pAll, off, sc.p, 0, len);
+                features(s, sc, off, len);
+                java.util.Arrays.fill(hA, 0, len, b00);
+                java.util.Arrays.fill(hB, 0, len, b01);
+                java.util.Arrays.fill(hC, 0, len, b02);
+                java.util.Arrays.fill(hD, 0, len, b03);
+                for (int k = 0; k < NF; k++) {
+                    float[] fk = sc.f[k];
+                    float wa = w0[k * HID];
+                    float wb = w0[k * HID + 1];
+                    float wc = w0[k * HID + 2];
+                    float wd = w0[k * HID + 3];
+                    for (int i = 0; i < len; i++) {
+                        float v = fk[i];
+                        hA[i] += v * wa;
+                        hB[i] += v * wb;
+                        hC[i] += v * wc;
+                        hD[i] += v * wd;
+                    }
                 }
+                float[] p = sc.p;
+                float[] dd = sc.d;
+                float[] aa = sc.a;
+                for (int i = 0; i < len; i++) {
+                    float a0 = Math.max(hA[i], 0f);
+                    float a1 = Math.max(hB[i], 0f);
+                    float a2 = Math.max(hC[i], 0f);
+                    float a3 = Math.max(hD[i], 0f);
+                    float z0 = Math.max(c1b0 + a0 * c1w00 + a1 * c1w10 + a2 * c1w20 + a3 * c1w30, 0f);
+                    float z1 = Math.max(c1b1 + a0 * c1w01 + a1 * c1w11 + a2 * c1w21 + a3 * c1w31, 0f);
+                    float z2 = Math.max(c1b2 + a0 * c1w02 + a1 * c1w12 + a2 * c1w22 + a3 * c1w32, 0f);
+                    float z3 = Math.max(c1b3 + a0 * c1w03 + a1 * c1w13 + a2 * c1w23 + a3 * c1w33, 0f);
+                    dd[i] = c2bd + z0 * c2w0d + z1 * c2w1d + z2 * c2w2d + z3 * c2w3d;
+                    aa[i] = c2ba + z0 * c2w0a + z1 * c2w1a + z2 * c2w2a + z3 * c2w3a;
+                }
+                for (int i = 0; i < len; i++) {
+                    aa[i] = (float) Math.exp(aa[i] * EXP_MULT);
+                }
+                for (int i = 0; i < len; i++) {
+                    p[i] = p[i] - dd[i] * aa[i] * stepScale;
+                }
+                System.arraycopy(p, 0, pAll, off, len);
             }
-            float[] p = sc.p;
-            float[] dd = sc.d;
-            float[] aa = sc.a;
-            for (int i = 0; i < len; i++) {
-                float a0 = Math.max(hA[i], 0f);
-                float a1 = Math.max(hB[i], 0f);
-                float a2 = Math.max(hC[i], 0f);
-                float a3 = Math.max(hD[i], 0f);
-                float z0 = Math.max(c1b0 + a0 * c1w00 + a1 * c1w10 + a2 * c1w20 + a3 * c1w30, 0f);
-                float z1 = Math.max(c1b1 + a0 * c1w01 + a1 * c1w11 + a2 * c1w21 + a3 * c1w31, 0f);
-                float z2 = Math.max(c1b2 + a0 * c1w02 + a1 * c1w12 + a2 * c1w22 + a3 * c1w32, 0f);
-                float z3 = Math.max(c1b3 + a0 * c1w03 + a1 * c1w13 + a2 * c1w23 + a3 * c1w33, 0f);
-                dd[i] = c2bd + z0 * c2w0d + z1 * c2w1d + z2 * c2w2d + z3 * c2w3d;
-                aa[i] = c2ba + z0 * c2w0a + z1 * c2w1a + z2 * c2w2a + z3 * c2w3a;
-            }
-            for (int i = 0; i < len; i++) {
-                aa[i] = (float) Math.exp(aa[i] * EXP_MULT);
-            }
-            for (int i = 0; i < len; i++) {
-                p[i] = p[i] - dd[i] * aa[i] * stepScale;
-            }
-            System.arraycopy(p, 0, pAll, off, len);
-        }
+        });
         pb.put(0, pAll, 0, n);
     }
 
     /** Section-1 accumulator updates (fixed base decays: VeLO does not learn them) with the clipped gradient. */
-    static void updateAccumulators(FusedLearnedOptimizer.TensorState s, float[] g) {
+    static void updateAccumulators(FusedLearnedOptimizer.TensorState s, float[] g, int threads) {
         int n = s.n;
         float[][] ms = {s.m0, s.m1, s.m2};
-        for (int k = 0; k < 3; k++) {
-            float b = MOM_DECAYS[k];
-            float cc = 1f - b;
-            float[] m = ms[k];
-            for (int e = 0; e < n; e++) {
-                m[e] = m[e] * b + g[e] * cc;
-            }
-        }
-        float cr = 1f - RMS_DECAY;
-        for (int e = 0; e < n; e++) {
-            s.rms[e] = s.rms[e] * RMS_DECAY + (g[e] * g[e]) * cr;
-        }
-        if (!s.plan.factored()) {
+        // element-wise EMAs, in blocks of BLOCK_CHUNKS * L elements (independent: any thread count, same result)
+        int block = BLOCK_CHUNKS * L;
+        int nBlocks = (n + block - 1) / block;
+        ParallelLoop.run(ForkJoinPool.commonPool(), nBlocks > 1 ? threads : 1, nBlocks, bi -> {
+            int e0 = bi * block;
+            int e1 = Math.min(n, e0 + block);
             for (int k = 0; k < 3; k++) {
-                float b = ADA_DECAYS[k];
+                float b = MOM_DECAYS[k];
                 float cc = 1f - b;
-                float[] v = s.v[k];
-                for (int e = 0; e < n; e++) {
-                    v[e] = v[e] * b + (g[e] * g[e] + 1e-30f) * cc;
+                float[] m = ms[k];
+                for (int e = e0; e < e1; e++) {
+                    m[e] = m[e] * b + g[e] * cc;
                 }
             }
+            float cr = 1f - RMS_DECAY;
+            for (int e = e0; e < e1; e++) {
+                s.rms[e] = s.rms[e] * RMS_DECAY + (g[e] * g[e]) * cr;
+            }
+            if (!s.plan.factored()) {
+                for (int k = 0; k < 3; k++) {
+                    float b = ADA_DECAYS[k];
+                    float cc = 1f - b;
+                    float[] v = s.v[k];
+                    for (int e = e0; e < e1; e++) {
+                        v[e] = v[e] * b + (g[e] * g[e] + 1e-30f) * cc;
+                    }
+                }
+            }
+        });
+        if (!s.plan.factored()) {
             return;
         }
         FactorPlan pl = s.plan;

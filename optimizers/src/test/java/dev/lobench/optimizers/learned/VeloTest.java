@@ -410,4 +410,23 @@ class VeloTest {
         ThetaFiles.write(s, Theta.init(Arch.STAR, 0), "{}");
         assertTrue(err("velo-style:weights=" + s, 10).contains("not velo-style"));
     }
+
+    @Test
+    void perElementPassesGiveTheSameResultOnAnyThreadCount() {
+        // [300, 40] = 12,000 elements = 47 chunks = 3 parallel blocks, plus a small non-factored tensor
+        VeloTheta th = VeloTheta.init(6, 3, 21);
+        float[][] out = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            VeloOptimizer opt = new VeloOptimizer(th, 50).threads(run == 0 ? 1 : 4);
+            List<Param> ps = params(new long[] {300, 40}, new long[] {40});
+            OptState st = opt.init(ps);
+            for (int s = 0; s < 5; s++) {
+                opt.update(ps, grads(ps, s), 2f - 0.1f * s, s, st);
+            }
+            out[run] = ps.get(0).array().toFloatArray();
+        }
+        assertArrayEquals(out[0], out[1]);
+        float[] init = params(new long[] {300, 40}, new long[] {40}).get(0).array().toFloatArray();
+        assertFalse(java.util.Arrays.equals(init, out[0]), "the parameters moved");
+    }
 }
