@@ -38,7 +38,7 @@ final class LoptCommand implements Runnable {
                 System.out.println(VeloFiles.isVeloFile(p) ? VeloFiles.read(p).info() : ThetaFiles.read(p).info());
                 return 0;
             }
-            VeloFiles.Loaded velo = what.startsWith("velo") ? VeloFiles.shipped(what) : null;
+            VeloFiles.Loaded velo = what.startsWith("velo") ? VeloFiles.loadShipped(what) : null;
             System.out.println(velo != null ? velo.info() : LearnedOptimizers.loadShipped(what).info());
             return 0;
         }

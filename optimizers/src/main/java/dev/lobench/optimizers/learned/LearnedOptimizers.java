@@ -94,28 +94,23 @@ public final class LearnedOptimizers {
 
     /**
      * The shipped weights named {@code name} (star, small-fc or velo-style format) with their provenance, or null
-     * when none ship under that name. The file's data SHA-256 is checked as by a normal load.
+     * when none ship under that name. The file is loaded by its format's reader, so it passes the same checks
+     * (SHA-256 of the data included) as a normal load.
      */
     public static ShippedInfo shippedInfo(String name) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new UserError("invalid learned optimizer weights name '" + name + "'");
         }
-        String res = shippedResource(name);
-        try (InputStream in = LearnedOptimizers.class.getResourceAsStream(res)) {
-            if (in == null) {
-                return null;
-            }
-            SafetensorsIO.Contents c = SafetensorsIO.parse(in.readAllBytes(), "resource " + res + ": ");
-            String stated = c.metadata().get("data_sha256");
-            if (stated != null && !stated.equals(c.dataSha256())) {
-                throw new UserError("shipped weights " + res + ": data SHA-256 " + c.dataSha256()
-                        + " does not match the recorded " + stated);
-            }
-            com.fasterxml.jackson.databind.JsonNode p = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(c.metadata().getOrDefault("provenance", "{}"));
-            return new ShippedInfo(name, c.dataSha256(), p);
+        if (LearnedOptimizers.class.getResource(shippedResource(name)) == null) {
+            return null;
+        }
+        VeloFiles.Loaded velo = VeloFiles.isVeloResource(name) ? VeloFiles.loadShipped(name) : null;
+        java.util.Map<String, String> meta = velo != null ? velo.metadata() : loadShipped(name).metadata();
+        try {
+            return new ShippedInfo(name, meta.get("data_sha256"), new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(meta.getOrDefault("provenance", "{}")));
         } catch (IOException e) {
-            throw new UserError("cannot read shipped weights " + res + ": " + e.getMessage(), e);
+            throw new UserError("shipped weights " + name + ": unreadable provenance (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -138,11 +138,6 @@ public final class VeloFiles {
         return VeloTheta.fromSegments(h, k, out);
     }
 
-    /** Shipped velo-style weights by name, or null when none ship under that name. */
-    public static Loaded shipped(String name) {
-        return loadShipped(name);
-    }
-
     /** The {@code config} metadata JSON. */
     public static String configJson(int hidden, int bank) {
         ObjectNode c = JSON.createObjectNode();
@@ -199,8 +194,25 @@ public final class VeloFiles {
     /** Whether the bytes look like a velo-style weights file (metadata arch = velo-style). */
     public static boolean isVeloFile(Path file) {
         try {
-            return ARCH.equals(SafetensorsIO.parse(Files.readAllBytes(file), "").metadata().get("arch"));
-        } catch (IOException | UserError e) {
+            return isVeloBytes(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether shipped weights {@code name} exist and are a velo-style weights file. */
+    static boolean isVeloResource(String name) {
+        try (InputStream in = VeloFiles.class.getResourceAsStream(LearnedOptimizers.shippedResource(name))) {
+            return in != null && isVeloBytes(in.readAllBytes());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isVeloBytes(byte[] bytes) {
+        try {
+            return ARCH.equals(SafetensorsIO.parse(bytes, "").metadata().get("arch"));
+        } catch (UserError e) {
             return false;
         }
     }
@@ -272,7 +284,7 @@ public final class VeloFiles {
     }
 
     /** Shipped weights {@code /lobench/weights/<name>.safetensors}, or null if there is no such resource. */
-    static Loaded loadShipped(String name) {
+    public static Loaded loadShipped(String name) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new UserError("invalid learned optimizer weights name '" + name + "'");
         }

@@ -42,7 +42,7 @@ class ShippedWeightsTest {
 
     @Test
     void veloStyleShipsMetaTrainedWithTheSameTaskEstimatorAndMetaCompute() throws Exception {
-        VeloFiles.Loaded velo = VeloFiles.shipped("velo-style");
+        VeloFiles.Loaded velo = VeloFiles.loadShipped("velo-style");
         assertEquals(VeloTheta.DEFAULT_HIDDEN, velo.theta().hidden());
         assertEquals(VeloTheta.DEFAULT_BANK, velo.theta().bank());
         JsonNode p = new ObjectMapper().readTree(velo.metadata().get("provenance"));

@@ -380,7 +380,7 @@ class VeloTest {
         VeloOptimizer v = (VeloOptimizer) o;
         // weights=auto: the shipped meta-trained weights
         assertEquals("velo-style", o.name());
-        assertEquals(VeloFiles.shipped("velo-style").theta(), v.theta());
+        assertEquals(VeloFiles.loadShipped("velo-style").theta(), v.theta());
         assertEquals("velo-style(weights=init:0)", OptimizerRegistry.create("velo-style:weights=init:0", 100).name());
         assertEquals(100, v.numSteps());
         assertEquals(32, v.theta().hidden());
