@@ -2,6 +2,7 @@ package dev.lobench.cli;
 
 import dev.lobench.bench.RunEnvironment;
 import dev.lobench.optimizers.learned.Arch;
+import dev.lobench.optimizers.learned.HeadInit;
 import dev.lobench.optimizers.meta.Estimator;
 import dev.lobench.optimizers.meta.LearnedMetaArch;
 import dev.lobench.optimizers.meta.MetaTrainer;
@@ -68,6 +69,21 @@ final class MetaTrainCommand implements Callable<Integer> {
             description = "Decoupled weight decay on theta: theta -= meta-lr * meta-wd * theta each outer step (default: ${DEFAULT-VALUE}).")
     double metaWd;
 
+    @Option(names = "--loss-normaliser", defaultValue = "clip",
+            description = "How each inner step's training loss enters the meta-objective: clip (to [0, 1.5 ln classes], "
+                    + "NaN/Inf -> that maximum) or none (raw losses) (default: ${DEFAULT-VALUE}).")
+    String lossNormaliser;
+
+    @Option(names = "--head-init",
+            description = "star/small-fc output layer at the start: code (random, as the public code) or zero-direction "
+                    + "(direction column 0: star starts as exactly its nominal Adam-like term). Default: zero-direction "
+                    + "for star, code for small-fc.")
+    String headInit;
+
+    @Option(names = "--snapshot-every", defaultValue = "0",
+            description = "Also write theta every K outer steps to <out>.snapshots/ (0 = never) (default: ${DEFAULT-VALUE}).")
+    int snapshotEvery;
+
     @Option(names = "--seed", defaultValue = "0", description = "Theta-init and estimator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -99,6 +115,11 @@ final class MetaTrainCommand implements Callable<Integer> {
             throw new UserError("--lstm and --bank must be >= 1");
         }
         Estimator.Kind kind = Estimator.Kind.parse(estimator);
+        dev.lobench.optimizers.meta.LossNormaliser norm = dev.lobench.optimizers.meta.LossNormaliser.parse(lossNormaliser);
+        if (velo && headInit != null) {
+            throw new UserError("--head-init applies to star and small-fc; velo-style starts from its own init (optimizers/VELO.md)");
+        }
+        HeadInit head = velo ? null : headInit == null ? HeadInit.defaultFor(Arch.parse(arch)) : HeadInit.parse(headInit);
         if (threads != null && threads < 1) {
             throw new UserError("--threads must be >= 1, got " + threads);
         }
@@ -128,23 +149,23 @@ final class MetaTrainCommand implements Callable<Integer> {
         }
         dev.lobench.optimizers.meta.MetaArch metaArch = velo
                 ? new dev.lobench.optimizers.learned.VeloMetaArch(lstm, bank, horizon)
-                : new LearnedMetaArch(Arch.parse(arch), t);
+                : new LearnedMetaArch(Arch.parse(arch), t, head);
         MetaTrainer.Config cfg = MetaTrainer.builder(metaArch, problem, out)
                 .estimator(kind).signOnly(signOnly).particles(particles).trunc(trunc).horizon(horizon)
                 .outerSteps(outerSteps).sigma(sigma).metaLr(metaLr).metaWd(metaWd).seed(seed)
-                .checkpointEvery(checkpointEvery).resume(resume).build();
-        if (resume && !Files.exists(cfg.checkpointPath())) {
+                .checkpointEvery(checkpointEvery).resume(resume).lossNormaliser(norm).snapshotEvery(snapshotEvery).build();
+        if (resume && !Files.exists(cfg.checkpointPath()) && !Files.exists(cfg.lightCheckpointPath())) {
             throw new UserError("cannot resume: no checkpoint at " + cfg.checkpointPath()
                     + "; run without --resume to start");
         }
-        if (!resume && Files.exists(cfg.checkpointPath())) {
-            throw new UserError("checkpoint " + cfg.checkpointPath()
+        if (!resume && (Files.exists(cfg.checkpointPath()) || Files.exists(cfg.lightCheckpointPath()))) {
+            throw new UserError("checkpoint " + (Files.exists(cfg.checkpointPath()) ? cfg.checkpointPath() : cfg.lightCheckpointPath())
                     + " exists; pass --resume to continue it or delete it to start over");
         }
         System.err.printf(Locale.ROOT, "lobench meta-train: %s on %s, %s %d particles x trunc %d, horizon %d, "
-                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g, seed %d, %d thread(s)%s%n", arch, task,
-                kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr, metaWd, seed,
-                t, resume ? ", resuming" : "");
+                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g (decoupled), loss normaliser %s%s, seed %d, %d thread(s)%s%n",
+                arch, task, kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr,
+                metaWd, norm.id(), head == null ? "" : ", head init " + head.id(), seed, t, resume ? ", resuming" : "");
         MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, taskNames.size() == 1 ? taskNames.get(0) : task,
                 RunEnvironment.gitCommit()));
         System.out.printf(Locale.ROOT, "%s: %d outer steps, last meta-loss %.5g%nweights: %s%nlog: %s%ncheckpoint: %s%n",

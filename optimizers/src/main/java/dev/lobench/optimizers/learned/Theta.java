@@ -83,6 +83,23 @@ public final class Theta {
                 new float[HIDDEN], w2, new float[k]);
     }
 
+    /**
+     * {@link #init} followed by the head choice: {@link HeadInit#ZERO_DIRECTION} zeroes the direction column of w2
+     * (w2[i * K + 0] for every hidden unit i); {@link HeadInit#CODE} is {@link #init} unchanged.
+     */
+    public static Theta init(Arch arch, long seed, HeadInit head) {
+        Theta t = init(arch, seed);
+        if (head == HeadInit.CODE) {
+            return t;
+        }
+        int k = arch.outputs();
+        float[] w2 = t.w2.clone();
+        for (int i = 0; i < HIDDEN; i++) {
+            w2[i * k] = 0f;
+        }
+        return new Theta(arch, t.momentumDecays, t.rmsDecays, t.adafactorDecays, t.w0, t.b0, t.w1, t.b1, w2, t.b2);
+    }
+
     private static float[] truncatedNormal(Random rng, int fanIn, int fanOut) {
         double sigma = 1.0 / Math.sqrt(fanIn);
         float[] w = new float[fanIn * fanOut];

@@ -86,6 +86,11 @@ public final class BatchedMlpProblem implements InnerProblem {
 
     /** The population (public for tests and the benchmark). */
     public final class Pop extends StackedPopulation {
+        @Override
+        protected int classes() {
+            return classes;
+        }
+
         private final NDArray data;
         private final NDArray targets;
         private final NDArray invBatch;

@@ -38,8 +38,15 @@ public abstract class Estimator {
         }
     }
 
-    /** One estimate: the meta-gradient, the mean of (L+ + L-)/2 over particles, inner steps done (all slots). */
-    public record Estimate(double[] grad, double metaLoss, long innerSteps) {}
+    /**
+     * One estimate: the meta-gradient, the mean of (L+ + L-)/2 over the particles that entered it, inner steps done
+     * (all slots), and the number of particles dropped because their antithetic difference was not finite.
+     */
+    public record Estimate(double[] grad, double metaLoss, long innerSteps, int dropped) {
+        public Estimate(double[] grad, double metaLoss, long innerSteps) {
+            this(grad, metaLoss, innerSteps, 0);
+        }
+    }
 
     protected final MetaArch arch;
     protected final Population pop;
@@ -50,6 +57,10 @@ public abstract class Estimator {
     protected final int dim;
     /** Length of particle i's current inner run. */
     protected final long[] runLength;
+    /** How per-step losses enter the meta-objective. */
+    protected LossNormaliser norm = LossNormaliser.NONE;
+    /** Per slot: whether the last unroll saw a non-finite raw loss. */
+    protected final boolean[] broken;
 
     protected Estimator(MetaArch arch, Population pop, int particles, double sigma, int trunc, int horizon) {
         if (pop.size() != 2 * particles) {
@@ -63,6 +74,23 @@ public abstract class Estimator {
         this.horizon = horizon;
         this.dim = arch.thetaSize();
         this.runLength = new long[particles];
+        this.broken = new boolean[2 * particles];
+    }
+
+    /** Sets how per-step losses enter the meta-objective (default {@link LossNormaliser#NONE}). */
+    public Estimator normaliser(LossNormaliser n) {
+        this.norm = java.util.Objects.requireNonNull(n);
+        return this;
+    }
+
+    /** Unrolls the population with this estimator's normaliser, recording broken slots. */
+    protected double[] unroll(Optimizer[] opts, int[] steps) {
+        return pop.unroll(opts, steps, norm, broken);
+    }
+
+    /** Whether particle i's inner runs must restart: a non-finite loss in either branch (raw or normalised). */
+    protected boolean brokenPair(int i, double[] losses) {
+        return broken[i] || broken[n + i] || !Double.isFinite(losses[i]) || !Double.isFinite(losses[n + i]);
     }
 
     /**
@@ -188,17 +216,38 @@ public abstract class Estimator {
         return t;
     }
 
-    /** grad = (1/N) sum_i w_i c_i with c_i the per-particle scalar; metaLoss = mean (L+ + L-)/2. */
+    /**
+     * grad = (1/N) sum_i w_i c_i with c_i the per-particle scalar; metaLoss = mean (L+ + L-)/2. A particle whose
+     * c_i or weights are not finite is dropped: it contributes nothing, the others keep their (1/N) weight, and the
+     * meta-loss is the mean over the particles kept (NaN when none is). One exploding inner run therefore never
+     * voids the other particles' contributions.
+     */
     protected Estimate combine(double[][] weights, double[] c, double[] losses, long innerSteps) {
         double[] grad = new double[dim];
         double ml = 0;
+        int kept = 0;
+        int dropped = 0;
         for (int i = 0; i < n; i++) {
+            boolean ok = Double.isFinite(c[i]) && Double.isFinite(losses[i]) && Double.isFinite(losses[n + i]);
+            if (ok) {
+                for (int k = 0; k < dim; k++) {
+                    if (!Double.isFinite(weights[i][k])) {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if (!ok) {
+                dropped++;
+                continue;
+            }
             for (int k = 0; k < dim; k++) {
                 grad[k] += weights[i][k] * c[i] / n;
             }
-            ml += 0.5 * (losses[i] + losses[n + i]) / n;
+            ml += 0.5 * (losses[i] + losses[n + i]);
+            kept++;
         }
-        return new Estimate(grad, ml, innerSteps);
+        return new Estimate(grad, kept > 0 ? ml / kept : Double.NaN, innerSteps, dropped);
     }
 
     protected double antitheticScalar(double lp, double lm) {
@@ -252,7 +301,7 @@ public abstract class Estimator {
                 }
             }
             int[] steps = unrollLengths();
-            double[] losses = pop.unroll(antitheticOptimizers(theta, eps), steps);
+            double[] losses = unroll(antitheticOptimizers(theta, eps), steps);
             double[] c = new double[n];
             for (int i = 0; i < n; i++) {
                 c[i] = antitheticScalar(losses[i], losses[n + i]);
@@ -265,7 +314,7 @@ public abstract class Estimator {
             Optimizer opt = null;
             for (int i = 0; i < n; i++) {
                 boolean ended = pop.step(i) >= runLength[i];
-                if (ended || !Double.isFinite(losses[i]) || !Double.isFinite(losses[n + i])) {
+                if (ended || brokenPair(i, losses)) {
                     if (opt == null) {
                         opt = arch.build(theta.clone());
                     }
@@ -344,7 +393,7 @@ public abstract class Estimator {
                 pop.copy(i, n + i);
             }
             int[] steps = unrollLengths();
-            double[] losses = pop.unroll(antitheticOptimizers(theta, eps), steps);
+            double[] losses = unroll(antitheticOptimizers(theta, eps), steps);
             double[] c = new double[n];
             for (int i = 0; i < n; i++) {
                 c[i] = antitheticScalar(losses[i], losses[n + i]);
@@ -352,7 +401,7 @@ public abstract class Estimator {
             Estimate est = combine(toDouble(eps), c, losses, total(steps));
             Optimizer opt = null;
             for (int i = 0; i < n; i++) {
-                if (pop.step(i) >= runLength[i] || !Double.isFinite(losses[i]) || !Double.isFinite(losses[n + i])) {
+                if (pop.step(i) >= runLength[i] || brokenPair(i, losses)) {
                     if (opt == null) {
                         opt = arch.build(theta.clone());
                     }
@@ -405,7 +454,7 @@ public abstract class Estimator {
             }
             int[] steps = new int[2 * n];
             java.util.Arrays.fill(steps, horizon);
-            double[] losses = pop.unroll(opts, steps);
+            double[] losses = unroll(opts, steps);
             double[] c = new double[n];
             for (int i = 0; i < n; i++) {
                 double d = losses[i] - losses[n + i];

@@ -3,6 +3,7 @@ package dev.lobench.optimizers.meta;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.learned.Arch;
 import dev.lobench.optimizers.learned.FusedLearnedOptimizer;
+import dev.lobench.optimizers.learned.HeadInit;
 import dev.lobench.optimizers.learned.LearnedOptimizer;
 import dev.lobench.optimizers.learned.Theta;
 import dev.lobench.tasks.UserError;
@@ -31,14 +32,25 @@ public final class LearnedMetaArch implements MetaArch {
 
     private final Arch arch;
     private final int fusedThreads;
+    private final HeadInit headInit;
 
     /** @param threads threads of the fused learned optimizer kernel: 1 = caller only, anything else = common pool */
     public LearnedMetaArch(Arch arch, int threads) {
+        this(arch, threads, HeadInit.CODE);
+    }
+
+    /** @param headInit how {@link #initTheta} starts the output layer */
+    public LearnedMetaArch(Arch arch, int threads, HeadInit headInit) {
         if (threads < 0) {
             throw new UserError("--threads must be >= 1, got " + threads);
         }
         this.arch = arch;
         this.fusedThreads = threads == 1 ? 1 : 0;
+        this.headInit = java.util.Objects.requireNonNull(headInit);
+    }
+
+    public HeadInit headInit() {
+        return headInit;
     }
 
     public Arch arch() {
@@ -64,7 +76,7 @@ public final class LearnedMetaArch implements MetaArch {
 
     @Override
     public float[] initTheta(long seed) {
-        return flatten(Theta.init(arch, seed));
+        return flatten(Theta.init(arch, seed, headInit));
     }
 
     @Override

@@ -35,9 +35,18 @@ public final class MetaTrainer {
     /** Meta-training settings; see {@link #builder(MetaArch, InnerProblem, Path)} for defaults. */
     public record Config(MetaArch arch, InnerProblem problem, Estimator.Kind estimator, int particles, int trunc,
             int horizon, int outerSteps, double sigma, double metaLr, double metaWd, long seed, Path out,
-            int checkpointEvery, boolean resume, boolean signOnly) {
+            int checkpointEvery, boolean resume, boolean signOnly, LossNormaliser lossNormaliser, int snapshotEvery) {
+
+        public Config(MetaArch arch, InnerProblem problem, Estimator.Kind estimator, int particles, int trunc,
+                int horizon, int outerSteps, double sigma, double metaLr, double metaWd, long seed, Path out,
+                int checkpointEvery, boolean resume, boolean signOnly) {
+            this(arch, problem, estimator, particles, trunc, horizon, outerSteps, sigma, metaLr, metaWd, seed, out,
+                    checkpointEvery, resume, signOnly, LossNormaliser.NONE, 0);
+        }
 
         public Config {
+            Objects.requireNonNull(lossNormaliser, "lossNormaliser");
+            require(snapshotEvery >= 0, "--snapshot-every must be >= 0, got " + snapshotEvery);
             Objects.requireNonNull(arch, "arch");
             Objects.requireNonNull(problem, "problem");
             Objects.requireNonNull(estimator, "estimator");
@@ -66,6 +75,27 @@ public final class MetaTrainer {
         public Path logPath() {
             return out.resolveSibling(out.getFileName() + ".jsonl");
         }
+
+        /**
+         * The light checkpoint ({@code <out>.light.ckpt}): theta, outer Adam state, RNG and counters, without the inner
+         * runs. Small enough to keep in version control; {@code --resume} falls back to it (inner runs restart) when
+         * the full checkpoint is gone.
+         */
+        public Path lightCheckpointPath() {
+            return out.resolveSibling(out.getFileName() + ".light.ckpt");
+        }
+
+        /** Folder of the theta snapshots ({@code <out>.snapshots}, one file per {@code snapshotEvery} outer steps). */
+        public Path snapshotDir() {
+            return out.resolveSibling(out.getFileName() + ".snapshots");
+        }
+
+        /** Snapshot file of outer step {@code step}. */
+        public Path snapshotPath(int step) {
+            String f = out.getFileName().toString();
+            String base = f.endsWith(".safetensors") ? f.substring(0, f.length() - ".safetensors".length()) : f;
+            return snapshotDir().resolve(base + String.format(java.util.Locale.ROOT, "-outer%06d.safetensors", step));
+        }
     }
 
     /** Config builder with the design defaults: PES, 8 particles, trunc 50, horizon 2000, sigma 0.01, lr 3e-4. */
@@ -85,6 +115,8 @@ public final class MetaTrainer {
         private int checkpointEvery = 50;
         private boolean resume;
         private boolean signOnly;
+        private LossNormaliser lossNormaliser = LossNormaliser.NONE;
+        private int snapshotEvery;
 
         private Builder(MetaArch arch, InnerProblem problem, Path out) {
             this.arch = arch;
@@ -104,10 +136,12 @@ public final class MetaTrainer {
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
         public Builder resume(boolean v) { resume = v; return this; }
         public Builder signOnly(boolean v) { signOnly = v; return this; }
+        public Builder lossNormaliser(LossNormaliser v) { lossNormaliser = v; return this; }
+        public Builder snapshotEvery(int v) { snapshotEvery = v; return this; }
 
         public Config build() {
             return new Config(arch, problem, estimator, particles, trunc, horizon, outerSteps, sigma, metaLr, metaWd,
-                    seed, out, checkpointEvery, resume, signOnly);
+                    seed, out, checkpointEvery, resume, signOnly, lossNormaliser, snapshotEvery);
         }
     }
 
@@ -133,14 +167,40 @@ public final class MetaTrainer {
         try (NDManager manager = NDManager.newBaseManager();
                 Population pop = cfg.problem().population(manager, 2 * cfg.particles())) {
             Estimator est = Estimator.create(cfg.estimator(), arch, pop, cfg.particles(), cfg.sigma(), cfg.trunc(),
-                    cfg.horizon(), cfg.signOnly());
+                    cfg.horizon(), cfg.signOnly()).normaliser(cfg.lossNormaliser());
             OuterAdam adam = new OuterAdam(arch.thetaSize(), cfg.metaLr(), cfg.metaWd());
             float[] theta;
             SplitRng rng;
             int start;
             double wallBefore;
             long innerBefore;
-            if (cfg.resume()) {
+            int freshInnerRunsAt = -1;
+            Path light = cfg.lightCheckpointPath();
+            if (cfg.resume() && !Files.exists(ckpt) && Files.exists(light)) {
+                // Only the small checkpoint survived (the full one holds every inner run and is not kept in git):
+                // theta, the outer Adam and the RNG continue; the inner runs start afresh from that theta.
+                CheckpointFile.Contents c = CheckpointFile.read(light);
+                checkFingerprint(cfg, c.meta(), light);
+                theta = c.f32("theta").clone();
+                if (theta.length != arch.thetaSize()) {
+                    throw new UserError("checkpoint " + light + " theta has " + theta.length + " entries, arch "
+                            + arch.name() + " has " + arch.thetaSize());
+                }
+                JsonNode m = c.meta();
+                adam.restore(c.f64("adam/m"), c.f64("adam/v"), m.path("adam_t").asLong());
+                ArrayNode rs = (ArrayNode) m.path("rng");
+                rng = new SplitRng(new long[] {rs.get(0).asLong(), rs.get(1).asLong(), rs.get(2).asLong(), rs.get(3).asLong()});
+                est.init(theta, rng);
+                start = m.path("outer_step").asInt();
+                wallBefore = m.path("wall_s").asDouble();
+                innerBefore = m.path("inner_steps").asLong();
+                truncateLog(log, start);
+                freshInnerRunsAt = start;
+                if (progress != null || System.console() == null) {
+                    System.err.println("lobench meta-train: resuming from the light checkpoint " + light + " at outer step "
+                            + start + ": theta, outer Adam and RNG continue, the inner runs restart");
+                }
+            } else if (cfg.resume()) {
                 if (!Files.exists(ckpt)) {
                     throw new UserError("cannot resume: no checkpoint at " + ckpt + "; run without --resume to start");
                 }
@@ -162,8 +222,10 @@ public final class MetaTrainer {
                 innerBefore = m.path("inner_steps").asLong();
                 truncateLog(log, start);
             } else {
-                if (Files.exists(ckpt)) {
-                    throw new UserError("checkpoint " + ckpt + " exists; pass --resume to continue it or delete it to start over");
+                for (Path p : new Path[] {ckpt, light}) {
+                    if (Files.exists(p)) {
+                        throw new UserError("checkpoint " + p + " exists; pass --resume to continue it or delete it to start over");
+                    }
                 }
                 theta = arch.initTheta(cfg.seed());
                 if (theta.length != arch.thetaSize()) {
@@ -202,6 +264,10 @@ public final class MetaTrainer {
                     putNumber(line, "meta_loss", e.metaLoss());
                     putNumber(line, "grad_norm", norm);
                     line.put("nan_count", bad);
+                    line.put("dropped", e.dropped());
+                    if (step == freshInnerRunsAt) {
+                        line.put("inner_runs_restarted", true);
+                    }
                     line.put("wall_s", wall);
                     line.put("inner_steps", inner);
                     w.write(JSON.writeValueAsString(line));
@@ -210,6 +276,11 @@ public final class MetaTrainer {
                     if (progress != null) {
                         drawProgress(progress, step + 1, cfg.outerSteps(), e.metaLoss(),
                                 (System.nanoTime() - t0) / 1e9 / (step + 1 - start));
+                    }
+                    if (cfg.snapshotEvery() > 0 && (step + 1) % cfg.snapshotEvery() == 0) {
+                        Path snap = cfg.snapshotPath(step + 1);
+                        Files.createDirectories(snap.toAbsolutePath().getParent());
+                        sink.write(arch, theta.clone(), snap);
                     }
                     if ((step + 1) % cfg.checkpointEvery() == 0 || step + 1 == cfg.outerSteps()) {
                         writeCheckpoint(cfg, ckpt, theta, adam, est, rng, step + 1, wall, inner);
@@ -254,8 +325,15 @@ public final class MetaTrainer {
         f.put("meta_wd", cfg.metaWd());
         f.put("seed", cfg.seed());
         f.put("sign_only", cfg.signOnly());
+        f.put("loss_normaliser", cfg.lossNormaliser().id());
+        if (cfg.arch() instanceof LearnedMetaArch la) {
+            f.put("head_init", la.headInit().id());
+        }
         return f;
     }
+
+    /** Values of fingerprint keys added after the first checkpoint format: what a checkpoint without them was made with. */
+    private static final Map<String, String> LEGACY = Map.of("loss_normaliser", "none", "head_init", "code");
 
     private static void checkFingerprint(Config cfg, JsonNode meta, Path ckpt) {
         ObjectNode want = fingerprint(cfg);
@@ -264,8 +342,9 @@ public final class MetaTrainer {
         while (it.hasNext()) {
             var e = it.next();
             JsonNode h = have.get(e.getKey());
-            if (h == null || !h.asText().equals(e.getValue().asText())) {
-                throw new UserError("checkpoint " + ckpt + " was made with " + e.getKey() + "=" + (h == null ? "?" : h.asText())
+            String hv = h != null ? h.asText() : LEGACY.get(e.getKey());
+            if (hv == null || !hv.equals(e.getValue().asText())) {
+                throw new UserError("checkpoint " + ckpt + " was made with " + e.getKey() + "=" + (hv == null ? "?" : hv)
                         + ", this run has " + e.getValue().asText() + "; resume with the same settings");
             }
         }
@@ -291,6 +370,14 @@ public final class MetaTrainer {
         ObjectNode estMeta = meta.putObject("estimator");
         est.save(estMeta, arrays);
         CheckpointFile.write(ckpt, meta, arrays);
+        ObjectNode lightMeta = meta.deepCopy();
+        lightMeta.remove("estimator");
+        lightMeta.put("format", "lobench-meta-checkpoint-light/1");
+        Map<String, Object> lightArrays = new LinkedHashMap<>();
+        lightArrays.put("theta", theta.clone());
+        lightArrays.put("adam/m", adam.m());
+        lightArrays.put("adam/v", adam.v());
+        CheckpointFile.write(cfg.lightCheckpointPath(), lightMeta, lightArrays);
     }
 
     /** Keeps only the log lines of outer steps the checkpoint covers (later ones are redone after a resume). */

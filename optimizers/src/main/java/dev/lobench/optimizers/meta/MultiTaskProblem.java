@@ -110,7 +110,7 @@ public final class MultiTaskProblem implements InnerProblem {
         }
 
         @Override
-        public double[] unroll(Optimizer[] opts, int[] steps) {
+        public double[] unroll(Optimizer[] opts, int[] steps, LossNormaliser norm, boolean[] nonFinite) {
             if (opts.length != size || steps.length != size) {
                 throw new IllegalArgumentException("need one optimizer and step count per slot");
             }
@@ -128,9 +128,13 @@ public final class MultiTaskProblem implements InnerProblem {
                     st[i] = steps[slots.get(i)];
                     any |= st[i] > 0;
                 }
-                double[] l = any ? pops[k].unroll(o, st) : null;
+                boolean[] nf = new boolean[o.length];
+                double[] l = any ? pops[k].unroll(o, st, norm, nf) : null;
                 for (int i = 0; i < o.length; i++) {
                     out[slots.get(i)] = l == null ? Double.NaN : l[i];
+                    if (nonFinite != null) {
+                        nonFinite[slots.get(i)] = nf[i];
+                    }
                 }
             }
             return out;

@@ -24,7 +24,17 @@ public interface Population extends AutoCloseable {
      * (may be null where steps[j] is 0). Returns per slot the mean of the minibatch training losses measured
      * before each update (NaN for idle slots).
      */
-    double[] unroll(Optimizer[] opts, int[] steps);
+    default double[] unroll(Optimizer[] opts, int[] steps) {
+        return unroll(opts, steps, LossNormaliser.NONE, null);
+    }
+
+    /**
+     * As {@link #unroll(Optimizer[], int[])}, with every per-step loss passed through {@code norm} (for this
+     * population's number of classes) before averaging. When {@code nonFinite} is not null, {@code nonFinite[j]} is
+     * set to whether any raw loss of slot j in this unroll was NaN or infinite (its inner run is then broken, even
+     * when the normalised mean is finite).
+     */
+    double[] unroll(Optimizer[] opts, int[] steps, LossNormaliser norm, boolean[] nonFinite);
 
     /** Inner steps done in the slot's current run. */
     long step(int slot);

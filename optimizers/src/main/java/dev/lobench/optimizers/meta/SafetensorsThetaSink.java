@@ -56,11 +56,11 @@ public final class SafetensorsThetaSink implements ThetaSink {
 
     /** Summary of a meta-training JSONL log. */
     record LogSummary(int outerSteps, double wallS, long innerSteps, double finalMetaLoss, double last10MetaLoss,
-            int stepsWithNan) {}
+            int stepsWithNan, long dropped) {}
 
     static LogSummary readLog(Path log) throws IOException {
         if (!Files.exists(log)) {
-            return new LogSummary(0, 0, 0, Double.NaN, Double.NaN, 0);
+            return new LogSummary(0, 0, 0, Double.NaN, Double.NaN, 0, 0);
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         int outer = 0;
@@ -68,6 +68,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
         long inner = 0;
         double last = Double.NaN;
         int nanSteps = 0;
+        long dropped = 0;
         double[] ring = new double[10];
         int seen = 0;
         for (String l : lines) {
@@ -82,6 +83,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
             last = ml == null || ml.isNull() ? Double.NaN : ml.asDouble();
             ring[seen % ring.length] = last;
             seen++;
+            dropped += n.path("dropped").asLong();
             if (n.path("nan_count").asInt() > 0) {
                 nanSteps++;
             }
@@ -95,7 +97,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
             }
             mean = s / k;
         }
-        return new LogSummary(outer, wall, inner, last, mean, nanSteps);
+        return new LogSummary(outer, wall, inner, last, mean, nanSteps, dropped);
     }
 
     String provenance(String arch, LogSummary log) {
@@ -123,6 +125,12 @@ public final class SafetensorsThetaSink implements ThetaSink {
         m.put("sigma", cfg.sigma());
         m.put("meta_lr", cfg.metaLr());
         m.put("meta_wd", cfg.metaWd());
+        m.put("meta_wd_form", "decoupled: theta -= meta_lr * meta_wd * theta each outer step");
+        m.put("meta_lr_x_wd_x_outer_steps", cfg.metaLr() * cfg.metaWd() * log.outerSteps());
+        m.put("loss_normaliser", cfg.lossNormaliser().id());
+        if (cfg.arch() instanceof LearnedMetaArch la) {
+            m.put("head_init", la.headInit().id());
+        }
         m.put("outer_optimizer", "adam(b1=" + OuterAdam.BETA1 + ",b2=" + OuterAdam.BETA2 + ",eps=" + OuterAdam.EPS
                 + ",clip_by_value=" + OuterAdam.CLIP + ",decoupled_wd)");
         m.put("outer_steps", log.outerSteps());
@@ -131,6 +139,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
         putNumber(m, "final_meta_loss", log.finalMetaLoss());
         putNumber(m, "last10_mean_meta_loss", log.last10MetaLoss());
         m.put("outer_steps_with_nan_grad", log.stepsWithNan());
+        m.put("dropped_particles", log.dropped());
         return p.toString();
     }
 

@@ -83,6 +83,14 @@ public abstract class StackedPopulation implements Population {
      */
     protected abstract NDArray lossAndGrads(List<NDArray> grads);
 
+    /**
+     * Number of classes of a classification task (for {@link LossNormaliser#CLIP}); 0 for a problem that is not a
+     * classification, whose losses no normaliser changes.
+     */
+    protected int classes() {
+        return 0;
+    }
+
     /** Overwrites slot {@code slot} of stacked tensor {@code k} with {@code values} (row-major). */
     protected void setSlot(int k, int slot, float[] values) {
         try (NDScope ignored = new NDScope()) {
@@ -143,7 +151,7 @@ public abstract class StackedPopulation implements Population {
     }
 
     @Override
-    public double[] unroll(Optimizer[] opts, int[] steps) {
+    public double[] unroll(Optimizer[] opts, int[] steps, LossNormaliser norm, boolean[] nonFinite) {
         if (opts.length != size || steps.length != size) {
             throw new IllegalArgumentException("need one optimizer and step count per slot");
         }
@@ -153,6 +161,9 @@ public abstract class StackedPopulation implements Population {
                 requireReset(j);
                 max = Math.max(max, steps[j]);
             }
+        }
+        if (nonFinite != null) {
+            java.util.Arrays.fill(nonFinite, false);
         }
         double[] sum = new double[size];
         List<NDArray> grads = new ArrayList<>(stacked.size());
@@ -170,7 +181,10 @@ public abstract class StackedPopulation implements Population {
                     if (steps[j] <= s) {
                         continue;
                     }
-                    sum[j] += l[j];
+                    if (nonFinite != null && !Float.isFinite(l[j])) {
+                        nonFinite[j] = true;
+                    }
+                    sum[j] += norm.apply(l[j], classes());
                     if (gViews != null) {
                         step[j]++;
                         dataPosition[j]++;

@@ -175,8 +175,8 @@ public final class TaskMlpProblem implements InnerProblem {
         }
 
         @Override
-        public double[] unroll(Optimizer[] opts, int[] steps) {
-            return inner.unroll(opts, steps);
+        public double[] unroll(Optimizer[] opts, int[] steps, LossNormaliser norm, boolean[] nonFinite) {
+            return inner.unroll(opts, steps, norm, nonFinite);
         }
 
         @Override
