@@ -132,7 +132,7 @@ public final class PaperClaims {
         List<Path> present = records.stream().filter(Files::exists).toList();
         Result r = switch (kind) {
             case "stability" -> stability(present, c.path("star").asText("star"), c.path("baseline").asText("small-fc"));
-            case "meta-training" -> metaTraining(present, c.path("star").asText(), c.path("baseline").asText(),
+            case "meta-training" -> metaTraining(records, c.path("star").asText(), c.path("baseline").asText(),
                     c.path("window").asInt(200));
             case "horizon" -> horizon(readCells(present), c.path("optimizer").asText("star"));
             case "win-rate" -> winRate(readCells(present), c.path("a").asText("star"), c.path("b").asText("small-fc"),
@@ -150,7 +150,30 @@ public final class PaperClaims {
     private static List<CellRecord> readCells(List<Path> paths) {
         List<CellRecord> cells = new ArrayList<>();
         for (Path p : paths) {
-            cells.addAll(ResultStore.readCells(p));
+            cells.addAll(readTree(p));
+        }
+        return cells;
+    }
+
+    /** The cells of a results file, or of every results file in a folder tree (one run directory per leaf). */
+    static List<CellRecord> readTree(Path p) {
+        if (!Files.isDirectory(p)) {
+            return ResultStore.readCells(p);
+        }
+        List<Path> dirs;
+        try (Stream<Path> s = Files.walk(p, 6)) {
+            dirs = s.filter(f -> f.getFileName().toString().equals(ResultStore.FILE_NAME)
+                    || f.getFileName().toString().equals(ResultStore.FILE_NAME + ".gz")).map(Path::getParent)
+                    .distinct().sorted().toList();
+        } catch (IOException e) {
+            throw new ResultsError("cannot list " + p + ": " + e.getMessage(), e);
+        }
+        if (dirs.isEmpty()) {
+            throw new ResultsError(p + ": no results files below it");
+        }
+        List<CellRecord> cells = new ArrayList<>();
+        for (Path d : dirs) {
+            cells.addAll(ResultStore.readCells(d));
         }
         return cells;
     }
@@ -208,33 +231,33 @@ public final class PaperClaims {
     private static final Pattern SNAPSHOT = Pattern.compile("([A-Za-z0-9_.-]+?)-s(\\d+)-outer(\\d+)\\.safetensors");
 
     /**
-     * @param paths a runs folder ({@code ARM/seedS/*.jsonl} below it) and optionally evaluation result folders
+     * @param paths the runs folder ({@code ARM/seedS/*.safetensors.jsonl} below it), then evaluation folders (searched
+     *     for results files at any depth; missing ones are skipped)
      */
     static Result metaTraining(List<Path> paths, String star, String baseline, int window) {
         Map<String, Map<Integer, MetaLog>> logs = new TreeMap<>();
         List<CellRecord> evalCells = new ArrayList<>();
-        for (Path p : paths) {
-            if (Files.isDirectory(p) && !Files.exists(p.resolve(ResultStore.FILE_NAME))
-                    && !Files.exists(p.resolve(ResultStore.FILE_NAME + ".gz"))) {
-                for (String arm : List.of(star, baseline)) {
-                    Path armDir = p.resolve(arm);
-                    if (!Files.isDirectory(armDir)) {
-                        continue;
-                    }
-                    try (Stream<Path> s = Files.walk(armDir, 2)) {
-                        for (Path log : s.filter(f -> f.getFileName().toString().endsWith(".safetensors.jsonl")).sorted().toList()) {
-                            String dir = log.getParent().getFileName().toString();
-                            if (dir.startsWith("seed")) {
-                                logs.computeIfAbsent(arm, k -> new TreeMap<>()).put(Integer.parseInt(dir.substring(4)),
-                                        MetaLog.read(log));
-                            }
-                        }
-                    } catch (IOException e) {
-                        throw new ResultsError("cannot list " + armDir + ": " + e.getMessage(), e);
+        Path runs = paths.get(0);
+        for (String arm : List.of(star, baseline)) {
+            Path armDir = runs.resolve(arm);
+            if (!Files.isDirectory(armDir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(armDir, 2)) {
+                for (Path log : s.filter(f -> f.getFileName().toString().endsWith(".safetensors.jsonl")).sorted().toList()) {
+                    String dir = log.getParent().getFileName().toString();
+                    if (dir.startsWith("seed")) {
+                        logs.computeIfAbsent(arm, k -> new TreeMap<>()).put(Integer.parseInt(dir.substring(4)),
+                                MetaLog.read(log));
                     }
                 }
-            } else {
-                evalCells.addAll(ResultStore.readCells(p));
+            } catch (IOException e) {
+                throw new ResultsError("cannot list " + armDir + ": " + e.getMessage(), e);
+            }
+        }
+        for (Path p : paths.subList(1, paths.size())) {
+            if (Files.exists(p)) {
+                evalCells.addAll(readTree(p));
             }
         }
         Map<Integer, MetaLog> sl = logs.getOrDefault(star, Map.of());
