@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Task family {@value #FAMILY}: the noisy quadratic model (shared/design/learned-optimizers.md section 4).
+ * Task family {@value #FAMILY}: the noisy quadratic model (docs/learned-optimizers.md section 4).
  *
  * <p>Training loss at step t: {@code 1/2 (x - xi_t)^T H (x - xi_t)} with {@code xi_t ~ N(0, noise^2 I)} drawn
  * fresh each step; gradient {@code H (x - xi_t)} (analytic). {@code H = diag(h)} is fixed (no randomness): with
