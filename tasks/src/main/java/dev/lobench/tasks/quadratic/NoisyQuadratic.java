@@ -11,7 +11,6 @@ import dev.lobench.tasks.Param;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskInstance;
 import dev.lobench.tasks.family.FamilyParams;
-import dev.lobench.tasks.family.OodInfo;
 import dev.lobench.tasks.family.ParamSpec;
 
 import java.nio.ByteBuffer;
@@ -131,11 +130,6 @@ public final class NoisyQuadratic implements Task {
             tr += h;
         }
         return 0.5 * noise * noise * tr;
-    }
-
-    /** How this task differs from the meta-training task (an MLP on Fashion-MNIST). */
-    public List<OodInfo> oodInfo() {
-        return List.of(new OodInfo("loss-landscape", "noisy quadratic, kappa " + fmt(kappa), "mlp on fashion-mnist"));
     }
 
     @Override
