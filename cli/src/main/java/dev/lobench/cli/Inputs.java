@@ -1,6 +1,7 @@
 package dev.lobench.cli;
 
 import dev.lobench.results.CellRecord;
+import dev.lobench.results.JsonLines;
 import dev.lobench.results.ResultStore;
 import dev.lobench.results.ResultsFile;
 import dev.lobench.results.RunHeader;
@@ -68,8 +69,7 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
 
     private static boolean hasResultsFiles(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(f -> f.getFileName().toString().endsWith(".jsonl")
-                    && !f.getFileName().toString().equals(StabilityRecord.FILE));
+            return s.anyMatch(f -> JsonLines.isJsonLines(f) && !JsonLines.plainName(f).equals(StabilityRecord.FILE));
         } catch (java.io.IOException e) {
             throw new UserError("cannot list " + dir + ": " + e.getMessage(), e);
         }

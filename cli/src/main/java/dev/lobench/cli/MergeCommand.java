@@ -1,5 +1,6 @@
 package dev.lobench.cli;
 
+import dev.lobench.results.JsonLines;
 import dev.lobench.results.ResultStore;
 import dev.lobench.results.ResultsFile;
 import dev.lobench.tasks.UserError;
@@ -29,9 +30,9 @@ final class MergeCommand implements Callable<Integer> {
         List<Path> files = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
-                Path f = p.resolve(ResultStore.FILE_NAME);
-                if (!Files.exists(f)) {
-                    throw new UserError("no " + ResultStore.FILE_NAME + " in " + p);
+                Path f = JsonLines.resolve(p, ResultStore.FILE_NAME);
+                if (f == null) {
+                    throw new UserError("no " + ResultStore.FILE_NAME + " (or .gz) in " + p);
                 }
                 files.add(f);
             } else if (Files.isRegularFile(p)) {

@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
         description = {"Compare meta-training runs from their logs (<out>.jsonl of 'lobench meta-train'): a summary "
                 + "per run, mean meta-loss per window of outer steps, and optionally the meta-loss curves as HTML "
                 + "(inline SVG) or PNG.",
-            "Example: lobench meta-report bench/meta/runs/star/star.safetensors.jsonl "
-                + "bench/meta/runs/small-fc/small-fc.safetensors.jsonl --html meta.html"})
+            "Example: lobench meta-report experiments/meta-training/runs/star/star.safetensors.jsonl.gz "
+                + "experiments/meta-training/runs/small-fc/small-fc.safetensors.jsonl.gz --html meta.html"})
 final class MetaReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "LOG", description = "Meta-training logs (.jsonl).")
     List<Path> logs;

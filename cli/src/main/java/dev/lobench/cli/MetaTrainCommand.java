@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
         description = {"Meta-train a learned optimizer (star, small-fc or velo-style) on MLP tasks with an ES estimator "
-                + "(design section 3) and write its weights as safetensors.",
+                + "(docs/learned-optimizers.md section 3) and write its weights as safetensors.",
             "Next to --out: <out>.ckpt (checkpoint, every --checkpoint-every outer steps and at the end) and "
                 + "<out>.jsonl (one JSON line per outer step). Inner runs use the task's training split and seeds >= 10^6."})
 final class MetaTrainCommand implements Callable<Integer> {

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "stability", mixinStandardHelpOptions = true,
-        description = {"Stability on the noisy quadratic (design section 4): per optimizer and curvature h, the "
+        description = {"Stability on the noisy quadratic (docs/learned-optimizers.md section 4): per optimizer and curvature h, the "
                 + "spectral radius of the joint (parameters, optimizer state) update map, next to the outcome of a "
                 + "long noisy run.",
             "The map is linearised at a noisy steady state: --burn-in updates with target noise --noise, then the "

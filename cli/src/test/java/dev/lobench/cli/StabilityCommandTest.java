@@ -54,5 +54,14 @@ class StabilityCommandTest {
         String page = Files.readString(html);
         assertTrue(page.contains("Stability on the noisy quadratic") && page.contains("<svg"), page);
         assertTrue(page.contains("radius = 1"));
+
+        // the same directory with its records compressed (as committed under experiments/) reports the same
+        Path gz = Files.createDirectory(tmp.resolve("stab-gz"));
+        try (var o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz.resolve(StabilityRecord.FILE + ".gz")))) {
+            Files.copy(out.resolve(StabilityRecord.FILE), o);
+        }
+        CliTest.Result repGz = CliTest.run("report", gz.toString());
+        assertEquals(0, repGz.code(), repGz.err());
+        assertEquals(CliTest.run("report", out.toString()).out(), repGz.out());
     }
 }

@@ -26,4 +26,24 @@ public interface OptState extends AutoCloseable {
 
     @Override
     default void close() {}
+
+    /**
+     * The state of an optimizer that keeps none: it exports nothing, and restoring it from anything but an empty map
+     * is an {@link IllegalArgumentException}.
+     */
+    static OptState none() {
+        return new OptState() {
+            @Override
+            public Map<String, float[]> export() {
+                return Map.of();
+            }
+
+            @Override
+            public void restore(Map<String, float[]> values) {
+                if (!values.isEmpty()) {
+                    throw new IllegalArgumentException("stateless optimizer got state " + values.keySet());
+                }
+            }
+        };
+    }
 }

@@ -160,6 +160,17 @@ class RegistryTest {
     }
 
     @Test
+    void stateOfAStatelessOptimizer() {
+        OptState s = OptState.none();
+        assertEquals(Map.of(), s.export());
+        assertEquals(0, s.bytes());
+        s.restore(Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.restore(Map.of("w/m", new float[1])));
+        assertTrue(e.getMessage().contains("w/m"), e.getMessage());
+    }
+
+    @Test
     void extensionRegistration() {
         Optimizer fixed = new Optimizer() {
             @Override
@@ -169,15 +180,7 @@ class RegistryTest {
 
             @Override
             public OptState init(List<Param> params) {
-                return new OptState() {
-                    @Override
-                    public Map<String, float[]> export() {
-                        return Map.of();
-                    }
-
-                    @Override
-                    public void restore(Map<String, float[]> values) {}
-                };
+                return OptState.none();
             }
 
             @Override

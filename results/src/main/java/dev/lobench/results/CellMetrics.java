@@ -3,7 +3,7 @@ package dev.lobench.results;
 import java.util.List;
 
 /**
- * Per-cell (per-seed) quality metrics, computed from stored records only (shared/design/metrics.md).
+ * Per-cell (per-seed) quality metrics, computed from stored records only (docs/metrics.md).
  *
  * <p>Final train loss: training losses are noisy minibatch values, so the final loss "at step T" is the mean of
  * the last k recorded values, k = min(max(1, ⌊len/10⌋), 20) where len = {@code trainLoss.length} (10% of the

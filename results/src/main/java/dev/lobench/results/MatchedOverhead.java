@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Joins quality results (cells) with an overhead run of the same machine (shared/design/metrics.md "Cost").
+ * Joins quality results (cells) with an overhead run of the same machine (docs/metrics.md "Cost").
  *
  * <p>Definitions (per task; curves are the element-wise mean over the completed seeds of an optimizer spec's
  * minibatch training loss, smoothed by a trailing mean of {@code window} steps):

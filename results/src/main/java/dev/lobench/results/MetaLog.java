@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ public record MetaLog(String name, Path source, long[] outerStep, double[] metaL
     public static MetaLog read(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = JsonLines.readAllLines(file);
         } catch (IOException e) {
             throw new ResultsError("cannot read meta-training log " + file + ": " + e.getMessage(), e);
         }

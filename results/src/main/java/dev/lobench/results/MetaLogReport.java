@@ -51,7 +51,7 @@ public final class MetaLogReport {
             sb.append('\n');
         }
         sb.append("\nThe meta-loss of an outer step is the mean minibatch training loss over the unrolls of all particles "
-                + "(design section 3); it jumps when inner runs restart, so compare window means, at equal outer steps "
+                + "(docs/learned-optimizers.md section 3); it jumps when inner runs restart, so compare window means, at equal outer steps "
                 + "x particles x truncation.\n");
         return sb.toString();
     }

@@ -3,7 +3,7 @@ package dev.lobench.results;
 import java.util.List;
 
 /**
- * Normalised loss (shared/design/metrics.md): (L_s(T) - L_min) / (L_init - L_min), per cell.
+ * Normalised loss (docs/metrics.md): (L_s(T) - L_min) / (L_init - L_min), per cell.
  *
  * <ul>
  *   <li>L_s(T): the final train loss of {@link CellMetrics#finalTrainLoss} for a completed cell. For a

@@ -1,6 +1,6 @@
 package dev.lobench.results;
 
-/** How a cell ended. See shared/design/metrics.md "Outcomes". */
+/** How a cell ended. See docs/metrics.md "Outcomes". */
 public enum Outcome {
     completed,
     diverged,

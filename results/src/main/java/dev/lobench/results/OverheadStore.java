@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -79,12 +78,19 @@ public final class OverheadStore {
         return w;
     }
 
-    /** Reads an overhead run: {@code overhead.jsonl} itself or the run directory holding it. */
+    /**
+     * Reads an overhead run: {@code overhead.jsonl} (or {@code overhead.jsonl.gz}) itself or the run directory holding
+     * it.
+     */
     public static OverheadRun read(Path fileOrDir) {
-        Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE_NAME) : fileOrDir;
+        Path file = fileOrDir;
+        if (Files.isDirectory(fileOrDir)) {
+            Path found = JsonLines.resolve(fileOrDir, FILE_NAME);
+            file = found != null ? found : fileOrDir.resolve(FILE_NAME);
+        }
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = JsonLines.readAllLines(file);
         } catch (NoSuchFileException e) {
             throw new ResultsError(file + ": no such file (not an overhead run directory: expected " + FILE_NAME
                     + " from 'lobench overhead')");

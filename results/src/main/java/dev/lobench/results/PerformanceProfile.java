@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Dolan-More performance profiles (shared/design/metrics.md) over tasks, with cost = steps to reach a per-task
+ * Dolan-More performance profiles (docs/metrics.md) over tasks, with cost = steps to reach a per-task
  * target loss.
  *
  * <ul>

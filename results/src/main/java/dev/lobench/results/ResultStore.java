@@ -44,7 +44,8 @@ public final class ResultStore {
     }
 
     /**
-     * Reads every {@code *.jsonl} file directly in {@code dir}, in file-name order.
+     * Reads every {@code *.jsonl} and {@code *.jsonl.gz} file directly in {@code dir} (except a stability file), in
+     * file-name order.
      *
      * @throws ResultsError when {@code dir} is not a directory or holds no such file, or any file is bad
      */
@@ -53,10 +54,10 @@ public final class ResultStore {
             throw new ResultsError(dir + ": not a directory");
         }
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jsonl")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.{jsonl,jsonl.gz}")) {
             for (Path p : ds) {
                 // stability.jsonl (lobench stability) is not a results file: StabilityStore reads it
-                if (Files.isRegularFile(p) && !p.getFileName().toString().equals(StabilityRecord.FILE)) {
+                if (Files.isRegularFile(p) && !JsonLines.plainName(p).equals(StabilityRecord.FILE)) {
                     files.add(p);
                 }
             }
@@ -64,7 +65,7 @@ public final class ResultStore {
             throw new ResultsError(dir + ": cannot list: " + e.getMessage(), e);
         }
         if (files.isEmpty()) {
-            throw new ResultsError(dir + ": no *.jsonl results files");
+            throw new ResultsError(dir + ": no *.jsonl or *.jsonl.gz results files");
         }
         files.sort(null);
         List<ResultsFile> out = new ArrayList<>();
@@ -180,7 +181,7 @@ public final class ResultStore {
     }
 
     static Parsed parse(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = JsonLines.open(file)) {
             return parse(file, in);
         } catch (NoSuchFileException e) {
             throw new ResultsError(file + ": no such file");

@@ -68,6 +68,9 @@ public final class ResultWriter implements Closeable {
      * @throws ResultsError when the file is bad or already has an end record
      */
     public static ResultWriter resume(Path file) {
+        if (file.toString().endsWith(JsonLines.GZ)) {
+            throw new ResultsError(file + ": a compressed results file cannot be resumed; gunzip it first");
+        }
         ResultStore.Parsed p = ResultStore.parse(file);
         if (p.file.end() != null) {
             throw new ResultsError(file + ": the run already finished (the file has an end record)");

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Speedup over tuned Adam by the envelope method (shared/design/metrics.md "Quality"), per task.
+ * Speedup over tuned Adam by the envelope method (docs/metrics.md "Comparison metrics"), per task.
  *
  * <ol>
  *   <li>Adam cells of the task ({@link Report#isAdam}) are grouped by learning rate

@@ -49,7 +49,7 @@ public final class StabilityStore {
     public static Loaded read(Path file) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file);
+            lines = JsonLines.readAllLines(file);
         } catch (IOException e) {
             throw new ResultsError("cannot read " + file + ": " + e.getMessage());
         }
@@ -87,12 +87,14 @@ public final class StabilityStore {
         return new Loaded(file, header, out);
     }
 
-    /** The stability file of a directory, or of a {@code stability.jsonl} path; null when there is none. */
+    /**
+     * The stability file of a directory ({@code stability.jsonl}, else {@code stability.jsonl.gz}), or the path itself
+     * when it is such a file; null when there is none.
+     */
     public static Path find(Path p) {
         if (Files.isDirectory(p)) {
-            Path f = p.resolve(StabilityRecord.FILE);
-            return Files.isRegularFile(f) ? f : null;
+            return JsonLines.resolve(p, StabilityRecord.FILE);
         }
-        return p.getFileName() != null && p.getFileName().toString().equals(StabilityRecord.FILE) ? p : null;
+        return p.getFileName() != null && JsonLines.plainName(p).equals(StabilityRecord.FILE) ? p : null;
     }
 }

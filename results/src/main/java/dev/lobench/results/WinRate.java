@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Win rate of optimizer A over B (shared/design/metrics.md): over the (task, seed) pairs where both have a cell,
+ * Win rate of optimizer A over B (docs/metrics.md): over the (task, seed) pairs where both have a cell,
  * A wins when its final train loss is lower than B's by more than the relative margin m:
  * L_A &lt; L_B - m·|L_B|; A loses when L_B &lt; L_A - m·|L_A|; otherwise it is a tie (counted apart).
  * Default m = {@link #DEFAULT_MARGIN} = 1%. Non-completed cells (the one rule) have final loss +infinity: a

@@ -202,6 +202,13 @@ class MatchedOverheadTest {
         OverheadRun back = OverheadStore.read(dir);
         assertEquals(f.records(), back.records());
         assertTrue(back.complete());
+        // a directory holding only overhead.jsonl.gz reads the same
+        Path gzDir = java.nio.file.Files.createDirectory(dir.resolve("gz"));
+        try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(
+                gzDir.resolve(OverheadStore.FILE_NAME + ".gz")))) {
+            java.nio.file.Files.copy(dir.resolve(OverheadStore.FILE_NAME), out);
+        }
+        assertEquals(f.records(), OverheadStore.read(gzDir).records());
         assertThrows(ResultsError.class, () -> OverheadStore.create(dir, f.header()));
         Path bad = dir.resolve("bad.jsonl");
         java.nio.file.Files.writeString(bad, "{\"type\":\"cell\"}\n{}\n");

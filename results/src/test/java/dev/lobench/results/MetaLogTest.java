@@ -55,6 +55,19 @@ class MetaLogTest {
     }
 
     @Test
+    void compressedLogReadsLikeThePlainOne() throws Exception {
+        Path plain = log("star", false);
+        Path gz = plain.resolveSibling(plain.getFileName() + ".gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(plain, out);
+        }
+        MetaLog a = MetaLog.read(plain);
+        MetaLog b = MetaLog.read(gz);
+        assertEquals("star", b.name());
+        assertEquals(MetaLogReport.markdown(List.of(a), 4), MetaLogReport.markdown(List.of(b), 4));
+    }
+
+    @Test
     void malformedLogsAreOneLineErrors() throws Exception {
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"outer_step\":1,\"meta_loss\":1}\nnot json\n{\"outer_step\":2,\"meta_loss\":1}\n");

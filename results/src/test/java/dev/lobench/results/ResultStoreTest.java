@@ -258,7 +258,7 @@ class ResultStoreTest {
 
         assertThrows(ResultsError.class, () -> ResultStore.merge(List.of(shards.resolve("a.jsonl")), out));
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        assertEquals(empty + ": no *.jsonl results files",
+        assertEquals(empty + ": no *.jsonl or *.jsonl.gz results files",
                 assertThrows(ResultsError.class, () -> ResultStore.readDirectory(empty)).getMessage());
     }
 
@@ -279,6 +279,34 @@ class ResultStoreTest {
         assertEquals(b + ":2: cell 'quad|adam|1' conflicts with the different cell of the same key at " + a + ":3",
                 e.getMessage());
         assertFalse(Files.exists(dir.resolve("m.jsonl")));
+    }
+
+    @Test
+    void compressedResultsFileReadsLikeThePlainOne() throws IOException {
+        List<CellRecord> cells = List.of(completed("quad", 0), diverged("quad", 1), errored("quad", 2));
+        Path plain = writeFile("plain.jsonl", header("run-1"), cells, true);
+        Path gzDir = Files.createDirectory(dir.resolve("gz"));
+        Path gz = gzDir.resolve("results.jsonl.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(plain, out);
+        }
+        assertTrue(Files.size(gz) < Files.size(plain));
+        ResultsFile a = ResultStore.read(plain);
+        ResultsFile b = ResultStore.read(gz);
+        assertEquals(a.header(), b.header());
+        assertEquals(a.cells(), b.cells());
+        assertEquals(a.end(), b.end());
+        // a directory holding only results.jsonl.gz is a run directory
+        assertEquals(a.cells(), ResultStore.readCells(gzDir));
+        assertEquals(List.of(gz), ResultStore.readDirectory(gzDir).stream().map(ResultsFile::path).toList());
+        // a compressed file is read-only: resuming it is refused
+        assertTrue(assertThrows(ResultsError.class, () -> ResultWriter.resume(gz)).getMessage()
+                .contains("cannot be resumed"));
+        // a .gz name over plain text is an error naming the file, not a stack trace of garbage
+        Path fake = dir.resolve("fake.jsonl.gz");
+        Files.copy(plain, fake);
+        assertTrue(assertThrows(ResultsError.class, () -> ResultStore.read(fake)).getMessage()
+                .startsWith(fake + ": cannot read: not gzip data"));
     }
 
     @Test

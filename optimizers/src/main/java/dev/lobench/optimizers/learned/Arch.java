@@ -2,7 +2,7 @@ package dev.lobench.optimizers.learned;
 
 import dev.lobench.tasks.UserError;
 
-/** The two per-element learned optimizer architectures of lobench (spec: design/learned-optimizers.md section 1). */
+/** The two per-element learned optimizer architectures of lobench (spec: docs/learned-optimizers.md section 1). */
 public enum Arch {
     /** Learned term plus a nominal AdamAggMo term; MLP outputs (d, a, a_nom, a_reg). */
     STAR("star", 4),

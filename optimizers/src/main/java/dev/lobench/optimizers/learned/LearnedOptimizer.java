@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Common part of the star and small-fc learned optimizers (spec: design/learned-optimizers.md section 1). Two
+ * Common part of the star and small-fc learned optimizers (spec: docs/learned-optimizers.md section 1). Two
  * implementations with identical behaviour exist: {@link ReferenceLearnedOptimizer} (DJL NDArray ops, any device) and
  * {@link FusedLearnedOptimizer} (Java CPU kernel, the default on CPU). Create them with {@link LearnedOptimizers}.
  *

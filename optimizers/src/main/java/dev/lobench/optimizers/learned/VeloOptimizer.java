@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The velo-style learned optimizer (design/learned-optimizers.md section 2; see optimizers/VELO.md). A CPU Java
+ * The velo-style learned optimizer (docs/learned-optimizers.md section 2; see optimizers/VELO.md). A CPU Java
  * kernel: per-tensor work (features, DeepSets, LSTM, mixing the bank) in double precision, per-element work in
  * float32 chunk by chunk like {@link FusedLearnedOptimizer}, whose accumulator state ({@code TensorState}) and
  * factored-accumulator helpers it reuses. Works for tensors on any device (copying when no direct view exists).

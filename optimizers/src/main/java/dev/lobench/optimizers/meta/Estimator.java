@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Antithetic evolution-strategies estimators of the meta-gradient (design section 3). Theta is perturbed by
+ * Antithetic evolution-strategies estimators of the meta-gradient (docs/learned-optimizers.md section 3). Theta is perturbed by
  * eps ~ N(0, sigma^2 I); particle i's positive branch runs theta + eps_i in population slot i, its negative branch
  * theta - eps_i in slot N + i. The meta-objective of an unroll is the mean of the minibatch training losses
  * measured before each update.

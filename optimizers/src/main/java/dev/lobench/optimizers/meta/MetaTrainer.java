@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Meta-trains a {@link MetaArch} on an {@link InnerProblem} with an ES estimator and outer Adam (design section 3).
+ * Meta-trains a {@link MetaArch} on an {@link InnerProblem} with an ES estimator and outer Adam (docs/learned-optimizers.md section 3).
  *
  * <p>Files, next to {@code out}: {@code <out>.ckpt} (checkpoint, written atomically every {@code checkpointEvery}
  * outer steps and at the end) and {@code <out>.jsonl} (one JSON line per outer step). The final theta goes to the
@@ -98,7 +98,7 @@ public final class MetaTrainer {
         }
     }
 
-    /** Config builder with the design defaults: PES, 8 particles, trunc 50, horizon 2000, sigma 0.01, lr 3e-4. */
+    /** Config builder with the defaults: PES, 8 particles, trunc 50, horizon 2000, sigma 0.01, lr 3e-4. */
     public static final class Builder {
         private final MetaArch arch;
         private final InnerProblem problem;

@@ -9,7 +9,6 @@ import dev.lobench.tasks.Param;
 import dev.lobench.tasks.UserError;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Inner steps per second of a batched population against a Java loop over single-slot populations (the same
@@ -71,15 +70,7 @@ public final class PopulationBenchmark {
     }
 
     private static OptState emptyState() {
-        return new OptState() {
-            @Override
-            public Map<String, float[]> export() {
-                return Map.of();
-            }
-
-            @Override
-            public void restore(Map<String, float[]> values) {}
-        };
+        return OptState.none();
     }
 
     /** Times {@code steps} inner steps of {@code particles} slots, batched and as a loop over single slots. */

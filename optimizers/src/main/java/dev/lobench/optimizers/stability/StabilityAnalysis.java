@@ -9,7 +9,7 @@ import java.util.Random;
 
 /**
  * Spectral radius of an optimizer's joint update map over (phi, optimizer state) on the noisy quadratic
- * {@code 1/2 h |phi - xi|^2} (shared/design/learned-optimizers.md section 4).
+ * {@code 1/2 h |phi - xi|^2} (docs/learned-optimizers.md section 4).
  *
  * <p><b>Linearisation point.</b> For SGD and heavy-ball momentum the map is linear and any point gives the same
  * Jacobian. For adaptive optimizers (Adam, star, small-fc, velo-style) the zero-gradient fixed point is degenerate

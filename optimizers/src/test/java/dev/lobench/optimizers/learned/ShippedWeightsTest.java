@@ -51,7 +51,7 @@ class ShippedWeightsTest {
         assertNotEquals(VeloTheta.initMeta(velo.theta().hidden(), velo.theta().bank(), seed), velo.theta());
         JsonNode v = p.path("meta_training");
         JsonNode s = metaTraining(LearnedOptimizers.loadShipped("star"));
-        // same task, estimator and meta-compute as star and small-fc (its meta-lr is its own: bench/meta/README.md)
+        // same task, estimator and meta-compute as star and small-fc (its meta-lr is its own: experiments/meta-training/README.md)
         for (String k : List.of("task", "inner_problem", "estimator", "sign_only", "particles", "trunc", "horizon",
                 "sigma", "meta_wd", "outer_steps", "inner_seed_base")) {
             assertTrue(v.has(k), k);

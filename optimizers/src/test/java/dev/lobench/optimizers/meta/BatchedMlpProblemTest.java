@@ -43,15 +43,7 @@ class BatchedMlpProblemTest {
 
         @Override
         public OptState init(List<Param> params) {
-            return new OptState() {
-                @Override
-                public Map<String, float[]> export() {
-                    return Map.of();
-                }
-
-                @Override
-                public void restore(Map<String, float[]> values) {}
-            };
+            return OptState.none();
         }
 
         @Override

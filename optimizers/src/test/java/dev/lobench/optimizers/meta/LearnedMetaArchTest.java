@@ -39,7 +39,7 @@ class LearnedMetaArchTest {
 
     @Test
     void sizesMatchTheSpec() {
-        // design section 1: small-fc 197 meta-parameters, star 207
+        // docs/learned-optimizers.md section 1: small-fc 197 meta-parameters, star 207
         assertEquals(197, new LearnedMetaArch(Arch.SMALL_FC, 1).thetaSize());
         assertEquals(207, new LearnedMetaArch(Arch.STAR, 1).thetaSize());
         assertEquals(207, new LearnedMetaArch(Arch.STAR, 1).initTheta(3).length);

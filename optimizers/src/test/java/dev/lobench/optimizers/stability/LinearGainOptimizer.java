@@ -6,7 +6,6 @@ import dev.lobench.optimizers.Optimizer;
 import dev.lobench.tasks.Param;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Test optimizer: the linearised learned optimizer of Theorem 1, {@code phi_i -= (alpha + p_i) * c_i * g_i}, with a
@@ -37,19 +36,7 @@ final class LinearGainOptimizer implements Optimizer {
 
     @Override
     public OptState init(List<Param> params) {
-        return new OptState() {
-            @Override
-            public Map<String, float[]> export() {
-                return Map.of();
-            }
-
-            @Override
-            public void restore(Map<String, float[]> values) {
-                if (!values.isEmpty()) {
-                    throw new IllegalArgumentException("stateless optimizer got state " + values.keySet());
-                }
-            }
-        };
+        return OptState.none();
     }
 
     @Override

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The numeric spectral radius of the joint map against the closed forms of shared/design/learned-optimizers.md
+ * The numeric spectral radius of the joint map against the closed forms of docs/learned-optimizers.md
  * section 4, computed here from the formulas (never from the code under test).
  */
 class StabilityTheoryTest {

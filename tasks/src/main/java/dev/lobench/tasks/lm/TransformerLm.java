@@ -6,10 +6,8 @@ import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskInstance;
 import dev.lobench.tasks.family.FamilyParams;
-import dev.lobench.tasks.family.OodInfo;
 import dev.lobench.tasks.family.ParamSpec;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -114,17 +112,6 @@ public final class TransformerLm implements Task {
         long w = width;
         long perBlock = 12 * w * w + 13 * w;
         return 256 * w + (long) context * w + depth * perBlock + 2 * w + 256 * w + 256;
-    }
-
-    /** How this task differs from the meta-training task (an MLP on Fashion-MNIST). */
-    public List<OodInfo> oodInfo() {
-        List<OodInfo> out = new ArrayList<>();
-        out.add(new OodInfo("architecture", "transformer", "mlp"));
-        out.add(new OodInfo("data", "fortunes-" + lang + " text", "fashion-mnist images"));
-        if (lang.equals("de")) {
-            out.add(new OodInfo("language", "de", "en"));
-        }
-        return out;
     }
 
     @Override

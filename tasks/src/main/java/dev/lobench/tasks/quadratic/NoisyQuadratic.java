@@ -11,7 +11,6 @@ import dev.lobench.tasks.Param;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskInstance;
 import dev.lobench.tasks.family.FamilyParams;
-import dev.lobench.tasks.family.OodInfo;
 import dev.lobench.tasks.family.ParamSpec;
 
 import java.nio.ByteBuffer;
@@ -22,7 +21,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Task family {@value #FAMILY}: the noisy quadratic model (shared/design/learned-optimizers.md section 4).
+ * Task family {@value #FAMILY}: the noisy quadratic model (docs/learned-optimizers.md section 4).
  *
  * <p>Training loss at step t: {@code 1/2 (x - xi_t)^T H (x - xi_t)} with {@code xi_t ~ N(0, noise^2 I)} drawn
  * fresh each step; gradient {@code H (x - xi_t)} (analytic). {@code H = diag(h)} is fixed (no randomness): with
@@ -131,11 +130,6 @@ public final class NoisyQuadratic implements Task {
             tr += h;
         }
         return 0.5 * noise * noise * tr;
-    }
-
-    /** How this task differs from the meta-training task (an MLP on Fashion-MNIST). */
-    public List<OodInfo> oodInfo() {
-        return List.of(new OodInfo("loss-landscape", "noisy quadratic, kappa " + fmt(kappa), "mlp on fashion-mnist"));
     }
 
     @Override

@@ -5,7 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 
 /**
- * The one place for the DJL/libtorch traps measured in {@code shared/design/djl-notes.md}.
+ * The one place for the DJL/libtorch traps measured in {@code docs/runtime.md}.
  *
  * <ul>
  *   <li><b>Offline</b>: {@link #init()} sets {@code ai.djl.offline=true} unless the user set it, so any attempted
@@ -14,7 +14,7 @@ import ai.djl.pytorch.jni.LibUtils;
  *       in-place parameter updates there throw. Optimizers wrap their updates in {@link #noGrad()} (or call
  *       {@link #setGradMode(boolean)}); {@code GradientCollector} restores the mode it found when it closes.</li>
  *   <li><b>Gradients accumulate</b>: DJL never zeroes them and only one {@code GradientCollector} may be open per
- *       process. Tasks zero parameter gradients themselves with {@link #zeroGrad} before each backward pass.</li>
+ *       process. Tasks zero parameter gradients themselves with libtorch's zero-grad before each backward pass.</li>
  *   <li><b>Denormals</b>: libtorch's CPU {@code sqrt} on denormal floats is ~25x slower and DJL has no flush-to-zero
  *       switch. Hot paths that take square roots of second moments (Adam-like optimizers, learned optimizers)
  *       should add an epsilon <em>before</em> the sqrt or clamp tiny values to zero: see {@link #DENORMAL_GUARD}.</li>
