@@ -360,4 +360,23 @@ class ReliabilityTest {
         assertTrue(r.err().contains("lobench: warning: ") && r.err().contains("skipped a partial last line"), r.err());
         assertTrue(r.out().contains("merged 2 cells"), r.out());
     }
+
+    // ---- 13: every message says why ----------------------------------------------------------------------------------
+
+    @Test
+    void messagesSayWhy(@TempDir Path dir) throws Exception {
+        String out = dir.resolve("o").toString();
+        assertRefused(exec("run", "--task", "quadratic-d100-k100", "--optimizer", "star:weights=/nonexistent",
+                "--steps", "3", "--out", out), "/nonexistent: no such file");
+        Path bin = dir.resolve("spec.yaml");
+        Files.write(bin, new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, '\n'});
+        assertRefused(exec("run", "--task-spec", bin.toString(), "--out", out), "not a UTF-8 text file");
+        assertRefused(exec("run", "--task", "quadratic-d100-k100", "--optimizer", "adam:lr=1e400", "--steps", "3",
+                "--out", out), "overflows to infinity");
+        assertRefused(exec("run", "--task", "fmnist8-mlp23", "--out", out), "did you mean 'fmnist8-mlp32'?");
+        Path run = GateCommandsTest.run(dir, "run", 1f, Outcome.completed);
+        assertRefused(exec("compare", "adma", "sgdm", "--results", run.toString()), "did you mean 'adam'?");
+        String help = Main.commandLine().getSubcommands().get("run").getUsageMessage();
+        assertTrue(!help.contains("';'"), help);
+    }
 }
