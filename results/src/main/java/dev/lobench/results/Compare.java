@@ -162,9 +162,9 @@ public final class Compare {
 
     public static String markdown(List<Row> rows, Metric m, String nameA, String nameB) {
         StringBuilder sb = new StringBuilder();
-        sb.append("### lobench compare: ").append(nameB.replace("|", "\\|")).append(" vs ")
-                .append(nameA.replace("|", "\\|")).append(" (").append(m.title).append(")\n\n");
-        sb.append(summary(rows, m, nameA, nameB)).append("\n\n");
+        sb.append("### lobench compare: ").append(Report.markdownText(nameB)).append(" vs ")
+                .append(Report.markdownText(nameA)).append(" (").append(m.title).append(")\n\n");
+        sb.append(summary(rows, m, Report.markdownText(nameA), Report.markdownText(nameB))).append("\n\n");
         sb.append("| Task | A | B | Seeds A/B | Mean A | Mean B | Δ (B−A) | 95% CI | Rel. | Verdict |\n");
         sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- |\n");
         for (Row r : rows) {
@@ -176,8 +176,8 @@ public final class Compare {
                 case B_BETTER -> "B better";
                 case TIE -> "tie";
             };
-            sb.append("| ").append(r.task().replace("|", "\\|")).append(" | ").append(r.a().replace("|", "\\|"))
-                    .append(" | ").append(r.b().replace("|", "\\|")).append(" | ").append(seeds).append(" | ")
+            sb.append("| ").append(Report.markdownText(r.task())).append(" | ").append(Report.markdownText(r.a()))
+                    .append(" | ").append(Report.markdownText(r.b())).append(" | ").append(seeds).append(" | ")
                     .append(f(r.meanA())).append(" | ").append(f(r.meanB())).append(" | ").append(f(r.delta()))
                     .append(" | ").append(ci).append(" | ").append(pct(r.relDelta())).append(" | ").append(verdict)
                     .append(" |\n");

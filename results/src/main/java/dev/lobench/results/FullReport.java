@@ -132,7 +132,7 @@ public final class FullReport {
     }
 
     private static String esc(String s) {
-        return s.replace("|", "\\|");
+        return Report.markdownText(s);
     }
 
     // ---- CSV ----------------------------------------------------------------------------------------------

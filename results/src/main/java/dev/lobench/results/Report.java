@@ -332,7 +332,16 @@ public final class Report {
     }
 
     private static String escape(String s) {
-        return s.replace("|", "\\|").replace("\n", " ");
+        return markdownText(s);
+    }
+
+    /**
+     * A name or message made safe for one Markdown table cell or line: {@code |} escaped, {@code <}, {@code >}
+     * and {@code &} as HTML entities (GitHub renders Markdown as HTML), line breaks as spaces.
+     */
+    public static String markdownText(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+                .replaceAll("\\R", " ");
     }
 
     private static String orDash(String s) {
