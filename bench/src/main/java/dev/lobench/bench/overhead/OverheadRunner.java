@@ -9,6 +9,7 @@ import dev.lobench.bench.jmh.OptimizerStepBenchmark;
 import dev.lobench.optimizers.OptState;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.optimizers.learned.Simd;
 import dev.lobench.results.OverheadRecord;
 import dev.lobench.results.OverheadRun;
 import dev.lobench.results.OverheadStore;
@@ -85,8 +86,19 @@ public final class OverheadRunner {
 
     /** Flags every forked benchmark JVM gets. */
     public List<String> forkJvmFlags() {
-        return List.of("-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g", "-Xmx2g",
-                "-Dai.djl.pytorch.num_threads=" + config.threads());
+        List<String> f = new ArrayList<>();
+        // the forks run the learned optimizers' kernels as this JVM would: vector module and -Dlobench.simd alike
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            f.add("--add-modules");
+            f.add("jdk.incubator.vector");
+        }
+        String simd = System.getProperty(Simd.PROPERTY);
+        if (simd != null) {
+            f.add("-D" + Simd.PROPERTY + "=" + simd);
+        }
+        f.addAll(List.of("-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g", "-Xmx2g",
+                "-Dai.djl.pytorch.num_threads=" + config.threads()));
+        return f;
     }
 
     /** Checks the specs, tasks and device before anything runs (UserError on bad input). */
@@ -266,6 +278,7 @@ public final class OverheadRunner {
         extra.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
         extra.put("allocatorTuned", Djl.allocatorTuned());
         extra.put("fusedKernelThreads", config.threads());
+        extra.put("learnedKernel", Simd.describe());
         extra.put("jmhVersion", org.openjdk.jmh.util.Utils.class.getPackage().getImplementationVersion());
         return new RunHeader(RunHeader.TYPE, Schema.VERSION, UUID.randomUUID().toString(), "overhead",
                 RunEnvironment.lobenchVersion(), RunEnvironment.gitCommit(), RunEnvironment.jvm(),
