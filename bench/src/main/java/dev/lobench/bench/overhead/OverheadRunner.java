@@ -86,12 +86,8 @@ public final class OverheadRunner {
 
     /** Flags every forked benchmark JVM gets. */
     public List<String> forkJvmFlags() {
-        List<String> f = new ArrayList<>();
-        // the forks run the learned optimizers' kernels as this JVM would: vector module and -Dlobench.simd alike
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            f.add("--add-modules");
-            f.add("jdk.incubator.vector");
-        }
+        // the forks run the learned optimizers' kernels as this JVM does: vector flags and -Dlobench.simd alike
+        List<String> f = new ArrayList<>(Simd.childJvmFlags());
         String simd = System.getProperty(Simd.PROPERTY);
         if (simd != null) {
             f.add("-D" + Simd.PROPERTY + "=" + simd);

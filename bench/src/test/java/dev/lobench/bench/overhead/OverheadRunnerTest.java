@@ -31,6 +31,7 @@ class OverheadRunnerTest {
         // the tests run with the vector module (surefire argLine), so the forks must get it too
         int i = f.indexOf("--add-modules");
         assertTrue(i >= 0 && f.get(i + 1).equals("jdk.incubator.vector"), f.toString());
+        assertTrue(f.contains(dev.lobench.optimizers.learned.Simd.DONT_INLINE), f.toString());
     }
 
     @Test

@@ -1057,12 +1057,19 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
             gatherFactors(s, sc, off, len, true);
-            if (simd && len % SimdKernels.V == 0) {
-                SimdKernels.updateFactored(sc, s.m0, s.m1, s.m2, s.rms, off, len, w0e, tail);
-            } else if (simd) {
-                loadState(s, sc, off, len);
-                SimdKernels.updateFactored(sc, sc.m0, sc.m1, sc.m2, sc.rms, 0, len, w0e, tail);
-            } else {
+            boolean done = false;
+            if (simd) {
+                if (len % SimdKernels.V == 0) {
+                    done = SimdKernels.updateFactored(sc, s.m0, s.m1, s.m2, s.rms, off, len, w0e, tail);
+                } else {
+                    loadState(s, sc, off, len);
+                    done = SimdKernels.updateFactored(sc, sc.m0, sc.m1, sc.m2, sc.rms, 0, len, w0e, tail);
+                }
+                if (!done) { // an exp argument outside the polynomial's range: the scalar loops (Math.exp there)
+                    pb.get(off, sc.p, 0, len);
+                }
+            }
+            if (!done) {
                 loadState(s, sc, off, len);
                 layer0Factored(sc, len, w0e);
                 mlpTail(sc, len);

@@ -64,11 +64,12 @@ class SimdKernelTest {
 
     @Test
     void scalarIsChosenByPropertyOrMissingModule() {
-        assertNull(Simd.scalarReason(null, true));
-        assertNull(Simd.scalarReason("true", true));
-        assertTrue(Simd.scalarReason("false", true).contains("lobench.simd=false"));
-        assertTrue(Simd.scalarReason(" FALSE ", true).contains("lobench.simd=false"));
-        assertTrue(Simd.scalarReason(null, false).contains("--add-modules jdk.incubator.vector"));
+        assertNull(Simd.scalarReason(null, true, true));
+        assertNull(Simd.scalarReason("true", true, true));
+        assertTrue(Simd.scalarReason("false", true, true).contains("lobench.simd=false"));
+        assertTrue(Simd.scalarReason(" FALSE ", true, true).contains("lobench.simd=false"));
+        assertTrue(Simd.scalarReason(null, false, true).contains("--add-modules jdk.incubator.vector"));
+        assertTrue(Simd.scalarReason(null, true, false).contains(Simd.DONT_INLINE));
     }
 
     @Test
