@@ -272,6 +272,7 @@ public final class OverheadRunner {
         extra.put("hostJvmFlags", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
                 .getInputArguments()));
         extra.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
+        extra.put("ompWaitPolicy", System.getenv("OMP_WAIT_POLICY"));
         extra.put("allocatorTuned", Djl.allocatorTuned());
         extra.put("fusedKernelThreads", config.threads());
         extra.put("learnedKernel", Simd.describe());
