@@ -211,6 +211,8 @@ public final class OverheadRunner {
                 .measurementTime(config.measurementTime())
                 .jvmArgs(forkJvmFlags().toArray(String[]::new))
                 .jvmArgsAppend("-Dlobench.jmhFork=true")
+                // CPU ms per step next to the wall-clock score (jmh-*.json secondaryMetrics): comparable under load
+                .addProfiler(dev.lobench.bench.jmh.CpuTimeProfiler.class)
                 .shouldFailOnError(false);
     }
 
