@@ -85,8 +85,13 @@ public final class OverheadRunner {
 
     /** Flags every forked benchmark JVM gets. */
     public List<String> forkJvmFlags() {
-        return List.of("-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g", "-Xmx2g",
-                "-Dai.djl.pytorch.num_threads=" + config.threads());
+        List<String> flags = new java.util.ArrayList<>(List.of("-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g",
+                "-Xmx2g", "-Dai.djl.pytorch.num_threads=" + config.threads()));
+        String plugins = System.getProperty(dev.lobench.optimizers.Plugins.PROPERTY);
+        if (plugins != null && !plugins.isBlank()) { // plug-in optimizers load in the forks too
+            flags.add("-D" + dev.lobench.optimizers.Plugins.PROPERTY + "=" + plugins);
+        }
+        return flags;
     }
 
     /** Checks the specs, tasks and device before anything runs (UserError on bad input). */
