@@ -73,9 +73,11 @@ public record RunPlan(String name, List<CellSpec> cells) {
                 continue;
             }
             String base = name.substring(0, name.length() - "-tuned".length());
-            if (!TUNABLE.contains(base)) {
+            List<String> tunable = new ArrayList<>(TUNABLE);
+            tunable.addAll(OptimizerRegistry.tunablePlugins());
+            if (!tunable.contains(base)) {
                 throw new UserError("unknown tuned optimizer '" + name + "'; valid: "
-                        + String.join(", ", TUNABLE.stream().map(b -> b + "-tuned").toList()));
+                        + String.join(", ", tunable.stream().map(b -> b + "-tuned").toList()));
             }
             int n = 7;
             double lo = 1e-4;

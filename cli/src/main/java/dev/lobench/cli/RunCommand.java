@@ -60,8 +60,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Run only the deterministic i-th of n parts of the cells (join shards with 'lobench merge').")
     String shard;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
     @Override
     public Integer call() {
+        pluginOptions.load();
         int sources = (suite != null ? 1 : 0) + (tasks != null && !tasks.isEmpty() ? 1 : 0) + (taskSpec != null ? 1 : 0);
         if (sources == 0) {
             throw new UserError("give --suite NAME, --task NAME[,NAME...] or --task-spec FILE "

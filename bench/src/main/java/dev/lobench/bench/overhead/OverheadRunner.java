@@ -94,6 +94,10 @@ public final class OverheadRunner {
         }
         f.addAll(List.of("-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g", "-Xmx2g",
                 "-Dai.djl.pytorch.num_threads=" + config.threads()));
+        String plugins = System.getProperty(dev.lobench.optimizers.Plugins.PROPERTY);
+        if (plugins != null && !plugins.isBlank()) { // plug-in optimizers load in the forks too
+            f.add("-D" + dev.lobench.optimizers.Plugins.PROPERTY + "=" + plugins);
+        }
         return f;
     }
 
