@@ -1,7 +1,6 @@
-package dev.lobench.results;
+package dev.lobench.results.plot;
 
-import dev.lobench.results.plot.LineChart;
-import dev.lobench.results.plot.Plots;
+import dev.lobench.results.MetaLog;
 
 import java.util.ArrayList;
 import java.util.List;
