@@ -92,6 +92,42 @@ class MetaTrainerTest {
     }
 
     @Test
+    void lightCheckpointResumeContinuesThetaAdamAndRngWithFreshInnerRuns() throws IOException {
+        Path a = dir.resolve("a/theta.bin");
+        Sink sa = new Sink();
+        MetaTrainer.run(config(Estimator.Kind.PES, a, 3).build(), sa, null);
+        MetaTrainer.Config c3 = config(Estimator.Kind.PES, a, 3).build();
+        assertTrue(Files.exists(c3.lightCheckpointPath()));
+        assertTrue(Files.size(c3.lightCheckpointPath()) < Files.size(c3.checkpointPath()), "the light one is smaller");
+        // the checkpoint theta equals the theta the run ended with
+        assertArrayEquals(sa.theta, CheckpointFile.read(c3.lightCheckpointPath()).f32("theta"));
+        Files.delete(c3.checkpointPath());
+        MetaTrainer.Result r = MetaTrainer.run(config(Estimator.Kind.PES, a, 6).resume(true).build(), sa, null);
+        assertEquals(6, r.outerSteps());
+        List<JsonNode> l = log(a);
+        assertEquals(6, l.size());
+        assertTrue(l.get(3).path("inner_runs_restarted").asBoolean(), "step 4 is marked: " + l.get(3));
+        assertFalse(l.get(4).has("inner_runs_restarted"));
+        // starting over on top of a light checkpoint is refused, as for the full one
+        assertThrows(UserError.class, () -> MetaTrainer.run(config(Estimator.Kind.PES, a, 6).build(), new Sink(), null));
+        // a light checkpoint of other settings is refused
+        assertThrows(UserError.class, () -> MetaTrainer.run(config(Estimator.Kind.PES, a, 9).sigma(0.02).resume(true)
+                .build(), new Sink(), null));
+    }
+
+    @Test
+    void snapshotsEveryKOuterSteps() throws IOException {
+        Path a = dir.resolve("s/theta.safetensors");
+        Sink sa = new Sink();
+        List<Path> written = new ArrayList<>();
+        ThetaSink rec = (arch, t, o) -> written.add(o);
+        MetaTrainer.run(config(Estimator.Kind.TES, a, 5).snapshotEvery(2).build(), rec, null);
+        MetaTrainer.Config c = config(Estimator.Kind.TES, a, 5).snapshotEvery(2).build();
+        assertEquals(List.of(c.snapshotPath(2), c.snapshotPath(4), a), written);
+        assertEquals("theta-outer000004.safetensors", c.snapshotPath(4).getFileName().toString());
+    }
+
+    @Test
     void resumeDropsLogLinesBeyondTheCheckpoint() throws IOException {
         Path out = dir.resolve("theta.bin");
         Sink s = new Sink();

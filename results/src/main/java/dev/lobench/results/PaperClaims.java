@@ -1,0 +1,536 @@
+package dev.lobench.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The claims of "A Closer Look at Learned Optimization" (Harrison, Metz, Sohl-Dickstein 2022) checked against
+ * lobench's committed records. A manifest (JSON) lists the claims; each names its kind, the records to read (paths
+ * relative to the manifest's folder's parent, i.e. the repository root for {@code experiments/paper-claims.json}) and
+ * the command that produced them. Every kind has a stated verdict rule ({@link #RULES}); a claim whose records are
+ * missing is "no record", never a guess.
+ *
+ * <p>Kinds:
+ * <ul>
+ *   <li>{@code stability}: stability.jsonl of {@code lobench stability}: per optimizer, curvatures whose linearised
+ *       spectral radius exceeds 1 + tolerance.</li>
+ *   <li>{@code meta-training}: meta-training runs {@code RUNS/ARM/seedS/*.jsonl} of the two arms, and optionally
+ *       held-out evaluations of their snapshots (results whose optimizer names a file {@code ARM-sS-outerN.safetensors}).
+ *       The measure is the held-out mean training loss of the last snapshot all runs reached (evaluation present), else
+ *       the mean meta-loss of the last 200 outer steps up to the outer step every run reached (equal meta-compute).</li>
+ *   <li>{@code horizon}: results of runs far past the meta-training horizon: completed / total cells of the optimizer.</li>
+ *   <li>{@code win-rate}: results on tasks outside the meta-training set: win rate of a over b with its bootstrap CI.</li>
+ *   <li>{@code cost}: overhead.jsonl: optimizer-only median step time of a over b at the largest size measured.</li>
+ * </ul>
+ */
+public final class PaperClaims {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public enum Verdict {
+        HOLDS("holds"), DOES_NOT_HOLD("does not hold"), INCONCLUSIVE("inconclusive"), NO_RECORD("no record");
+
+        private final String text;
+
+        Verdict(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    /** One evaluated claim. */
+    public record Row(String id, String claim, String measured, Verdict verdict, String why, List<String> records,
+            String command) {}
+
+    /** The verdict rule of every kind, printed under the table. */
+    public static final Map<String, String> RULES = new LinkedHashMap<>();
+
+    static {
+        RULES.put("stability", "holds when star has no unstable curvature and the blackbox optimizer has at least one; "
+                + "does not hold when star has an unstable curvature; otherwise inconclusive (both stable: the "
+                + "mechanism is not exercised).");
+        RULES.put("meta-training", "with at least 3 meta-seeds per arm: holds when every star value is below every "
+                + "baseline value, does not hold when every star value is above every baseline value; inconclusive "
+                + "when the ranges overlap or there are fewer than 3 meta-seeds.");
+        RULES.put("horizon", "holds when every cell of the optimizer completed (and there are at least 3); does not hold "
+                + "when any diverged or failed; inconclusive with fewer than 3 cells.");
+        RULES.put("win-rate", "holds when the 95% CI of the win rate is above 0.5, does not hold when it is below 0.5, "
+                + "inconclusive when it contains 0.5.");
+        RULES.put("cost", "holds when a / b is within [0.8, 1.25], otherwise does not hold.");
+    }
+
+    private PaperClaims() {}
+
+    /** Reads a manifest and evaluates every claim. */
+    public static List<Row> evaluate(Path manifest) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(manifest));
+        } catch (IOException e) {
+            throw new ResultsError("cannot read claims manifest " + manifest + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.path("claims").isArray()) {
+            throw new ResultsError("claims manifest " + manifest + ": expected an object with a 'claims' array");
+        }
+        Path abs = manifest.toAbsolutePath().normalize();
+        Path base = abs.getParent().getParent() != null ? abs.getParent().getParent() : abs.getParent();
+        List<Row> rows = new ArrayList<>();
+        for (JsonNode c : root.path("claims")) {
+            rows.add(evaluate(c, base, Map.of()));
+        }
+        return rows;
+    }
+
+    /**
+     * Evaluates one claim of a manifest; {@code override} maps a claim id to records that replace the manifest's
+     * (a live rerun's fresh records).
+     */
+    public static Row evaluate(JsonNode c, Path base, Map<String, List<Path>> override) {
+        String id = c.path("id").asText("?");
+        String kind = c.path("kind").asText("");
+        String claim = c.path("claim").asText("");
+        String command = c.path("command").asText("");
+        List<String> recordNames = new ArrayList<>();
+        List<Path> records = new ArrayList<>();
+        if (override.containsKey(id)) {
+            for (Path p : override.get(id)) {
+                records.add(p);
+                recordNames.add(p.toString() + " (live)");
+            }
+        } else {
+            for (JsonNode r : c.path("records")) {
+                records.add(base.resolve(r.asText()));
+                recordNames.add(r.asText());
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (!Files.exists(records.get(i))) {
+                missing.add(recordNames.get(i));
+            }
+        }
+        if (records.isEmpty() || missing.size() == records.size()) {
+            return new Row(id, claim, "—", Verdict.NO_RECORD, "missing: " + String.join(", ", missing.isEmpty()
+                    ? List.of("(none listed)") : missing), recordNames, command);
+        }
+        List<Path> present = records.stream().filter(Files::exists).toList();
+        Result r = switch (kind) {
+            case "stability" -> stability(present, c.path("star").asText("star"), c.path("baseline").asText("small-fc"));
+            case "meta-training" -> metaTraining(records, c.path("star").asText(), c.path("baseline").asText(),
+                    c.path("window").asInt(200));
+            case "horizon" -> horizon(readCells(present), c.path("optimizer").asText("star"));
+            case "win-rate" -> winRate(readCells(present), c.path("a").asText("star"), c.path("b").asText("small-fc"),
+                    c.path("outOfDistributionOnly").asBoolean(true));
+            case "cost" -> cost(present, c.path("a").asText("star"), c.path("b").asText("small-fc"));
+            default -> throw new ResultsError("claims manifest: claim " + id + " has unknown kind '" + kind
+                    + "'; known: " + String.join(", ", RULES.keySet()));
+        };
+        String why = r.why + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing));
+        return new Row(id, claim, r.measured, r.verdict, why, recordNames, command);
+    }
+
+    record Result(String measured, Verdict verdict, String why) {}
+
+    private static List<CellRecord> readCells(List<Path> paths) {
+        List<CellRecord> cells = new ArrayList<>();
+        for (Path p : paths) {
+            cells.addAll(readTree(p));
+        }
+        return cells;
+    }
+
+    /** The cells of a results file, or of every results file in a folder tree (one run directory per leaf). */
+    static List<CellRecord> readTree(Path p) {
+        if (!Files.isDirectory(p)) {
+            return ResultStore.readCells(p);
+        }
+        List<Path> dirs;
+        try (Stream<Path> s = Files.walk(p, 6)) {
+            dirs = s.filter(f -> f.getFileName().toString().equals(ResultStore.FILE_NAME)
+                    || f.getFileName().toString().equals(ResultStore.FILE_NAME + ".gz")).map(Path::getParent)
+                    .distinct().sorted().toList();
+        } catch (IOException e) {
+            throw new ResultsError("cannot list " + p + ": " + e.getMessage(), e);
+        }
+        if (dirs.isEmpty()) {
+            throw new ResultsError(p + ": no results files below it");
+        }
+        List<CellRecord> cells = new ArrayList<>();
+        for (Path d : dirs) {
+            cells.addAll(ResultStore.readCells(d));
+        }
+        return cells;
+    }
+
+    // ------------------------------------------------------------------ stability
+
+    static Result stability(List<Path> files, String star, String baseline) {
+        List<StabilityRecord> recs = new ArrayList<>();
+        for (Path p : files) {
+            recs.addAll(StabilityStore.read(StabilityStore.find(p)).records());
+        }
+        return stabilityOf(recs, star, baseline);
+    }
+
+    /** Unstable curvatures per optimizer base name (the name before any '('). */
+    static Result stabilityOf(List<StabilityRecord> recs, String star, String baseline) {
+        int[] sc = unstable(recs, star);
+        int[] bc = unstable(recs, baseline);
+        if (sc[1] == 0 || bc[1] == 0) {
+            return new Result("—", Verdict.NO_RECORD, "no stability records for " + (sc[1] == 0 ? star : baseline));
+        }
+        String m = String.format(Locale.ROOT, "unstable curvatures: %s %d/%d, %s %d/%d", star, sc[0], sc[1], baseline,
+                bc[0], bc[1]);
+        if (sc[0] > 0) {
+            return new Result(m, Verdict.DOES_NOT_HOLD, star + " is unstable at some curvature");
+        }
+        if (bc[0] > 0) {
+            return new Result(m, Verdict.HOLDS, star + " stable everywhere, " + baseline + " is not");
+        }
+        return new Result(m, Verdict.INCONCLUSIVE, "both stable on every curvature tried");
+    }
+
+    private static int[] unstable(List<StabilityRecord> recs, String name) {
+        int bad = 0;
+        int all = 0;
+        for (StabilityRecord r : recs) {
+            if (!base(r.optimizer()).equals(name)) {
+                continue;
+            }
+            all++;
+            if (!(r.radius() <= 1 + r.tolerance()) || r.burnInDiverged()) {
+                bad++;
+            }
+        }
+        return new int[] {bad, all};
+    }
+
+    static String base(String optimizer) {
+        int i = optimizer.indexOf('(');
+        return i < 0 ? optimizer : optimizer.substring(0, i);
+    }
+
+    // ------------------------------------------------------------------ meta-training
+
+    private static final Pattern SNAPSHOT = Pattern.compile("([A-Za-z0-9_.-]+?)-s(\\d+)-outer(\\d+)\\.safetensors");
+
+    /**
+     * @param paths the runs folder ({@code ARM/seedS/*.safetensors.jsonl} below it), then evaluation folders (searched
+     *     for results files at any depth; missing ones are skipped)
+     */
+    static Result metaTraining(List<Path> paths, String star, String baseline, int window) {
+        Map<String, Map<Integer, MetaLog>> logs = new TreeMap<>();
+        List<CellRecord> evalCells = new ArrayList<>();
+        Path runs = paths.get(0);
+        for (String arm : List.of(star, baseline)) {
+            Path armDir = runs.resolve(arm);
+            if (!Files.isDirectory(armDir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.walk(armDir, 2)) {
+                for (Path log : s.filter(f -> f.getFileName().toString().endsWith(".safetensors.jsonl")).sorted().toList()) {
+                    String dir = log.getParent().getFileName().toString();
+                    if (dir.startsWith("seed")) {
+                        logs.computeIfAbsent(arm, k -> new TreeMap<>()).put(Integer.parseInt(dir.substring(4)),
+                                MetaLog.read(log));
+                    }
+                }
+            } catch (IOException e) {
+                throw new ResultsError("cannot list " + armDir + ": " + e.getMessage(), e);
+            }
+        }
+        for (Path p : paths.subList(1, paths.size())) {
+            if (Files.exists(p)) {
+                evalCells.addAll(readTree(p));
+            }
+        }
+        Map<Integer, MetaLog> sl = logs.getOrDefault(star, Map.of());
+        Map<Integer, MetaLog> bl = logs.getOrDefault(baseline, Map.of());
+        if (sl.isEmpty() || bl.isEmpty()) {
+            return new Result("—", Verdict.NO_RECORD, "no meta-training log of " + (sl.isEmpty() ? star : baseline));
+        }
+        long common = Long.MAX_VALUE;
+        for (Map<Integer, MetaLog> m : List.of(sl, bl)) {
+            for (MetaLog l : m.values()) {
+                common = Math.min(common, l.outerStep()[l.size() - 1]);
+            }
+        }
+        Map<String, Map<Integer, Double>> evalValues = heldOut(evalCells);
+        long evalStep = commonSnapshot(evalCells, star, baseline, sl.keySet(), bl.keySet());
+        String measure;
+        double[] sv;
+        double[] bv;
+        if (evalStep > 0) {
+            sv = valuesAt(evalValues, star, evalStep, sl.keySet());
+            bv = valuesAt(evalValues, baseline, evalStep, bl.keySet());
+            measure = "held-out mean training loss of the outer-step-" + evalStep + " snapshots";
+        } else {
+            sv = windowMeans(sl, common, window);
+            bv = windowMeans(bl, common, window);
+            measure = "mean meta-loss of outer steps " + Math.max(1, common - window + 1) + "-" + common
+                    + " (no held-out evaluation recorded yet)";
+        }
+        String m = String.format(Locale.ROOT, "%s: %s %s vs %s %s", measure, star, spread(sv), baseline, spread(bv));
+        return rangeVerdict(m, sv, bv, star);
+    }
+
+    /** Per "ARM-sS@outer" the mean over evaluation seeds of each cell's mean training loss over the whole run. */
+    static Map<String, Map<Integer, Double>> heldOut(List<CellRecord> cells) {
+        Map<String, List<Double>> acc = new TreeMap<>();
+        for (CellRecord c : cells) {
+            Matcher mm = SNAPSHOT.matcher(c.optimizer());
+            if (!mm.find()) {
+                continue;
+            }
+            String key = mm.group(1) + "@" + Long.parseLong(mm.group(3)) + "#" + mm.group(2);
+            double v = c.outcome() == Outcome.completed ? meanLoss(c.trainLoss()) : Double.POSITIVE_INFINITY;
+            acc.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
+        }
+        Map<String, Map<Integer, Double>> out = new TreeMap<>();
+        for (Map.Entry<String, List<Double>> e : acc.entrySet()) {
+            String k = e.getKey();
+            int hash = k.indexOf('#');
+            double mean = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            out.computeIfAbsent(k.substring(0, hash), x -> new TreeMap<>()).put(Integer.parseInt(k.substring(hash + 1)), mean);
+        }
+        return out;
+    }
+
+    private static double meanLoss(float[] l) {
+        double s = 0;
+        for (float v : l) {
+            s += v;
+        }
+        return l.length == 0 ? Double.NaN : s / l.length;
+    }
+
+    /** The largest snapshot step evaluated for every meta-seed of both arms, or 0. */
+    private static long commonSnapshot(List<CellRecord> cells, String star, String baseline,
+            java.util.Set<Integer> ss, java.util.Set<Integer> bs) {
+        Map<Long, java.util.Set<String>> seen = new TreeMap<>();
+        for (CellRecord c : cells) {
+            Matcher mm = SNAPSHOT.matcher(c.optimizer());
+            if (mm.find()) {
+                seen.computeIfAbsent(Long.parseLong(mm.group(3)), k -> new java.util.HashSet<>())
+                        .add(mm.group(1) + "#" + Integer.parseInt(mm.group(2)));
+            }
+        }
+        long best = 0;
+        for (Map.Entry<Long, java.util.Set<String>> e : seen.entrySet()) {
+            boolean all = true;
+            for (int s : ss) {
+                all &= e.getValue().contains(star + "#" + s);
+            }
+            for (int s : bs) {
+                all &= e.getValue().contains(baseline + "#" + s);
+            }
+            if (all) {
+                best = Math.max(best, e.getKey());
+            }
+        }
+        return best;
+    }
+
+    private static double[] valuesAt(Map<String, Map<Integer, Double>> v, String arm, long step,
+            java.util.Set<Integer> seeds) {
+        Map<Integer, Double> m = v.getOrDefault(arm + "@" + step, Map.of());
+        return seeds.stream().mapToDouble(s -> m.getOrDefault(s, Double.NaN)).toArray();
+    }
+
+    private static double[] windowMeans(Map<Integer, MetaLog> logs, long upTo, int window) {
+        double[] out = new double[logs.size()];
+        int i = 0;
+        for (MetaLog l : logs.values()) {
+            int end = 0;
+            while (end < l.size() && l.outerStep()[end] <= upTo) {
+                end++;
+            }
+            out[i++] = l.meanMetaLoss(end - window, end);
+        }
+        return out;
+    }
+
+    /** "median [min, max] (n=k)". */
+    static String spread(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        if (s.length == 0) {
+            return "—";
+        }
+        if (s.length == 1) {
+            return String.format(Locale.ROOT, "%.4g (n=1)", s[0]);
+        }
+        return String.format(Locale.ROOT, "%.4g [%.4g, %.4g] (n=%d)", Stats.of(s).median(), s[0], s[s.length - 1],
+                s.length);
+    }
+
+    /** Lower is better: the "meta-training" rule. */
+    static Result rangeVerdict(String measured, double[] star, double[] base, String starName) {
+        if (star.length < 3 || base.length < 3) {
+            return new Result(measured, Verdict.INCONCLUSIVE, "fewer than 3 meta-seeds per arm ("
+                    + star.length + " vs " + base.length + ")");
+        }
+        double sMax = Arrays.stream(star).max().orElseThrow();
+        double sMin = Arrays.stream(star).min().orElseThrow();
+        double bMax = Arrays.stream(base).max().orElseThrow();
+        double bMin = Arrays.stream(base).min().orElseThrow();
+        if (sMax < bMin) {
+            return new Result(measured, Verdict.HOLDS, "every " + starName + " meta-seed is better");
+        }
+        if (sMin > bMax) {
+            return new Result(measured, Verdict.DOES_NOT_HOLD, "every " + starName + " meta-seed is worse");
+        }
+        return new Result(measured, Verdict.INCONCLUSIVE, "the meta-seed ranges overlap");
+    }
+
+    // ------------------------------------------------------------------ horizon
+
+    static Result horizon(List<CellRecord> cells, String optimizer) {
+        int done = 0;
+        int all = 0;
+        List<String> failed = new ArrayList<>();
+        List<Double> finals = new ArrayList<>();
+        int steps = 0;
+        for (CellRecord c : cells) {
+            if (!base(c.optimizer()).equals(optimizer) && !c.optimizer().equals(optimizer)) {
+                continue;
+            }
+            all++;
+            steps = Math.max(steps, c.steps());
+            if (c.outcome() == Outcome.completed) {
+                done++;
+                finals.add(CellMetrics.finalTrainLoss(c));
+            } else {
+                failed.add(c.task() + " seed " + c.seed() + " " + c.outcome() + " at step " + c.trainLoss().length);
+            }
+        }
+        if (all == 0) {
+            return new Result("—", Verdict.NO_RECORD, "no cell of " + optimizer);
+        }
+        String m = String.format(Locale.ROOT, "%s completed %d/%d cells of %d steps; final train loss %s", optimizer,
+                done, all, steps, spread(finals.stream().mapToDouble(Double::doubleValue).toArray()));
+        if (done < all) {
+            return new Result(m, Verdict.DOES_NOT_HOLD, String.join("; ", failed.subList(0, Math.min(3, failed.size()))));
+        }
+        if (all < 3) {
+            return new Result(m, Verdict.INCONCLUSIVE, "fewer than 3 cells");
+        }
+        return new Result(m, Verdict.HOLDS, "every cell completed");
+    }
+
+    // ------------------------------------------------------------------ win rate
+
+    static Result winRate(List<CellRecord> cells, String a, String b, boolean oodOnly) {
+        List<CellRecord> use = oodOnly ? cells.stream().filter(c -> !c.inMetaTrainingSet()).toList() : cells;
+        WinRate.Result r = WinRate.compute(use, a, b, WinRate.DEFAULT_MARGIN, Bootstrap.DEFAULT_SEED);
+        if (r.pairs() == 0) {
+            return new Result("—", Verdict.NO_RECORD, "no task has cells of both " + a + " and " + b);
+        }
+        String m = String.format(Locale.ROOT, "win rate of %s over %s on %d%s tasks: %.2f [%.2f, %.2f] (%d wins, %d ties, "
+                + "%d losses)", a, b, r.tasks(), oodOnly ? " out-of-distribution" : "", r.rate(), r.ciLow(), r.ciHigh(),
+                r.wins(), r.ties(), r.losses());
+        if (r.ciLow() > 0.5) {
+            return new Result(m, Verdict.HOLDS, "CI above 0.5");
+        }
+        if (r.ciHigh() < 0.5) {
+            return new Result(m, Verdict.DOES_NOT_HOLD, "CI below 0.5");
+        }
+        return new Result(m, Verdict.INCONCLUSIVE, "CI contains 0.5");
+    }
+
+    // ------------------------------------------------------------------ cost
+
+    static Result cost(List<Path> files, String a, String b) {
+        List<OverheadRecord> recs = new ArrayList<>();
+        for (Path p : files) {
+            recs.addAll(OverheadStore.read(p).records());
+        }
+        return costOf(recs, a, b);
+    }
+
+    static Result costOf(List<OverheadRecord> recs, String a, String b) {
+        OverheadRecord ra = null;
+        OverheadRecord rb = null;
+        for (OverheadRecord r : recs) {
+            if (!"optimizer-only".equals(r.kind()) || !Double.isFinite(r.medianMs())) {
+                continue;
+            }
+            if (base(r.optimizer()).equals(a) && (ra == null || r.numParams() > ra.numParams())) {
+                ra = r;
+            }
+            if (base(r.optimizer()).equals(b) && (rb == null || r.numParams() > rb.numParams())) {
+                rb = r;
+            }
+        }
+        if (ra == null || rb == null || ra.numParams() != rb.numParams()) {
+            return new Result("—", Verdict.NO_RECORD, "no optimizer-only timing of both at one size");
+        }
+        double ratio = ra.medianMs() / rb.medianMs();
+        String m = String.format(Locale.ROOT, "optimizer-only step at %d parameters: %s %.3f ms, %s %.3f ms, ratio %.2f "
+                + "(%d threads)", ra.numParams(), a, ra.medianMs(), b, rb.medianMs(), ratio, ra.threads());
+        return ratio >= 0.8 && ratio <= 1.25 ? new Result(m, Verdict.HOLDS, "within [0.8, 1.25]")
+                : new Result(m, Verdict.DOES_NOT_HOLD, "outside [0.8, 1.25]");
+    }
+
+    // ------------------------------------------------------------------ rendering
+
+    public static String markdown(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| Claim | Paper | lobench measured | Verdict | Why | Records | Command |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            sb.append("| ").append(md(r.id())).append(" | ").append(md(r.claim())).append(" | ").append(md(r.measured()))
+                    .append(" | **").append(md(r.verdict().text())).append("** | ").append(md(r.why())).append(" | ")
+                    .append(md(String.join(", ", r.records()))).append(" | `").append(md(r.command())).append("` |\n");
+        }
+        sb.append("\nVerdict rules:\n");
+        for (Map.Entry<String, String> e : RULES.entrySet()) {
+            sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static String html(List<Row> rows) {
+        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>lobench: the "
+                + "paper's claims</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+                + "td,th{border:1px solid #999;padding:4px 8px;vertical-align:top}</style></head><body>\n"
+                + "<h1>A Closer Look at Learned Optimization: claims against lobench's records</h1>\n<table>\n"
+                + "<tr><th>Claim</th><th>Paper</th><th>lobench measured</th><th>Verdict</th><th>Why</th><th>Records</th>"
+                + "<th>Command</th></tr>\n");
+        for (Row r : rows) {
+            sb.append("<tr><td>").append(h(r.id())).append("</td><td>").append(h(r.claim())).append("</td><td>")
+                    .append(h(r.measured())).append("</td><td><b>").append(h(r.verdict().text())).append("</b></td><td>")
+                    .append(h(r.why())).append("</td><td>").append(h(String.join(", ", r.records())))
+                    .append("</td><td><code>").append(h(r.command())).append("</code></td></tr>\n");
+        }
+        sb.append("</table>\n<h2>Verdict rules</h2>\n<ul>\n");
+        for (Map.Entry<String, String> e : RULES.entrySet()) {
+            sb.append("<li><b>").append(h(e.getKey())).append("</b>: ").append(h(e.getValue())).append("</li>\n");
+        }
+        return sb.append("</ul>\n</body></html>\n").toString();
+    }
+
+    private static String md(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
+    }
+
+    private static String h(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.lobench.results;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The verdict rules of `lobench reproduce` on small synthetic records. */
+class PaperClaimsTest {
+    @TempDir
+    Path dir;
+
+    static StabilityRecord stab(String opt, double h, double radius) {
+        return new StabilityRecord(StabilityRecord.TYPE, opt, opt, h, 1, 1.0, radius, radius, radius,
+                new double[][] {{radius, 0}}, 1, 1000, false, 1e-3, radius <= 1.001, 2000, "completed", null, -1, 1, 1,
+                1, 0.5);
+    }
+
+    @Test
+    void stabilityVerdicts() {
+        List<StabilityRecord> both = List.of(stab("star", 1, 0.99), stab("small-fc(weights=x)", 1, 0.98));
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, PaperClaims.stabilityOf(both, "star", "small-fc").verdict());
+        List<StabilityRecord> holds = List.of(stab("star", 1, 0.99), stab("small-fc", 1, 1.3));
+        PaperClaims.Result r = PaperClaims.stabilityOf(holds, "star", "small-fc");
+        assertEquals(PaperClaims.Verdict.HOLDS, r.verdict());
+        assertTrue(r.measured().contains("star 0/1, small-fc 1/1"), r.measured());
+        List<StabilityRecord> fails = List.of(stab("star", 1, 1.01), stab("small-fc", 1, 1.3));
+        assertEquals(PaperClaims.Verdict.DOES_NOT_HOLD, PaperClaims.stabilityOf(fails, "star", "small-fc").verdict());
+        assertEquals(PaperClaims.Verdict.NO_RECORD, PaperClaims.stabilityOf(List.of(stab("star", 1, 1)), "star",
+                "small-fc").verdict());
+    }
+
+    @Test
+    void rangeRuleNeedsThreeSeedsAndSeparatedRanges() {
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, PaperClaims.rangeVerdict("m", new double[] {0.1, 0.2},
+                new double[] {0.5, 0.6, 0.7}, "star").verdict());
+        assertEquals(PaperClaims.Verdict.HOLDS, PaperClaims.rangeVerdict("m", new double[] {0.1, 0.2, 0.3},
+                new double[] {0.5, 0.6, 0.7}, "star").verdict());
+        assertEquals(PaperClaims.Verdict.DOES_NOT_HOLD, PaperClaims.rangeVerdict("m", new double[] {0.8, 0.9, 1.0},
+                new double[] {0.5, 0.6, 0.7}, "star").verdict());
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, PaperClaims.rangeVerdict("m", new double[] {0.1, 0.2, 0.55},
+                new double[] {0.5, 0.6, 0.7}, "star").verdict());
+    }
+
+    @Test
+    void horizonFailsOnAnyDivergence() {
+        float[] l = {2f, 1f, 0.5f};
+        List<CellRecord> ok = List.of(TestCells.cell("T", "star", 0, 3, Outcome.completed, l, List.of(), TestCells.timing(1, 0.5)),
+                TestCells.cell("T", "star", 1, 3, Outcome.completed, l, List.of(), TestCells.timing(1, 0.5)),
+                TestCells.cell("T", "star", 2, 3, Outcome.completed, l, List.of(), TestCells.timing(1, 0.5)),
+                TestCells.cell("T", "small-fc", 0, 3, Outcome.diverged, new float[] {2f}, List.of(), TestCells.timing(1, 0.5)));
+        assertEquals(PaperClaims.Verdict.HOLDS, PaperClaims.horizon(ok, "star").verdict());
+        assertEquals(PaperClaims.Verdict.DOES_NOT_HOLD, PaperClaims.horizon(ok, "small-fc").verdict());
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, PaperClaims.horizon(ok.subList(0, 2), "star").verdict());
+        assertEquals(PaperClaims.Verdict.NO_RECORD, PaperClaims.horizon(ok, "adam").verdict());
+    }
+
+    @Test
+    void costRuleComparesTheLargestCommonSize() {
+        OverheadRecord a = overhead("star", 100_000, 1.2);
+        OverheadRecord b = overhead("small-fc", 100_000, 1.0);
+        OverheadRecord small = overhead("star", 1000, 9.0);
+        assertEquals(PaperClaims.Verdict.HOLDS, PaperClaims.costOf(List.of(a, b, small), "star", "small-fc").verdict());
+        assertEquals(PaperClaims.Verdict.DOES_NOT_HOLD, PaperClaims.costOf(List.of(overhead("star", 100_000, 1.3), b),
+                "star", "small-fc").verdict());
+    }
+
+    static OverheadRecord overhead(String opt, long n, double ms) {
+        return new OverheadRecord(OverheadRecord.TYPE, 1, OverheadRecord.OPTIMIZER_ONLY, "synthetic", opt, opt, "cpu", 2,
+                n, ms, ms, 0.01, 100, 1, 0, 0, "ok", null);
+    }
+
+    @Test
+    void heldOutValuesComeFromSnapshotNamesAndMissingRecordsAreNamed() throws IOException {
+        // two meta-training logs per arm and held-out cells of their outer-100 snapshots
+        for (String arm : List.of("star-zero", "small-fc")) {
+            for (int s = 0; s < 3; s++) {
+                Path d = Files.createDirectories(dir.resolve("runs").resolve(arm).resolve("seed" + s));
+                StringBuilder sb = new StringBuilder();
+                for (int k = 1; k <= 100; k++) {
+                    sb.append("{\"outer_step\":").append(k).append(",\"meta_loss\":").append(arm.equals("star-zero") ? 0.4 : 0.6)
+                            .append("}\n");
+                }
+                Files.writeString(d.resolve(arm + "-s" + s + ".safetensors.jsonl"), sb.toString());
+            }
+        }
+        List<CellRecord> cells = new ArrayList<>();
+        for (String arm : List.of("star-zero", "small-fc")) {
+            for (int s = 0; s < 3; s++) {
+                String opt = (arm.startsWith("star") ? "star" : "small-fc") + "(weights=/x/" + arm + "-s" + s
+                        + "-outer000100.safetensors)";
+                float v = arm.equals("star-zero") ? 0.3f + 0.01f * s : 0.5f + 0.01f * s;
+                cells.add(TestCells.cell("T", opt, 0, 2, Outcome.completed, new float[] {v, v}, List.of(), TestCells.timing(1, 0.5)));
+            }
+        }
+        Map<String, Map<Integer, Double>> v = PaperClaims.heldOut(cells);
+        assertEquals(0.31, v.get("star-zero@100").get(1), 1e-6);
+        // meta-loss only (no evaluation folder given): star 0.4 vs small-fc 0.6 on 3 seeds each
+        PaperClaims.Result r = PaperClaims.metaTraining(List.of(dir.resolve("runs")), "star-zero", "small-fc", 200);
+        assertEquals(PaperClaims.Verdict.HOLDS, r.verdict(), r.measured());
+        assertTrue(r.measured().contains("meta-loss"), r.measured());
+
+        ObjectMapper om = new ObjectMapper();
+        var claim = om.readTree("{\"id\":\"C3\",\"kind\":\"horizon\",\"claim\":\"x\",\"records\":[\"nowhere/h10x\"]}");
+        PaperClaims.Row row = PaperClaims.evaluate(claim, dir, Map.of());
+        assertEquals(PaperClaims.Verdict.NO_RECORD, row.verdict());
+        assertTrue(row.why().contains("nowhere/h10x"), row.why());
+        var bad = om.readTree("{\"id\":\"C9\",\"kind\":\"vibes\",\"records\":[\"runs\"]}");
+        assertThrows(ResultsError.class, () -> PaperClaims.evaluate(bad, dir, Map.of()));
+    }
+
+    @Test
+    void markdownEscapesCells() {
+        String md = PaperClaims.markdown(List.of(new PaperClaims.Row("C1", "a | b", "<x>", PaperClaims.Verdict.HOLDS,
+                "w", List.of("r"), "c")));
+        assertTrue(md.contains("a \\| b") && md.contains("&lt;x&gt;") && md.contains("**holds**"), md);
+        String html = PaperClaims.html(List.of(new PaperClaims.Row("C1", "a<b", "m", PaperClaims.Verdict.NO_RECORD,
+                "w", List.of("r"), "c")));
+        assertTrue(html.contains("a&lt;b") && html.contains("no record"), html);
+    }
+}
