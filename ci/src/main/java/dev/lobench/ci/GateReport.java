@@ -1,6 +1,7 @@
 package dev.lobench.ci;
 
 import dev.lobench.results.Report;
+import dev.lobench.results.TextTable;
 import java.util.Locale;
 
 /** Renders a {@link Gate.Result} as Markdown (PR comment / step summary) and as JUnit XML. */
@@ -16,7 +17,7 @@ public final class GateReport {
     }
 
     private static String esc(String s) {
-        return s == null ? "—" : Report.markdownText(s);
+        return s == null ? "—" : TextTable.md(s);
     }
 
     public static String markdown(Gate.Result r) {

@@ -1,7 +1,7 @@
 package dev.lobench.cli;
 
 import dev.lobench.results.MetaLog;
-import dev.lobench.results.MetaLogReport;
+import dev.lobench.results.plot.MetaLogReport;
 import dev.lobench.results.plot.PngCanvas;
 import dev.lobench.results.plot.Plots;
 import dev.lobench.tasks.UserError;

@@ -148,7 +148,7 @@ final class MetaTrainCommand implements Callable<Integer> {
             problem = new dev.lobench.optimizers.meta.MultiTaskProblem(ps);
         }
         dev.lobench.optimizers.meta.MetaArch metaArch = velo
-                ? new dev.lobench.optimizers.learned.VeloMetaArch(lstm, bank, horizon)
+                ? new dev.lobench.optimizers.meta.VeloMetaArch(lstm, bank, horizon)
                 : new LearnedMetaArch(Arch.parse(arch), t, head);
         MetaTrainer.Config cfg = MetaTrainer.builder(metaArch, problem, out)
                 .estimator(kind).signOnly(signOnly).particles(particles).trunc(trunc).horizon(horizon)

@@ -10,6 +10,7 @@ import dev.lobench.results.ResultsJson;
 import dev.lobench.results.StabilityRecord;
 import dev.lobench.results.StabilityStore;
 import dev.lobench.results.StabilitySummary;
+import dev.lobench.results.TextTable;
 import dev.lobench.results.plot.HtmlReport;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
@@ -171,13 +172,11 @@ final class StabilityCommand implements Callable<Integer> {
             }
         }
         StringBuilder sb = new StringBuilder();
-        String[] head = {"curvature", "radius", "radius min..max", "stable?", "empirical", "final loss",
-            "noise floor"};
         if (fmt.equals("csv")) {
             sb.append("optimizer,curvature,radius,radius_min,radius_max,predicted_stable,outcome,diverged_at_step,"
                     + "final_loss,mean_train_loss,noise_floor\n");
             for (StabilityRecord r : records) {
-                sb.append(csv(r.optimizer())).append(',').append(r.curvature()).append(',').append(r.radius())
+                sb.append(TextTable.csv(r.optimizer())).append(',').append(r.curvature()).append(',').append(r.radius())
                         .append(',').append(r.radiusMin()).append(',').append(r.radiusMax()).append(',')
                         .append(r.predictedStable()).append(',').append(r.outcome()).append(',')
                         .append(r.divergedAtStep()).append(',').append(r.finalLoss()).append(',')
@@ -191,38 +190,29 @@ final class StabilityCommand implements Callable<Integer> {
             StabilityRecord f = e.getValue().get(0);
             sb.append(String.format(Locale.ROOT, "### %s  (noise s=%s, dim=%d, %d steps, z size %d)%n%n", e.getKey(),
                     Report.formatNumber(f.noise()), f.dim(), f.steps(), f.stateSize()));
-            sb.append("| ").append(String.join(" | ", head)).append(" |\n|");
-            for (int i = 0; i < head.length; i++) {
-                sb.append(i == 3 || i == 4 ? ":---|" : "---:|");
-            }
-            sb.append('\n');
+            TextTable t = new TextTable().right("curvature").right("radius").right("radius min..max").left("stable?")
+                    .left("empirical").right("final loss").right("noise floor");
             for (StabilityRecord r : e.getValue()) {
-                sb.append("| ").append(Report.formatNumber(r.curvature())).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.4f", r.radius())).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.4f..%.4f", r.radiusMin(), r.radiusMax())).append(" | ")
-                        .append(r.predictedStable() ? "yes" : "NO").append(" | ")
-                        .append(r.diverged() ? "diverged@" + r.divergedAtStep() : "completed").append(" | ")
-                        .append(Report.formatNumber(r.finalLoss())).append(" | ")
-                        .append(Report.formatNumber(r.noiseFloor())).append(" |\n");
+                t.row(Report.formatNumber(r.curvature()), String.format(Locale.ROOT, "%.4f", r.radius()),
+                        String.format(Locale.ROOT, "%.4f..%.4f", r.radiusMin(), r.radiusMax()),
+                        r.predictedStable() ? "yes" : "NO",
+                        r.diverged() ? "diverged@" + r.divergedAtStep() : "completed",
+                        Report.formatNumber(r.finalLoss()), Report.formatNumber(r.noiseFloor()));
             }
-            sb.append('\n');
+            sb.append(t.markdown()).append('\n');
         }
-        sb.append("### Summary\n\n| optimizer | predicted stable [h range] | runs completed [h range] | agree |\n"
-                + "|:---|:---|:---|---:|\n");
+        TextTable summary = new TextTable().left("optimizer").left("predicted stable [h range]")
+                .left("runs completed [h range]").right("agree");
         for (StabilitySummary.Row r : StabilitySummary.rows(records)) {
-            sb.append("| ").append(r.optimizer()).append(" | ").append(range(r.predictedStable(), r.stableMin(),
-                    r.stableMax())).append(" | ").append(range(r.completed(), r.completedMin(), r.completedMax()))
-                    .append(" | ").append(r.agree()).append('/').append(r.points()).append(" |\n");
+            summary.row(r.optimizer(), range(r.predictedStable(), r.stableMin(), r.stableMax()),
+                    range(r.completed(), r.completedMin(), r.completedMax()), r.agree() + "/" + r.points());
         }
+        sb.append("### Summary\n\n").append(summary.markdown());
         sb.append('\n').append(HtmlReport.STABILITY_NOTE).append('\n');
         return sb.toString();
     }
 
     private static String range(int n, double lo, double hi) {
         return n == 0 ? "0" : n + " [" + Report.formatNumber(lo) + ", " + Report.formatNumber(hi) + "]";
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

@@ -13,8 +13,9 @@ import java.util.ServiceLoader;
 
 /**
  * Name -> optimizer factory. The hand-designed optimizers ({@code sgd}, {@code sgdm}, {@code nesterov},
- * {@code adam}, {@code adamw}) are built in; others register with {@link #register} (directly, or from an
- * {@link OptimizerProvider} found by {@link ServiceLoader}). Thread-safe.
+ * {@code adam}, {@code adamw}) are built in; others register with {@link #register}, directly or from an
+ * {@link OptimizerProvider} found by {@link ServiceLoader} (the learned optimizers register that way, so this package
+ * depends on none of them). Thread-safe.
  */
 public final class OptimizerRegistry {
 
@@ -42,7 +43,6 @@ public final class OptimizerRegistry {
 
     static {
         HandDesigned.registerAll();
-        dev.lobench.optimizers.learned.LearnedRegistration.registerAll();
     }
 
     private OptimizerRegistry() {}

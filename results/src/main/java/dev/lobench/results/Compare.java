@@ -162,11 +162,11 @@ public final class Compare {
 
     public static String markdown(List<Row> rows, Metric m, String nameA, String nameB) {
         StringBuilder sb = new StringBuilder();
-        sb.append("### lobench compare: ").append(Report.markdownText(nameB)).append(" vs ")
-                .append(Report.markdownText(nameA)).append(" (").append(m.title).append(")\n\n");
-        sb.append(summary(rows, m, Report.markdownText(nameA), Report.markdownText(nameB))).append("\n\n");
-        sb.append("| Task | A | B | Seeds A/B | Mean A | Mean B | Δ (B−A) | 95% CI | Rel. | Verdict |\n");
-        sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- |\n");
+        sb.append("### lobench compare: ").append(TextTable.md(nameB)).append(" vs ")
+                .append(TextTable.md(nameA)).append(" (").append(m.title).append(")\n\n");
+        sb.append(summary(rows, m, TextTable.md(nameA), TextTable.md(nameB))).append("\n\n");
+        TextTable t = new TextTable().left("Task").left("A").left("B").right("Seeds A/B").right("Mean A")
+                .right("Mean B").right("Δ (B−A)").left("95% CI").right("Rel.").left("Verdict");
         for (Row r : rows) {
             String ci = Double.isFinite(r.ciLow()) ? "[" + f(r.ciLow()) + ", " + f(r.ciHigh()) + "]" : "—";
             String seeds = r.nA() + (r.nA() < r.seedsA() ? "(+" + (r.seedsA() - r.nA()) + " failed)" : "") + "/"
@@ -176,12 +176,10 @@ public final class Compare {
                 case B_BETTER -> "B better";
                 case TIE -> "tie";
             };
-            sb.append("| ").append(Report.markdownText(r.task())).append(" | ").append(Report.markdownText(r.a()))
-                    .append(" | ").append(Report.markdownText(r.b())).append(" | ").append(seeds).append(" | ")
-                    .append(f(r.meanA())).append(" | ").append(f(r.meanB())).append(" | ").append(f(r.delta()))
-                    .append(" | ").append(ci).append(" | ").append(pct(r.relDelta())).append(" | ").append(verdict)
-                    .append(" |\n");
+            t.row(r.task(), r.a(), r.b(), seeds, f(r.meanA()), f(r.meanB()), f(r.delta()), ci, pct(r.relDelta()),
+                    verdict);
         }
+        sb.append(t.markdown());
         long bw = rows.stream().filter(r -> r.verdict() == Verdict.B_BETTER).count();
         long aw = rows.stream().filter(r -> r.verdict() == Verdict.A_BETTER).count();
         sb.append("\nB wins / ties / B losses: ").append(bw).append(" / ").append(rows.size() - aw - bw).append(" / ")
@@ -193,7 +191,8 @@ public final class Compare {
         StringBuilder sb = new StringBuilder("task,a,b,seeds_a,seeds_b,n_a,n_b,mean_a,mean_b,delta,ci_low,ci_high,"
                 + "rel_delta,verdict\n");
         for (Row r : rows) {
-            sb.append(q(r.task())).append(',').append(q(r.a())).append(',').append(q(r.b())).append(',')
+            sb.append(TextTable.csv(r.task())).append(',').append(TextTable.csv(r.a())).append(',')
+                    .append(TextTable.csv(r.b())).append(',')
                     .append(r.seedsA()).append(',').append(r.seedsB()).append(',').append(r.nA()).append(',')
                     .append(r.nB());
             for (double v : new double[] {r.meanA(), r.meanB(), r.delta(), r.ciLow(), r.ciHigh(), r.relDelta()}) {
@@ -202,10 +201,6 @@ public final class Compare {
             sb.append(',').append(r.verdict().name().toLowerCase(Locale.ROOT)).append('\n');
         }
         return sb.toString();
-    }
-
-    private static String q(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     public static String json(List<Row> rows, Metric m, String nameA, String nameB) {

@@ -55,15 +55,13 @@ public final class FullReport {
     static String markdown(Analysis a) {
         StringBuilder sb = new StringBuilder();
         sb.append("## Speedup over tuned Adam and normalised loss\n\n");
-        sb.append("| Task | Optimizer | Dist | Seeds | Speedup at T | Speedup at T/2 | Normalised loss |\n");
-        sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        TextTable steps = new TextTable().left("Task").left("Optimizer").left("Dist").right("Seeds").right("Speedup at T")
+                .right("Speedup at T/2").right("Normalised loss");
         for (Analysis.StepRow r : a.rows()) {
-            sb.append("| ").append(esc(r.task())).append(" | ").append(esc(r.optimizer())).append(" | ")
-                    .append(r.inDistribution() ? "in" : "OOD").append(" | ").append(r.seeds()).append(" | ")
-                    .append(fmt(r.speedupT())).append(" | ").append(fmt(r.speedupHalf())).append(" | ")
-                    .append(fmt(r.normalisedLoss())).append(" |\n");
+            steps.row(r.task(), r.optimizer(), r.inDistribution() ? "in" : "OOD", Integer.toString(r.seeds()),
+                    fmt(r.speedupT()), fmt(r.speedupHalf()), fmt(r.normalisedLoss()));
         }
-        sb.append('\n').append(STEP_NOTES).append("\n\n");
+        sb.append(steps.markdown()).append('\n').append(STEP_NOTES).append("\n\n");
         for (Analysis.Group g : a.groups()) {
             sb.append("## Cross-task: ").append(g.name()).append(" (").append(g.tasks().size())
                     .append(g.tasks().size() == 1 ? " task" : " tasks").append(")\n\n");
@@ -71,37 +69,34 @@ public final class FullReport {
             if (g.winRates().isEmpty()) {
                 sb.append("_no optimizer pair shares a (task, seed)_\n\n");
             } else {
-                sb.append("| A | B | Pairs | Wins | Ties | Losses | Win rate | 95% CI (tasks) |\n");
-                sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                TextTable wins = new TextTable().left("A").left("B").right("Pairs").right("Wins").right("Ties")
+                        .right("Losses").right("Win rate").left("95% CI (tasks)");
                 for (WinRate.Result r : g.winRates()) {
-                    sb.append("| ").append(esc(r.a())).append(" | ").append(esc(r.b())).append(" | ")
-                            .append(r.pairs()).append(" | ").append(r.wins()).append(" | ").append(r.ties())
-                            .append(" | ").append(r.losses()).append(" | ").append(pct(r.rate())).append(" | [")
-                            .append(pct(r.ciLow())).append(", ").append(pct(r.ciHigh())).append("] |\n");
+                    wins.row(r.a(), r.b(), Integer.toString(r.pairs()), Integer.toString(r.wins()),
+                            Integer.toString(r.ties()), Integer.toString(r.losses()), pct(r.rate()),
+                            "[" + pct(r.ciLow()) + ", " + pct(r.ciHigh()) + "]");
                 }
-                sb.append('\n');
+                sb.append(wins.markdown()).append('\n');
             }
             PerformanceProfile.Profile p = g.profile();
             sb.append("Performance profile ρ_s(τ) over ").append(p.tasks().size())
                     .append(" task(s) with a tuned-Adam target; median speedup at T over tasks:\n\n");
-            sb.append("| Optimizer |");
+            TextTable profile = new TextTable().left("Optimizer");
             for (double t : Analysis.TAUS) {
-                sb.append(" ρ(").append(fmt(t)).append(") |");
+                profile.right("ρ(" + fmt(t) + ")");
             }
-            sb.append(" ρ(∞) | Median speedup at T |\n| --- |");
-            for (int i = 0; i <= Analysis.TAUS.length; i++) {
-                sb.append(" ---: |");
-            }
-            sb.append(" ---: |\n");
+            profile.right("ρ(∞)").right("Median speedup at T");
             for (int s = 0; s < p.solvers().size(); s++) {
-                sb.append("| ").append(esc(p.solvers().get(s))).append(" |");
+                List<String> cells = new ArrayList<>();
+                cells.add(p.solvers().get(s));
                 for (double t : Analysis.TAUS) {
-                    sb.append(' ').append(pct(p.rho(s, t))).append(" |");
+                    cells.add(pct(p.rho(s, t)));
                 }
-                sb.append(' ').append(pct(p.rho(s, Double.MAX_VALUE))).append(" | ")
-                        .append(fmt(g.medianSpeedupT().getOrDefault(p.solvers().get(s), Double.NaN))).append(" |\n");
+                cells.add(pct(p.rho(s, Double.MAX_VALUE)));
+                cells.add(fmt(g.medianSpeedupT().getOrDefault(p.solvers().get(s), Double.NaN)));
+                profile.row(cells.toArray(String[]::new));
             }
-            sb.append('\n');
+            sb.append(profile.markdown()).append('\n');
         }
         sb.append(CROSS_NOTES).append('\n');
         return sb.toString();
@@ -131,18 +126,7 @@ public final class FullReport {
         return CROSS_NOTES;
     }
 
-    private static String esc(String s) {
-        return Report.markdownText(s);
-    }
-
     // ---- CSV ----------------------------------------------------------------------------------------------
-
-    private static String csvField(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
-    }
 
     private static String csvNum(double v) {
         return Double.isNaN(v) ? "" : v == Double.POSITIVE_INFINITY ? "Infinity" : Double.toString(v);
@@ -152,7 +136,7 @@ public final class FullReport {
         StringBuilder sb = new StringBuilder("task,optimizer,in_distribution,seeds,speedup_T,speedup_half,"
                 + "normalised_loss\n");
         for (Analysis.StepRow r : a.rows()) {
-            sb.append(csvField(r.task())).append(',').append(csvField(r.optimizer())).append(',')
+            sb.append(TextTable.csv(r.task())).append(',').append(TextTable.csv(r.optimizer())).append(',')
                     .append(r.inDistribution()).append(',').append(r.seeds()).append(',').append(csvNum(r.speedupT()))
                     .append(',').append(csvNum(r.speedupHalf())).append(',').append(csvNum(r.normalisedLoss()))
                     .append('\n');
@@ -164,19 +148,19 @@ public final class FullReport {
         StringBuilder sb = new StringBuilder("group,metric,optimizer,other,value,ci_low,ci_high,n\n");
         for (Analysis.Group g : a.groups()) {
             for (WinRate.Result r : g.winRates()) {
-                sb.append(g.name()).append(",win_rate,").append(csvField(r.a())).append(',').append(csvField(r.b()))
+                sb.append(g.name()).append(",win_rate,").append(TextTable.csv(r.a())).append(',').append(TextTable.csv(r.b()))
                         .append(',').append(csvNum(r.rate())).append(',').append(csvNum(r.ciLow())).append(',')
                         .append(csvNum(r.ciHigh())).append(',').append(r.pairs()).append('\n');
             }
             PerformanceProfile.Profile p = g.profile();
             for (int s = 0; s < p.solvers().size(); s++) {
                 for (double t : Analysis.TAUS) {
-                    sb.append(g.name()).append(",rho_tau_").append(t).append(',').append(csvField(p.solvers().get(s)))
+                    sb.append(g.name()).append(",rho_tau_").append(t).append(',').append(TextTable.csv(p.solvers().get(s)))
                             .append(",,").append(csvNum(p.rho(s, t))).append(",,,").append(p.tasks().size())
                             .append('\n');
                 }
                 String o = p.solvers().get(s);
-                sb.append(g.name()).append(",median_speedup_T,").append(csvField(o)).append(",,")
+                sb.append(g.name()).append(",median_speedup_T,").append(TextTable.csv(o)).append(",,")
                         .append(csvNum(g.medianSpeedupT().getOrDefault(o, Double.NaN))).append(",,,")
                         .append(g.tasks().size()).append('\n');
             }
@@ -264,21 +248,6 @@ public final class FullReport {
 
     // ---- LaTeX --------------------------------------------------------------------------------------------
 
-    /** Escapes LaTeX special characters. */
-    static String tex(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '\\' -> sb.append("\\textbackslash{}");
-                case '&', '%', '$', '#', '_', '{', '}' -> sb.append('\\').append(c);
-                case '~' -> sb.append("\\textasciitilde{}");
-                case '^' -> sb.append("\\textasciicircum{}");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
     private static String texNum(double v) {
         if (v == Double.POSITIVE_INFINITY) {
             return "$\\infty$";
@@ -312,7 +281,7 @@ public final class FullReport {
             double q1 = t.doubleColumn("train_loss_q1").getDouble(r);
             double q3 = t.doubleColumn("train_loss_q3").getDouble(r);
             String loss = Double.isFinite(med) ? texNum(med) + " [" + texNum(q1) + ", " + texNum(q3) + "]" : "--";
-            sb.append(tex(task)).append(" & ").append(tex(opt)).append(" & ").append(t.intColumn("seeds").getInt(r))
+            sb.append(TextTable.tex(task)).append(" & ").append(TextTable.tex(opt)).append(" & ").append(t.intColumn("seeds").getInt(r))
                     .append(" & ").append(loss).append(" & ")
                     .append(texNum(t.doubleColumn("train_loss_vs_adam").getDouble(r))).append(" & ")
                     .append(texNum(sr.speedupT())).append(" & ").append(texNum(sr.speedupHalf())).append(" & ")
@@ -329,12 +298,12 @@ public final class FullReport {
             sb.append("\n\\begin{table}[t]\n\\centering\n\\small\n\\begin{tabular}{llrrrrl}\n\\toprule\n");
             sb.append("A & B & Pairs & Wins & Ties & Win rate & 95\\% CI \\\\\n\\midrule\n");
             for (WinRate.Result r : g.winRates()) {
-                sb.append(tex(r.a())).append(" & ").append(tex(r.b())).append(" & ").append(r.pairs()).append(" & ")
+                sb.append(TextTable.tex(r.a())).append(" & ").append(TextTable.tex(r.b())).append(" & ").append(r.pairs()).append(" & ")
                         .append(r.wins()).append(" & ").append(r.ties()).append(" & ").append(texPct(r.rate()))
                         .append(" & [").append(texPct(r.ciLow())).append(", ").append(texPct(r.ciHigh()))
                         .append("] \\\\\n");
             }
-            sb.append("\\bottomrule\n\\end{tabular}\n\\caption{Win rates of A over B, ").append(tex(g.name()))
+            sb.append("\\bottomrule\n\\end{tabular}\n\\caption{Win rates of A over B, ").append(TextTable.tex(g.name()))
                     .append(" tasks (").append(g.tasks().size()).append("): final train loss lower by more than 1\\%;"
                             + " 95\\% CI by bootstrap over tasks.}\n\\end{table}\n");
         }

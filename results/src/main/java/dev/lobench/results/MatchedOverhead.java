@@ -238,50 +238,51 @@ public final class MatchedOverhead {
         List<Curve> curves = curves(cells, window);
         sb.append(String.format(Locale.ROOT, "### Wall-clock speedup over tuned Adam (losses: mean over seeds, "
                 + "trailing mean of %d steps)%n%n", window));
-        sb.append("| task | optimizer | tuned adam | steps | final loss | adam steps to it | step speedup | "
-                + "full-step x adam | wall-clock speedup | break-even |\n");
-        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        TextTable speed = new TextTable().left("task").left("optimizer").left("tuned adam").right("steps")
+                .right("final loss").right("adam steps to it").right("step speedup").right("full-step x adam")
+                .right("wall-clock speedup").left("break-even");
         for (Speedup s : speedups(curves, run)) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s%s | %s | %s | %s |%n", s.task(),
-                    s.optimizer(), s.adamSpec(), s.steps(), fmt(s.finalLoss()),
+            speed.row(s.task(), s.optimizer(), s.adamSpec(), Integer.toString(s.steps()), fmt(s.finalLoss()),
                     s.adamReached() ? String.valueOf(s.adamStepsToTarget()) : "never",
-                    s.adamReached() ? "" : ">", OverheadTable.ratioText(s.stepSpeedup()),
+                    (s.adamReached() ? "" : ">") + OverheadTable.ratioText(s.stepSpeedup()),
                     OverheadTable.ratioText(s.fullStepRatio()),
                     (s.adamReached() || !Double.isFinite(s.wallSpeedup()) ? "" : ">")
                             + OverheadTable.ratioText(s.wallSpeedup()),
                     s.breakEvenFlag() ? "WINS IN STEPS, LOSES IN TIME" : !Double.isFinite(s.fullStepRatio())
-                            ? "no overhead measured" : ""));
+                            ? "no overhead measured" : "");
         }
+        sb.append(speed.markdown());
         if (matchedWallclock) {
             sb.append("\n### Matched wall clock: Adam given the optimizer's time budget\n\n");
-            sb.append("| task | optimizer | steps | budget s | adam steps in budget | adam loss there | "
-                    + "optimizer final loss | note |\n|---|---|---:|---:|---:|---:|---:|---|\n");
+            TextTable budget = new TextTable().left("task").left("optimizer").right("steps").right("budget s")
+                    .right("adam steps in budget").right("adam loss there").right("optimizer final loss").left("note");
             for (Matched m : matched(curves, run)) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %s | %s | %s |%n", m.task(),
-                        m.optimizer(), m.steps(), fmt(m.budgetSeconds()), m.adamSteps(), fmt(m.adamLoss()),
-                        fmt(m.finalLoss()), m.note()));
+                budget.row(m.task(), m.optimizer(), Integer.toString(m.steps()), fmt(m.budgetSeconds()),
+                        Long.toString(m.adamSteps()), fmt(m.adamLoss()), fmt(m.finalLoss()), m.note());
             }
+            sb.append(budget.markdown());
             sb.append("\n### Loss against wall time (fractions of each task's largest budget)\n\n");
-            sb.append("| task | optimizer | 25% | 50% | 75% | 100% |\n|---|---|---:|---:|---:|---:|\n");
+            TextTable wall = new TextTable().left("task").left("optimizer").right("25%").right("50%").right("75%")
+                    .right("100%");
             List<String> tasks = curves.stream().map(Curve::task).distinct().toList();
             for (String t : tasks) {
                 for (Map.Entry<Curve, double[]> e : wallClockCurves(curves, run, t).entrySet()) {
                     double[] v = e.getValue();
-                    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", t, e.getKey().spec(),
-                            fmt(v[0]), fmt(v[1]), fmt(v[2]), fmt(v[3])));
+                    wall.row(t, e.getKey().spec(), fmt(v[0]), fmt(v[1]), fmt(v[2]), fmt(v[3]));
                 }
             }
+            sb.append(wall.markdown());
         }
         List<Pair> pairs = starVsSmallFc(curves, run);
         if (!pairs.isEmpty()) {
             sb.append("\n### star vs small-fc at matched per-step overhead\n\n");
-            sb.append("| task | opt-only star/small-fc | full-step star/small-fc | star loss | small-fc loss | "
-                    + "star - small-fc |\n|---|---:|---:|---:|---:|---:|\n");
+            TextTable pair = new TextTable().left("task").right("opt-only star/small-fc")
+                    .right("full-step star/small-fc").right("star loss").right("small-fc loss").right("star - small-fc");
             for (Pair p : pairs) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", p.task(),
-                        OverheadTable.ratioText(p.optOnlyRatio()), OverheadTable.ratioText(p.fullStepRatio()),
-                        fmt(p.starLoss()), fmt(p.smallFcLoss()), fmt(p.lossDifference())));
+                pair.row(p.task(), OverheadTable.ratioText(p.optOnlyRatio()), OverheadTable.ratioText(p.fullStepRatio()),
+                        fmt(p.starLoss()), fmt(p.smallFcLoss()), fmt(p.lossDifference()));
             }
+            sb.append(pair.markdown());
         }
         return sb.toString();
     }

@@ -74,15 +74,15 @@ public final class OverheadTable {
             sb.append(String.format(Locale.ROOT, "calibration %s: %s ms%n", c.optimizer(), fmtErr(c)));
         }
         sb.append('\n');
-        sb.append("| task | optimizer | params | opt-only ms | ±% | opt-only x adam | full-step ms | ±% | "
-                + "full-step x adam | state B/param | opt weights B |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        TextTable t = new TextTable().left("task").left("optimizer").right("params").right("opt-only ms").right("±%")
+                .right("opt-only x adam").right("full-step ms").right("±%").right("full-step x adam")
+                .right("state B/param").right("opt weights B");
         for (Row r : rows(run)) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %d |%n",
-                    r.task(), r.optimizer(), r.numParams(), num(r.optOnlyMs()), pct(r.optOnlyRelError()),
+            t.row(r.task(), r.optimizer(), Long.toString(r.numParams()), num(r.optOnlyMs()), pct(r.optOnlyRelError()),
                     ratioText(r.optOnlyRatio()), num(r.fullStepMs()), pct(r.fullStepRelError()),
-                    ratioText(r.fullStepRatio()), num(r.stateBytesPerParam()), r.weightBytes()));
+                    ratioText(r.fullStepRatio()), num(r.stateBytesPerParam()), Long.toString(r.weightBytes()));
         }
+        sb.append(t.markdown());
         for (OverheadRecord r : run.records()) {
             if (!r.ok()) {
                 sb.append(String.format(Locale.ROOT, "FAILED %s %s %s: %s%n", r.kind(), r.task(), r.optimizer(),

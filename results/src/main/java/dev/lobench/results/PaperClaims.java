@@ -244,7 +244,7 @@ public final class PaperClaims {
                 continue;
             }
             try (Stream<Path> s = Files.walk(armDir, 2)) {
-                for (Path log : s.filter(f -> f.getFileName().toString().endsWith(".safetensors.jsonl")).sorted().toList()) {
+                for (Path log : s.filter(f -> JsonLines.plainName(f).endsWith(".safetensors.jsonl")).sorted().toList()) {
                     String dir = log.getParent().getFileName().toString();
                     if (dir.startsWith("seed")) {
                         logs.computeIfAbsent(arm, k -> new TreeMap<>()).put(Integer.parseInt(dir.substring(4)),
@@ -527,7 +527,7 @@ public final class PaperClaims {
     }
 
     private static String md(String s) {
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
+        return TextTable.md(s);
     }
 
     private static String h(String s) {

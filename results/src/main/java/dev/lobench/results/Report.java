@@ -243,7 +243,7 @@ public final class Report {
     private static String markdown(RunHeader header, Table t) {
         StringBuilder sb = new StringBuilder();
         if (header != null) {
-            sb.append(escape(headerLine(header))).append("\n\n");
+            sb.append(TextTable.md(headerLine(header))).append("\n\n");
         }
         List<String> head = new ArrayList<>(List.of("Task", "Optimizer", "Seeds", "Outcomes"));
         for (Metric m : Metric.values()) {
@@ -297,7 +297,7 @@ public final class Report {
         for (int r = 0; r < t.rowCount(); r++) {
             String task = t.stringColumn("task").get(r);
             String ref = t.stringColumn("adam_reference").get(r);
-            String line = escape(task) + ": " + (ref.isEmpty() ? "no Adam run" : escape(ref)
+            String line = TextTable.md(task) + ": " + (ref.isEmpty() ? "no Adam run" : TextTable.md(ref)
                     + (adamVariants.getOrDefault(task, List.of()).size() > 1
                             ? " (lowest median final train loss of " + adamVariants.get(task).size()
                                     + " Adam variants)"
@@ -326,22 +326,14 @@ public final class Report {
     private static void row(StringBuilder sb, List<String> cells) {
         sb.append('|');
         for (String c : cells) {
-            sb.append(' ').append(escape(c)).append(" |");
+            sb.append(' ').append(TextTable.md(c)).append(" |");
         }
         sb.append('\n');
     }
 
-    private static String escape(String s) {
-        return markdownText(s);
-    }
-
-    /**
-     * A name or message made safe for one Markdown table cell or line: {@code |} escaped, {@code <}, {@code >}
-     * and {@code &} as HTML entities (GitHub renders Markdown as HTML), line breaks as spaces.
-     */
+    /** A name or message made safe for one Markdown table cell or line ({@link TextTable#md}). */
     public static String markdownText(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-                .replaceAll("\\R", " ");
+        return TextTable.md(s);
     }
 
     private static String orDash(String s) {

@@ -83,7 +83,7 @@ class FullReportTest {
         assertTrue(tex.contains("\\toprule") && tex.contains("\\midrule") && tex.contains("\\bottomrule"));
         assertTrue(tex.contains("in\\_1 & adam(lr=0.1) & 2 &"), tex);
         assertFalse(tex.contains("in_1"));
-        assertEquals("a\\&b\\_c\\%", FullReport.tex("a&b_c%"));
+        assertEquals("a\\&b\\_c\\%", TextTable.tex("a&b_c%"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.lobench.optimizers.learned;
 
 import dev.lobench.optimizers.Hyperparams;
+import dev.lobench.optimizers.OptimizerProvider;
 import dev.lobench.optimizers.OptimizerRegistry;
 import dev.lobench.tasks.UserError;
 
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Registers the learned optimizers {@code star} and {@code small-fc} with the optimizer registry.
+ * Registers the learned optimizers {@code star} and {@code small-fc} (and, through {@link VeloRegistration},
+ * {@code velo-style}) with the optimizer registry: an {@link OptimizerProvider} listed in
+ * {@code META-INF/services/dev.lobench.optimizers.OptimizerProvider}, loaded on the registry's first lookup.
  *
  * <p>Parameters: {@code weights} = {@code auto} (the shipped meta-trained weights of that name when they exist,
  * else freshly initialised theta with seed 0, shown as {@code weights=init:0} in the optimizer's name so that
@@ -19,10 +22,16 @@ import java.util.Map;
  * a {@code .safetensors} file; {@code impl} = {@code auto} (fused on CPU) | {@code fused} | {@code reference};
  * {@code wd} (star only) the optional contraction factor of the spec, default 0.
  */
-public final class LearnedRegistration {
-    private LearnedRegistration() {}
+public final class LearnedRegistration implements OptimizerProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public LearnedRegistration() {}
 
-    public static void registerAll() {
+    @Override
+    public void registerOptimizers() {
+        registerAll();
+    }
+
+    private static void registerAll() {
         for (Arch arch : Arch.values()) {
             Map<String, String> defaults = new LinkedHashMap<>();
             defaults.put("weights", "auto");

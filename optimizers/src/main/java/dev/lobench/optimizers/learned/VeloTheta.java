@@ -13,7 +13,7 @@ import java.util.Random;
 /**
  * The meta-parameters of a velo-style learned optimizer (docs/learned-optimizers.md section 2) with LSTM width
  * {@code H} and bank size {@code K}, held as one flat float vector made of named segments in this fixed order (this
- * is also the flat theta order of {@link VeloMetaArch} and the tensor order of velo-style weights files):
+ * is also the flat theta order of {@code meta.VeloMetaArch} and the tensor order of velo-style weights files):
  *
  * <pre>
  *  segment     shape        role
@@ -95,7 +95,7 @@ public final class VeloTheta {
         this.flat = flat.clone();
     }
 
-    static void checkSizes(int hidden, int bank) {
+    public static void checkSizes(int hidden, int bank) {
         if (hidden < 1 || hidden > MAX_HIDDEN) {
             throw new UserError("velo-style LSTM width must be in [1, " + MAX_HIDDEN + "], got " + hidden);
         }

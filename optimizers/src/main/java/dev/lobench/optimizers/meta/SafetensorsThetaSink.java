@@ -46,7 +46,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
         if (arch instanceof LearnedMetaArch la) {
             ThetaFiles.write(tmp, LearnedMetaArch.unflatten(la.arch(), theta), provenance(la.arch().id(),
                     readLog(cfg.logPath())));
-        } else if (arch instanceof dev.lobench.optimizers.learned.VeloMetaArch va) {
+        } else if (arch instanceof VeloMetaArch va) {
             va.write(tmp, theta, provenance(arch.name(), readLog(cfg.logPath())));
         } else {
             throw new IllegalArgumentException("no weights format for " + arch.name());

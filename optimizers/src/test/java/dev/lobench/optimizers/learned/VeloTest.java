@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.lobench.optimizers.OptState;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.optimizers.meta.VeloMetaArch;
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.UserError;
 import org.junit.jupiter.api.AfterAll;

@@ -173,7 +173,7 @@ class BatchedMlpProblemTest {
         BatchedMlpProblem prob = problem(300, 6, 3, new int[] {5}, 16, 4);
         List<MetaArch> archs = List.of(new LearnedMetaArch(dev.lobench.optimizers.learned.Arch.STAR, 1),
                 new LearnedMetaArch(dev.lobench.optimizers.learned.Arch.SMALL_FC, 2),
-                new dev.lobench.optimizers.learned.VeloMetaArch(4, 3, 40));
+                new VeloMetaArch(4, 3, 40));
         for (MetaArch arch : archs) {
             Optimizer[] fast = new Optimizer[3];
             Optimizer[] slow = new Optimizer[3];

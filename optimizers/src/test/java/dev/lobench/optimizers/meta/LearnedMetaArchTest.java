@@ -228,17 +228,17 @@ class LearnedMetaArchTest {
     @Test
     void veloStyleMetaTrainsAndResumesBitIdentically() throws IOException {
         BatchedMlpProblem p = BatchedMlpProblemTest.problem(64, 6, 3, new int[] {5}, 8, 4);
-        dev.lobench.optimizers.learned.VeloMetaArch arch = new dev.lobench.optimizers.learned.VeloMetaArch(4, 3, 10);
+        VeloMetaArch arch = new VeloMetaArch(4, 3, 10);
         java.util.function.BiFunction<Path, Integer, MetaTrainer.Builder> cfg = (out, steps) -> MetaTrainer
                 .builder(arch, p, out).particles(2).trunc(4).horizon(10).outerSteps(steps).sigma(0.01).metaLr(1e-3)
                 .metaWd(0.1).seed(5).checkpointEvery(2);
         Path a = dir.resolve("velo/a/w.safetensors");
-        MetaTrainer.Result ra = MetaTrainer.run(cfg.apply(a, 5).build(), dev.lobench.optimizers.learned.VeloMetaArch.sink(5),
+        MetaTrainer.Result ra = MetaTrainer.run(cfg.apply(a, 5).build(), VeloMetaArch.sink(5),
                 null);
         Path b = dir.resolve("velo/b/w.safetensors");
-        MetaTrainer.run(cfg.apply(b, 3).build(), dev.lobench.optimizers.learned.VeloMetaArch.sink(5), null);
+        MetaTrainer.run(cfg.apply(b, 3).build(), VeloMetaArch.sink(5), null);
         MetaTrainer.Result rb = MetaTrainer.run(cfg.apply(b, 5).resume(true).build(),
-                dev.lobench.optimizers.learned.VeloMetaArch.sink(5), null);
+                VeloMetaArch.sink(5), null);
         assertFalse(java.util.Arrays.equals(arch.initTheta(5), ra.theta()), "theta moved");
         assertArrayEquals(ra.theta(), rb.theta(), "resume (LSTM and loss-EMA state through checkpoints) is bit-identical");
         assertArrayEquals(ra.theta(), dev.lobench.optimizers.learned.VeloFiles.read(a).theta().flat());

@@ -1,8 +1,10 @@
-package dev.lobench.optimizers.learned;
+package dev.lobench.optimizers.meta;
 
 import dev.lobench.optimizers.Optimizer;
-import dev.lobench.optimizers.meta.MetaArch;
-import dev.lobench.optimizers.meta.ThetaSink;
+import dev.lobench.optimizers.learned.ThetaFiles;
+import dev.lobench.optimizers.learned.VeloFiles;
+import dev.lobench.optimizers.learned.VeloOptimizer;
+import dev.lobench.optimizers.learned.VeloTheta;
 
 /**
  * velo-style as a flat meta-parameter vector for the meta-trainer. The flat order is {@link VeloTheta}'s segment

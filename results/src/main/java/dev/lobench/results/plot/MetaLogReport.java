@@ -1,7 +1,7 @@
-package dev.lobench.results;
+package dev.lobench.results.plot;
 
-import dev.lobench.results.plot.LineChart;
-import dev.lobench.results.plot.Plots;
+import dev.lobench.results.MetaLog;
+import dev.lobench.results.TextTable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +14,9 @@ public final class MetaLogReport {
     /** Markdown: a summary row per log, then mean meta-loss per window of {@code window} outer steps. */
     public static String markdown(List<MetaLog> logs, int window) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| run | outer steps | inner steps | wall s | meta-loss step 1 | mean first ").append(window)
-                .append(" | mean last ").append(window).append(" | final | min | NaN-gradient steps |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        TextTable summary = new TextTable().left("run").right("outer steps").right("inner steps").right("wall s")
+                .right("meta-loss step 1").right("mean first " + window).right("mean last " + window).right("final")
+                .right("min").right("NaN-gradient steps");
         for (MetaLog l : logs) {
             int n = l.size();
             double min = Double.NaN;
@@ -25,31 +25,31 @@ public final class MetaLogReport {
                     min = v;
                 }
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %s | %s | %s | %s | %s | %d |%n", l.name(),
-                    l.outerStep()[n - 1], l.innerSteps()[n - 1], l.wallS()[n - 1], f(l.metaLoss()[0]),
+            summary.row(l.name(), Long.toString(l.outerStep()[n - 1]), Long.toString(l.innerSteps()[n - 1]),
+                    String.format(Locale.ROOT, "%.0f", l.wallS()[n - 1]), f(l.metaLoss()[0]),
                     f(l.meanMetaLoss(0, window)), f(l.meanMetaLoss(n - window, n)), f(l.metaLoss()[n - 1]), f(min),
-                    l.stepsWithNan()));
+                    Integer.toString(l.stepsWithNan()));
         }
+        sb.append(summary.markdown());
         int longest = 0;
         for (MetaLog l : logs) {
             longest = Math.max(longest, l.size());
         }
         int windows = (longest + window - 1) / window;
-        sb.append("\nMean meta-loss per ").append(window).append(" outer steps:\n\n| run |");
+        sb.append("\nMean meta-loss per ").append(window).append(" outer steps:\n\n");
+        TextTable means = new TextTable().left("run");
         for (int w = 0; w < windows; w++) {
-            sb.append(' ').append(w * window + 1).append('-').append((w + 1) * window).append(" |");
+            means.right((w * window + 1) + "-" + (w + 1) * window);
         }
-        sb.append("\n|---|");
-        sb.append("---:|".repeat(windows));
-        sb.append('\n');
         for (MetaLog l : logs) {
-            sb.append("| ").append(l.name()).append(" |");
+            String[] cells = new String[windows + 1];
+            cells[0] = l.name();
             for (int w = 0; w < windows; w++) {
-                sb.append(' ').append(w * window < l.size() ? f(l.meanMetaLoss(w * window, (w + 1) * window)) : "-")
-                        .append(" |");
+                cells[w + 1] = w * window < l.size() ? f(l.meanMetaLoss(w * window, (w + 1) * window)) : "-";
             }
-            sb.append('\n');
+            means.row(cells);
         }
+        sb.append(means.markdown());
         sb.append("\nThe meta-loss of an outer step is the mean minibatch training loss over the unrolls of all particles "
                 + "(docs/learned-optimizers.md section 3); it jumps when inner runs restart, so compare window means, at equal outer steps "
                 + "x particles x truncation.\n");
