@@ -91,6 +91,10 @@ public final class OverheadRunner {
         if (plugins != null && !plugins.isBlank()) { // plug-in optimizers load in the forks too
             flags.add("-D" + dev.lobench.optimizers.Plugins.PROPERTY + "=" + plugins);
         }
+        String specs = System.getProperty(dev.lobench.optimizers.chain.ChainSpecFile.PROPERTY);
+        if (specs != null && !specs.isBlank()) { // and optimizers of --optimizer-spec files
+            flags.add("-D" + dev.lobench.optimizers.chain.ChainSpecFile.PROPERTY + "=" + specs);
+        }
         return flags;
     }
 
