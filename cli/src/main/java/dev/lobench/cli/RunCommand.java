@@ -124,9 +124,9 @@ final class RunCommand implements Callable<Integer> {
         if (resume != null) {
             System.err.println("resumed: " + summary.skipped() + " finished cells kept, " + summary.ran() + " run now");
         }
+        // stdout carries only the table asked for (so --format csv > t.csv is a clean CSV); messages go to stderr
         System.out.println(Report.render(summary.records(), fmt));
-        System.out.println();
-        System.out.println("results: " + summary.resultsFile().toAbsolutePath());
+        System.err.println("results: " + summary.resultsFile().toAbsolutePath());
         return 0;
     }
 

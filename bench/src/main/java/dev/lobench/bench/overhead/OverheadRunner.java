@@ -98,6 +98,10 @@ public final class OverheadRunner {
         if (plugins != null && !plugins.isBlank()) { // plug-in optimizers load in the forks too
             f.add("-D" + dev.lobench.optimizers.Plugins.PROPERTY + "=" + plugins);
         }
+        String specs = System.getProperty(dev.lobench.optimizers.chain.ChainSpecFile.PROPERTY);
+        if (specs != null && !specs.isBlank()) { // and optimizers of --optimizer-spec files
+            f.add("-D" + dev.lobench.optimizers.chain.ChainSpecFile.PROPERTY + "=" + specs);
+        }
         return f;
     }
 
