@@ -60,8 +60,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Run only the deterministic i-th of n parts of the cells (join shards with 'lobench merge').")
     String shard;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu (needs a CUDA libtorch: "
+            + "./lobench --libtorch DIR, see README 'GPU'); recorded in the results header.")
+    String device;
+
     @Override
     public Integer call() {
+        dev.lobench.bench.Devices.checkName(device);
         int sources = (suite != null ? 1 : 0) + (tasks != null && !tasks.isEmpty() ? 1 : 0) + (taskSpec != null ? 1 : 0);
         if (sources == 0) {
             throw new UserError("give --suite NAME, --task NAME[,NAME...] or --task-spec FILE "
@@ -103,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
                         + "-" + plan.name());
         DataContext data = dataOptions.context();
         SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs()),
-                resume != null, dev.lobench.bench.Progress.stderr()).run();
+                resume != null, dev.lobench.bench.Progress.stderr()).onDevice(device).run();
         if (resume != null) {
             System.err.println("resumed: " + summary.skipped() + " finished cells kept, " + summary.ran() + " run now");
         }
