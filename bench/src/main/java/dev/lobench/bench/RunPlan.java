@@ -10,6 +10,10 @@ import java.util.List;
 
 /** The resolved cells of one `lobench run`, in execution order (task, then optimizer, then seed). */
 public record RunPlan(String name, List<CellSpec> cells) {
+    /** Bounds of one plan, checked before any cell is built (a typo like --seeds 2147483647 must not exhaust memory). */
+    public static final int MAX_SEEDS = 10_000;
+    public static final int MAX_STEPS = 100_000_000;
+    public static final int MAX_CELLS = 100_000;
 
     public static RunPlan ofSuite(Suite suite, List<String> optimizers, Integer seeds, Integer steps,
             Integer evalEvery) {
@@ -69,9 +73,11 @@ public record RunPlan(String name, List<CellSpec> cells) {
                 continue;
             }
             String base = name.substring(0, name.length() - "-tuned".length());
-            if (!TUNABLE.contains(base)) {
+            List<String> tunable = new ArrayList<>(TUNABLE);
+            tunable.addAll(OptimizerRegistry.tunablePlugins());
+            if (!tunable.contains(base)) {
                 throw new UserError("unknown tuned optimizer '" + name + "'; valid: "
-                        + String.join(", ", TUNABLE.stream().map(b -> b + "-tuned").toList()));
+                        + String.join(", ", tunable.stream().map(b -> b + "-tuned").toList()));
             }
             int n = 7;
             double lo = 1e-4;
@@ -164,6 +170,16 @@ public record RunPlan(String name, List<CellSpec> cells) {
             int evalEvery) {
         if (steps < 1) {
             throw new UserError("steps must be >= 1 for task " + task.name());
+        }
+        if (steps > MAX_STEPS) {
+            throw new UserError("steps must be <= " + MAX_STEPS + " for task " + task.name() + ", got " + steps);
+        }
+        if (seeds < 1 || seeds > MAX_SEEDS) {
+            throw new UserError("seeds must be 1.." + MAX_SEEDS + " for task " + task.name() + ", got " + seeds);
+        }
+        if ((long) cells.size() + (long) opts.size() * seeds > MAX_CELLS) {
+            throw new UserError("the plan has more than " + MAX_CELLS + " cells (" + opts.size() + " optimizers x "
+                    + seeds + " seeds on task " + task.name() + " alone); split it with --shard or fewer seeds");
         }
         for (String o : opts) {
             String spec = o.trim();

@@ -6,7 +6,9 @@ import dev.lobench.optimizers.OptimizerSpec;
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.ResultStore;
 import dev.lobench.results.ResultWriter;
+import dev.lobench.results.ResultsFile;
 import dev.lobench.results.RunHeader;
+import dev.lobench.results.RunLock;
 import dev.lobench.results.Schema;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.UserError;
@@ -27,6 +29,12 @@ import java.util.UUID;
  * output directory (written and fsynced per cell, so a killed run keeps every finished cell). A diverged or
  * failed cell is recorded and the suite goes on. With {@code resume}, cells whose key is already in the file
  * are skipped.
+ *
+ * <p>The run directory's {@link RunLock} is held from before the results file is opened until it is closed, so a
+ * second writer of the same directory is refused. The header records the plan ({@code extra.plan}: its
+ * fingerprint, a hash of the plan's cell keys in order, its cell count and the arguments that defined it); a
+ * resume whose plan has another fingerprint, or (for files written before fingerprints) that would keep cells
+ * not in its plan, is refused naming what differs.
  */
 public final class SuiteRunner {
     public static final String RESULTS_FILE = "results.jsonl";
@@ -37,6 +45,7 @@ public final class SuiteRunner {
     private final String commandLine;
     private final boolean resume;
     private final Progress progress;
+    private final Map<String, Object> arguments;
 
     public record Summary(Path resultsFile, List<CellRecord> records, int ran, int skipped) {}
 
@@ -46,6 +55,16 @@ public final class SuiteRunner {
 
     public SuiteRunner(RunPlan plan, DataContext data, Path dir, String commandLine, boolean resume,
             Progress progress) {
+        this(plan, data, dir, commandLine, resume, progress, Map.of());
+    }
+
+    /**
+     * @param arguments the options that defined the plan (e.g. {@code --steps -> 300}), recorded in the header and
+     *     named when a resume's plan differs
+     */
+    public SuiteRunner(RunPlan plan, DataContext data, Path dir, String commandLine, boolean resume,
+            Progress progress, Map<String, Object> arguments) {
+        this.arguments = new java.util.TreeMap<>(arguments);
         this.plan = plan;
         this.data = data;
         this.dir = dir;
@@ -61,7 +80,32 @@ public final class SuiteRunner {
         for (CellSpec c : plan.cells()) {
             probe.computeIfAbsent(c.optimizer() + "@" + c.steps(), k -> OptimizerRegistry.create(c.optimizer(), c.steps()));
         }
+        if (plan.cells().isEmpty()) {
+            throw new UserError("the plan has no cells (no optimizer or no task given); nothing to run");
+        }
         Path file = dir.resolve(RESULTS_FILE);
+        try (RunLock lock = lock()) {
+            return run(file, version);
+        }
+    }
+
+    private RunLock lock() {
+        if (resume) {
+            if (!Files.isDirectory(dir)) {
+                throw new UserError("--resume: no run directory " + dir);
+            }
+        } else {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UserError("cannot create results directory " + dir + ": "
+                        + dev.lobench.results.IoErrors.reason(e), e);
+            }
+        }
+        return RunLock.acquire(dir, commandLine);
+    }
+
+    private Summary run(Path file, String version) {
         ResultWriter writer = openWriter(file, version);
         Set<String> done = writer.cellKeys();
         int ran = 0;
@@ -101,10 +145,17 @@ public final class SuiteRunner {
     }
 
     private ResultWriter openWriter(Path file, String version) {
-        try {
+        {
             if (resume) {
                 if (!Files.exists(file)) {
                     throw new UserError("--resume: no " + RESULTS_FILE + " in " + dir);
+                }
+                ResultsFile existing = ResultStore.read(file);
+                checkSamePlan(existing, version);
+                if (existing.end() != null) {
+                    throw new UserError("--resume: the run in " + dir + " is already finished ("
+                            + existing.cells().size() + " cells, ended " + existing.end().endTime()
+                            + "); nothing to resume (see 'lobench report " + dir + "')");
                 }
                 return ResultWriter.resume(file);
             }
@@ -112,16 +163,77 @@ public final class SuiteRunner {
                 throw new UserError("results already exist in " + dir
                         + " (use --resume to continue that run, or another --out)");
             }
-            Files.createDirectories(dir);
             return ResultWriter.create(file, header(version));
-        } catch (IOException e) {
-            throw new UserError("cannot create results directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses to resume {@code existing} with a plan other than its own, naming what differs. */
+    private void checkSamePlan(ResultsFile existing, String version) {
+        RunHeader h = existing.header();
+        Object p = h.extra() == null ? null : h.extra().get("plan");
+        List<String> diffs = new ArrayList<>();
+        if (p instanceof Map<?, ?> recorded) {
+            if (!fingerprint(version).equals(String.valueOf(recorded.get("fingerprint")))) {
+                Map<String, Object> was = new java.util.TreeMap<>();
+                if (recorded.get("arguments") instanceof Map<?, ?> a) {
+                    a.forEach((k, v) -> was.put(String.valueOf(k), v));
+                }
+                java.util.Set<String> names = new java.util.TreeSet<>(was.keySet());
+                names.addAll(arguments.keySet());
+                for (String n : names) {
+                    String before = String.valueOf(was.get(n));
+                    String now = String.valueOf(arguments.get(n));
+                    if (!before.equals(now)) {
+                        diffs.add(n + " " + before + " (run) vs " + now + " (now)");
+                    }
+                }
+                if (h.lobenchVersion() != null && !h.lobenchVersion().equals(version)) {
+                    diffs.add("lobench version " + h.lobenchVersion() + " (run) vs " + version + " (now)");
+                }
+                if (diffs.isEmpty()) {
+                    diffs.add("the same arguments define other cells now (a task spec file, a task definition or"
+                            + " learned weights changed): " + recorded.get("cells") + " cells (run) vs "
+                            + plan.cells().size() + " (now)");
+                }
+            }
+        }
+        if (diffs.isEmpty()) {
+            Set<String> keys = new java.util.HashSet<>();
+            for (CellSpec c : plan.cells()) {
+                keys.add(c.key(version));
+            }
+            long foreign = existing.cells().stream().filter(c -> !keys.contains(c.cellKey())).count();
+            if (foreign > 0) {
+                diffs.add(foreign + " of its " + existing.cells().size() + " cells are not in this plan");
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new UserError("--resume " + dir + ": not the plan of that run: " + String.join("; ", diffs)
+                    + " (resume with that run's arguments: " + h.commandLine() + ")");
+        }
+    }
+
+    /** SHA-256 of the plan's cell keys in order: equal iff the same cells run in the same order. */
+    String fingerprint(String version) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (CellSpec c : plan.cells()) {
+                md.update((c.key(version) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
     private RunHeader header(String version) {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("cells", plan.cells().size());
+        Map<String, Object> planInfo = new LinkedHashMap<>();
+        planInfo.put("fingerprint", fingerprint(version));
+        planInfo.put("cells", plan.cells().size());
+        planInfo.put("arguments", arguments);
+        extra.put("plan", planInfo);
         extra.put("maxDirectMemory", Runtime.getRuntime().maxMemory());
         extra.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
         return new RunHeader(RunHeader.TYPE, Schema.VERSION, UUID.randomUUID().toString(), plan.name(), version,

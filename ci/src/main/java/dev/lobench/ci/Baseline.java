@@ -54,10 +54,14 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
     /**
      * One (task, optimizer): {@code stepRatioToAdam} = this median step ms / the Adam reference's (same task,
      * same run), {@code updateRatioToAdam} likewise for the optimizer update alone; null when not measurable.
+     * {@code steps} (training steps per cell) and {@code taskDefinition} (family and parameters) say what was
+     * measured: a candidate that differs in either is not comparable. Both are null in baselines recorded before
+     * lobench wrote them, and are then not checked.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Entry(String task, String optimizer, String baseOptimizer, List<Seed> seeds, Double stepMsMedian,
-            Double updateMsMedian, String adamReference, Double stepRatioToAdam, Double updateRatioToAdam) {
+            Double updateMsMedian, String adamReference, Double stepRatioToAdam, Double updateRatioToAdam,
+            Integer steps, String taskDefinition) {
 
         /** Finite final losses of the completed seeds. */
         public double[] completedLosses() {
@@ -88,6 +92,8 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
                     .toList();
             double step = t.doubleColumn("step_ms_median").getDouble(r);
             double update = t.doubleColumn("update_ms_median").getDouble(r);
+            CellRecord first = cells.stream().filter(c -> c.task().equals(task) && c.optimizer().equals(opt))
+                    .findFirst().orElseThrow();
             String ref = t.stringColumn("adam_reference").get(r);
             Double stepRatio = null;
             Double updateRatio = null;
@@ -97,10 +103,15 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
                 updateRatio = box(update / t.doubleColumn("update_ms_median").getDouble(rr));
             }
             entries.add(new Entry(task, opt, OptimizerNames.base(opt), seeds, box(step), box(update),
-                    ref.isEmpty() ? null : ref, stepRatio, updateRatio));
+                    ref.isEmpty() ? null : ref, stepRatio, updateRatio, first.steps(), taskDefinition(first)));
         }
         return new Baseline(SCHEMA_VERSION, header == null ? null : header.suite(),
                 header == null ? null : header.runId(), Machine.of(header), entries);
+    }
+
+    /** The task's family and parameters (sorted), e.g. {@code mlp {activation=relu, hidden=[32]}}. */
+    public static String taskDefinition(CellRecord c) {
+        return c.taskFamily() + " " + (c.taskParams() == null ? "{}" : new java.util.TreeMap<>(c.taskParams()));
     }
 
     public void write(Path file) {
@@ -112,7 +123,7 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
             Files.writeString(file, ResultsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this)
                     + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ResultsError(file + ": cannot write the baseline: " + e.getMessage(), e);
+            throw new ResultsError(file + ": cannot write the baseline: " + dev.lobench.results.IoErrors.reason(e), e);
         }
     }
 
@@ -126,7 +137,7 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
         } catch (JsonProcessingException e) {
             throw new ResultsError(file + ": not a lobench baseline: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ResultsError(file + ": cannot read: " + e.getMessage(), e);
+            throw new ResultsError(file + ": cannot read: " + dev.lobench.results.IoErrors.reason(e), e);
         }
         if (b == null || b.entries() == null) {
             throw new ResultsError(file + ": not a lobench baseline (no \"entries\")");
@@ -135,9 +146,16 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
             throw new ResultsError(file + ": baseline schema version " + b.schemaVersion()
                     + " is newer than this lobench reads (" + SCHEMA_VERSION + ")");
         }
+        if (b.entries().isEmpty()) {
+            throw new ResultsError(file + ": the baseline has no entries; a check against it would check nothing");
+        }
         for (Entry e : b.entries()) {
-            if (e.task() == null || e.optimizer() == null || e.seeds() == null) {
+            if (e == null || e.task() == null || e.optimizer() == null || e.seeds() == null
+                    || e.seeds().contains(null)) {
                 throw new ResultsError(file + ": baseline entry without task, optimizer or seeds");
+            }
+            if (e.seeds().isEmpty()) {
+                throw new ResultsError(file + ": baseline entry " + e.task() + " / " + e.optimizer() + " has no seeds");
             }
         }
         return b;

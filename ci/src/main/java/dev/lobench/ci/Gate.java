@@ -72,10 +72,11 @@ public final class Gate {
             int candidateN, double baselineStepRatio, double candidateStepRatio, List<String> failures,
             List<String> notes) {}
 
+    /** {@code runFailures}: failures of the candidate as a whole (an unfinished run), beside the verdicts. */
     public record Result(List<Verdict> verdicts, boolean machinesComparable, Baseline.Machine baselineMachine,
-            Baseline.Machine candidateMachine, Options options) {
+            Baseline.Machine candidateMachine, Options options, List<String> runFailures) {
         public boolean passed() {
-            return verdicts.stream().noneMatch(v -> v.status() == Status.FAIL);
+            return runFailures.isEmpty() && verdicts.stream().noneMatch(v -> v.status() == Status.FAIL);
         }
 
         public long count(Status s) {
@@ -89,7 +90,22 @@ public final class Gate {
         return v == null ? Double.NaN : v;
     }
 
+    /** Checks cells of a finished candidate run. */
     public static Result check(Baseline base, RunHeader candHeader, List<CellRecord> cells, Options opt) {
+        return check(base, candHeader, cells, List.of(), opt);
+    }
+
+    /**
+     * @param unfinished the candidate's results files that have no end record (the run did not finish): the
+     *     gate fails, reason "incomplete"
+     * @throws ResultsError when the baseline has no entries, or a candidate entry ran another number of steps or
+     *     another task definition than its baseline entry (not comparable)
+     */
+    public static Result check(Baseline base, RunHeader candHeader, List<CellRecord> cells, List<String> unfinished,
+            Options opt) {
+        if (base.entries().isEmpty()) {
+            throw new ResultsError("the baseline has no entries; a check against it would check nothing");
+        }
         Baseline cand = Baseline.of(candHeader, cells);
         Baseline.Machine bm = base.machine();
         Baseline.Machine cm = cand.machine();
@@ -104,14 +120,29 @@ public final class Gate {
         }
         List<Verdict> out = new ArrayList<>();
         Set<Baseline.Entry> matched = new LinkedHashSet<>();
+        List<String> notComparable = new ArrayList<>();
         for (Baseline.Entry b : base.entries()) {
             Baseline.Entry c = candByTask.getOrDefault(b.task(), List.of()).stream()
                     .filter(e -> OptimizerNames.matches(e.optimizer(), b.optimizer(), opt.matchBase()))
                     .findFirst().orElse(null);
             if (c != null) {
                 matched.add(c);
+                if (b.steps() != null && c.steps() != null && !b.steps().equals(c.steps())) {
+                    notComparable.add(b.task() + " / " + b.optimizer() + ": baseline " + b.steps()
+                            + " steps, candidate " + c.steps());
+                }
+                if (b.taskDefinition() != null && c.taskDefinition() != null
+                        && !b.taskDefinition().equals(c.taskDefinition())) {
+                    notComparable.add("task " + b.task() + " is defined differently: baseline " + b.taskDefinition()
+                            + ", candidate " + c.taskDefinition());
+                }
             }
             out.add(judge(b, c, comparable, opt));
+        }
+        if (!notComparable.isEmpty()) {
+            throw new ResultsError("not comparable with the baseline: " + String.join("; ",
+                    notComparable.stream().distinct().limit(5).toList())
+                    + (notComparable.size() > 5 ? " (and " + (notComparable.size() - 5) + " more)" : ""));
         }
         for (Baseline.Entry c : cand.entries()) {
             if (!matched.contains(c)) {
@@ -121,7 +152,11 @@ public final class Gate {
                         d(c.stepRatioToAdam()), List.of(), List.of("not in the baseline: not gated")));
             }
         }
-        return new Result(out, comparable, bm, cm, opt);
+        List<String> runFailures = new ArrayList<>();
+        for (String f : unfinished) {
+            runFailures.add("incomplete: " + f + " has no end record (the run did not finish)");
+        }
+        return new Result(out, comparable, bm, cm, opt, List.copyOf(runFailures));
     }
 
     private static void checkUnambiguous(List<Baseline.Entry> entries, String side) {
@@ -167,6 +202,19 @@ public final class Gate {
         }
         if (fail.isEmpty() && cBad > bBad) {
             fail.add(cBad + " non-completed seed(s), baseline " + bBad);
+        }
+        // completeness: every baseline seed must be there, and a completed seed must have a final loss
+        Set<Long> cSeeds = new java.util.HashSet<>();
+        for (Baseline.Seed s : c.seeds()) {
+            cSeeds.add(s.seed());
+            if (s.outcome() == Outcome.completed && (s.finalLoss() == null || !Double.isFinite(s.finalLoss()))) {
+                fail.add("incomplete: seed " + s.seed() + " completed without a final loss");
+            }
+        }
+        for (Baseline.Seed s : b.seeds()) {
+            if (!cSeeds.contains(s.seed())) {
+                fail.add("incomplete: seed " + s.seed() + " missing");
+            }
         }
         // quality
         double[] cl = c.completedLosses();

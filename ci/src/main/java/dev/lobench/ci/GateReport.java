@@ -30,6 +30,9 @@ public final class GateReport {
                 .append(r.candidateMachine() == null ? "unknown" : esc(r.candidateMachine().describe()))
                 .append(r.machinesComparable() ? " (comparable: overhead gated)." : " (not comparable: overhead not gated).")
                 .append("\n\n");
+        for (String f : r.runFailures()) {
+            sb.append("**FAIL**: ").append(esc(f)).append("\n\n");
+        }
         sb.append("| Task | Optimizer | Verdict | Final loss base | Final loss cand | Δ | p (MWU) | Seeds b/c"
                 + " | Step × Adam base → cand | Details |\n");
         sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
@@ -86,12 +89,17 @@ public final class GateReport {
 
     public static String junit(Gate.Result r) {
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        long n = r.verdicts().size();
-        long f = r.count(Gate.Status.FAIL);
+        long n = r.verdicts().size() + r.runFailures().size();
+        long f = r.count(Gate.Status.FAIL) + r.runFailures().size();
         long skipped = r.count(Gate.Status.NEW);
         sb.append("<testsuites tests=\"").append(n).append("\" failures=\"").append(f).append("\">\n");
         sb.append("  <testsuite name=\"lobench-ci-gate\" tests=\"").append(n).append("\" failures=\"").append(f)
                 .append("\" errors=\"0\" skipped=\"").append(skipped).append("\">\n");
+        for (String rf : r.runFailures()) {
+            sb.append("    <testcase classname=\"lobench.run\" name=\"complete\">\n      <failure message=\"")
+                    .append(xml(rf)).append("\" type=\"incomplete\">").append(xml(rf))
+                    .append("</failure>\n    </testcase>\n");
+        }
         for (Gate.Verdict v : r.verdicts()) {
             sb.append("    <testcase classname=\"lobench.").append(xml(v.task())).append("\" name=\"")
                     .append(xml(v.optimizer())).append("\">");

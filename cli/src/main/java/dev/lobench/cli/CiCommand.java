@@ -41,9 +41,19 @@ final class CiCommand implements Runnable {
         @Option(names = "--out", required = true, description = "Baseline file to write, e.g. ci/baselines/smoke.json.")
         Path out;
 
+        @Option(names = "--allow-partial",
+                description = "Record a baseline even from a run that did not finish (no end record).")
+        boolean allowPartial;
+
         @Override
         public Integer call() {
+            OutputGuard.check("--out", out, OutputGuard.Kind.BASELINE, inputs);
             Inputs in = Inputs.read(inputs);
+            if (!in.unfinished().isEmpty() && !allowPartial) {
+                throw new UserError(String.join(", ", in.unfinished()) + ": the run did not finish (no end record);"
+                        + " a baseline from it would miss cells (finish it with 'lobench run ... --resume DIR', or"
+                        + " give --allow-partial)");
+            }
             Baseline b = Baseline.of(in.header(), in.cells());
             b.write(out);
             System.out.println("baseline: " + b.entries().size() + " (task, optimizer) entries -> " + out);
@@ -93,13 +103,19 @@ final class CiCommand implements Runnable {
             if (!(relTolerance >= 0) || !(alpha > 0 && alpha < 1) || !(overheadTolerance >= 1) || !(minStepMs >= 0)) {
                 throw new UserError("need --rel-tolerance >= 0, 0 < --alpha < 1, --overhead-tolerance >= 1, --min-step-ms >= 0");
             }
+            List<Path> all = new java.util.ArrayList<>(inputs);
+            all.add(baseline);
+            OutputGuard.check("--junit", junit, OutputGuard.Kind.OTHER, all);
+            String summary = System.getenv("GITHUB_STEP_SUMMARY");
+            if (summary != null && !summary.isBlank()) {
+                OutputGuard.check("$GITHUB_STEP_SUMMARY", Path.of(summary), OutputGuard.Kind.OTHER, all);
+            }
             Baseline b = Baseline.read(baseline);
             Inputs in = Inputs.read(inputs);
-            Gate.Result r = Gate.check(b, in.header(), in.cells(),
+            Gate.Result r = Gate.check(b, in.header(), in.cells(), in.unfinished(),
                     new Gate.Options(relTolerance, alpha, overheadTolerance, minStepMs, base));
             String md = GateReport.markdown(r);
             System.out.print(md);
-            String summary = System.getenv("GITHUB_STEP_SUMMARY");
             if (summary != null && !summary.isBlank()) {
                 write(Path.of(summary), md + "\n", true);
             }
@@ -121,7 +137,7 @@ final class CiCommand implements Runnable {
                     Files.writeString(p, s, StandardCharsets.UTF_8);
                 }
             } catch (IOException e) {
-                throw new ResultsError(p + ": cannot write: " + e.getMessage(), e);
+                throw new ResultsError(p + ": cannot write: " + dev.lobench.results.IoErrors.reason(e), e);
             }
         }
     }

@@ -141,7 +141,17 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         if (!anyA || !anyB) {
-            throw new UserError("no cells of optimizer '" + (!anyA ? a : b) + "' in the results");
+            String missing = !anyA ? a : b;
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (List<CellRecord> cs : byTask.values()) {
+                for (CellRecord c : cs) {
+                    names.add(OptimizerNames.base(c.optimizer()));
+                    names.add(c.optimizer());
+                }
+            }
+            throw new UserError("no cells of optimizer '" + missing + "' in the results"
+                    + dev.lobench.tasks.Names.closest(missing, names).map(n -> "; did you mean '" + n + "'?").orElse("")
+                    + " (the results hold " + String.join(", ", names) + ")");
         }
         return out;
     }

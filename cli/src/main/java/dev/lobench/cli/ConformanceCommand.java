@@ -58,6 +58,10 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.util.List<Path> ins = new java.util.ArrayList<>(java.util.Arrays.asList(trace, weights, thetaJson));
+        OutputGuard.check("--out", out, OutputGuard.Kind.OTHER, ins);
+        ins.add(out);
+        OutputGuard.check("--dump-theta", dumpTheta, OutputGuard.Kind.OTHER, ins);
         if ("velo-style".equals(optimizer)) {
             int sources = (weights != null ? 1 : 0) + (thetaInit != null ? 1 : 0) + (thetaJson != null ? 1 : 0);
             if (sources > 1) {

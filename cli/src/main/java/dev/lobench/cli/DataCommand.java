@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -27,14 +28,28 @@ final class DataCommand implements Callable<Integer> {
         DataContext ctx = new DataContext(Optional.ofNullable(dataDir), false);
         DataLocator locator = new DataLocator();
         System.out.println("fashion-mnist (search order; the first COMPLETE location is used):");
-        for (DataLocator.Location l : locator.report(ctx, verify)) {
+        List<DataLocator.Location> locations = locator.report(ctx, verify);
+        boolean bad = false;
+        for (DataLocator.Location l : locations) {
             System.out.printf("  %-14s %-12s %s%s%n", l.source(), l.status(), l.dir() == null ? "-" : l.dir(),
                     l.detail() == null || l.detail().isEmpty() ? "" : "  (" + l.detail() + ")");
+            bad |= l.status() == DataLocator.Status.BAD_CHECKSUM;
         }
-        System.out.println("  -> " + locator.find(ctx).map(Path::toString)
-                .orElse("not found: run 'lobench data fetch'"));
+        if (verify) {
+            // the verified report decides: a location that failed its checksum is never the one used
+            System.out.println("  -> " + locations.stream().filter(l -> l.status() == DataLocator.Status.COMPLETE)
+                    .findFirst().map(l -> l.dir().toString()).orElse("none verified: run 'lobench data fetch'"));
+        } else {
+            System.out.println("  -> " + locator.find(ctx).map(Path::toString)
+                    .orElse("not found: run 'lobench data fetch'"));
+        }
         System.out.println("fortunes text (transformer tasks):");
         System.out.println("  " + FortunesCorpus.describeLocations(ctx));
+        if (bad) {
+            System.err.println("lobench: verification failed: a location holds files of unknown SHA-256 (BAD_CHECKSUM"
+                    + " above); it is not used");
+            return 1;
+        }
         return 0;
     }
 

@@ -19,9 +19,9 @@ import java.util.Set;
 /**
  * Results given on the command line: their cells (de-duplicated by cell key) and the first run header; with
  * {@link #readWithStability}, also the stability records of {@code stability.jsonl} files (given directly or inside a
- * directory).
+ * directory). {@code unfinished} names the results files that have no end record (their run did not finish).
  */
-record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> stability) {
+record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> stability, List<String> unfinished) {
 
     static Inputs read(List<Path> paths) {
         return read(paths, false);
@@ -37,6 +37,7 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
         List<CellRecord> cells = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         RunHeader header = null;
+        List<String> unfinished = new ArrayList<>();
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 throw new UserError("no such results file or directory: " + p);
@@ -54,6 +55,9 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
                 if (header == null) {
                     header = f.header();
                 }
+                if (f.end() == null) {
+                    unfinished.add(f.path().toString());
+                }
                 for (CellRecord c : f.cells()) {
                     if (keys.add(c.cellKey())) {
                         cells.add(c);
@@ -64,14 +68,14 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
         if (cells.isEmpty() && stability.isEmpty()) {
             throw new UserError("no result cells in " + paths);
         }
-        return new Inputs(header, cells, stability);
+        return new Inputs(header, cells, stability, List.copyOf(unfinished));
     }
 
     private static boolean hasResultsFiles(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             return s.anyMatch(f -> JsonLines.isJsonLines(f) && !JsonLines.plainName(f).equals(StabilityRecord.FILE));
         } catch (java.io.IOException e) {
-            throw new UserError("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new UserError("cannot list " + dir + ": " + dev.lobench.results.IoErrors.reason(e), e);
         }
     }
 }

@@ -26,8 +26,12 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--family", description = "With 'tasks': show only this family and the parameters it accepts.")
     String family;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
     @Override
     public Integer call() {
+        pluginOptions.load();
         switch (what) {
             case "tasks" -> listTasks();
             case "suites" -> listSuites();
@@ -113,7 +117,8 @@ final class ListCommand implements Callable<Integer> {
         for (OptimizerRegistry.Entry e : OptimizerRegistry.entries()) {
             StringBuilder p = new StringBuilder();
             e.defaults().forEach((k, v) -> p.append(p.length() == 0 ? "" : ",").append(k).append('=').append(v));
-            System.out.printf("%-10s %-44s %s%n", e.name(), p, e.description());
+            String origin = OptimizerRegistry.origin(e.name()).map(o -> " [" + o + "]").orElse("");
+            System.out.printf("%-10s %-44s %s%s%n", e.name(), p, e.description(), origin);
         }
         System.out.println();
         System.out.println("shipped weights (weights=auto):");

@@ -73,9 +73,7 @@ final class LoptCommand implements Runnable {
             if (!o.getFileName().toString().endsWith(".safetensors")) {
                 throw new dev.lobench.tasks.UserError("--out must name a .safetensors file, got " + o);
             }
-            if (o.toAbsolutePath().equals(in.toAbsolutePath())) {
-                throw new dev.lobench.tasks.UserError("--out must differ from the input file");
-            }
+            OutputGuard.check("--out", o, OutputGuard.Kind.OTHER, java.util.List.of(in));
             VeloTheta t = VeloImport.importFile(in, o);
             System.out.printf(java.util.Locale.ROOT, "imported VeLO weights: lstm %d, bank %d, %d meta-parameters%n"
                     + "wrote %s (use --optimizer velo-style:weights=%s)%n", t.hidden(), t.bank(), t.paramCount(),

@@ -63,6 +63,16 @@ public final class Main implements Runnable {
             err.flush();
             return 2;
         }
+        java.io.IOException io = dev.lobench.results.IoErrors.find(ex);
+        if (io != null) {
+            // a path the user gave cannot be read or written: one line with the path and the OS reason
+            // lobench's own UncheckedIOExceptions carry "PATH: reason"; others are described from the cause
+            String msg = ex instanceof java.io.UncheckedIOException && ex.getMessage() != null
+                    && !ex.getMessage().startsWith("java.") ? ex.getMessage() : dev.lobench.results.IoErrors.describe(io);
+            err.println("lobench: " + oneLine(msg));
+            err.flush();
+            return 2;
+        }
         err.println("lobench: internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage()));
         if (System.getenv("LOBENCH_DEBUG") != null) {
             ex.printStackTrace(err);

@@ -41,12 +41,27 @@ final class MergeCommand implements Callable<Integer> {
                 throw new UserError("no such results file or directory: " + p);
             }
         }
-        Files.createDirectories(out);
-        Path target = out.resolve(ResultStore.FILE_NAME);
-        if (Files.exists(target)) {
-            throw new UserError("results already exist in " + out);
+        for (Path f : files) {
+            ResultStore.read(f).warnings().forEach(w -> System.err.println("lobench: warning: " + w));
         }
-        ResultsFile merged = ResultStore.merge(files, target);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserError("--out " + out + " is an existing file; give a directory (it must not hold results yet)");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (java.io.IOException e) {
+            throw new UserError("--out " + out + ": cannot create the directory: "
+                    + dev.lobench.results.IoErrors.reason(e), e);
+        }
+        Path target = out.resolve(ResultStore.FILE_NAME);
+        ResultsFile merged;
+        try (dev.lobench.results.RunLock lock = dev.lobench.results.RunLock.acquire(out,
+                String.join(" ", Main.currentArgs()))) {
+            if (Files.exists(target)) {
+                throw new UserError("results already exist in " + out);
+            }
+            merged = ResultStore.merge(files, target);
+        }
         System.out.println("merged " + merged.cells().size() + " cells from " + files.size() + " files into " + target);
         return 0;
     }

@@ -43,6 +43,8 @@ final class MetaReportCommand implements Callable<Integer> {
         if (window < 1 || smooth < 1) {
             throw new UserError("--window and --smooth must be >= 1");
         }
+        OutputGuard.check("--html", html, OutputGuard.Kind.OTHER, logs);
+        OutputGuard.check("--png", png, OutputGuard.Kind.OTHER, logs);
         List<MetaLog> read = new ArrayList<>();
         for (Path p : logs) {
             if (!Files.isRegularFile(p)) {

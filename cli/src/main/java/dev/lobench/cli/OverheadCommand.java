@@ -46,8 +46,12 @@ final class OverheadCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: lobench-runs/<timestamp>-overhead).")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
     @Override
     public Integer call() {
+        pluginOptions.load();
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new UserError("--device must be cpu or gpu, got '" + device + "'");
         }

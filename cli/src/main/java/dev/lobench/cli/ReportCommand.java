@@ -47,6 +47,10 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OverheadReport.checkOptions(overhead, matched, smooth, format);
+        java.util.List<Path> all = new java.util.ArrayList<>(inputs);
+        all.add(overhead);
+        OutputGuard.check("--html", html, OutputGuard.Kind.OTHER, all);
+        OutputGuard.check("--png", png, OutputGuard.Kind.OTHER, all);
         FullReport.Format fmt = parseFullFormat(format);
         Inputs in = Inputs.readWithStability(inputs);
         if (in.cells().isEmpty() && overhead != null) {
@@ -76,7 +80,7 @@ final class ReportCommand implements Callable<Integer> {
                 System.err.println("lobench: " + files.size() + " PNG plot(s) -> " + png);
             }
         } catch (java.io.IOException e) {
-            throw new UserError("cannot write the report: " + e.getMessage(), e);
+            throw new UserError("cannot write the report: " + dev.lobench.results.IoErrors.describe(e), e);
         }
         return 0;
     }

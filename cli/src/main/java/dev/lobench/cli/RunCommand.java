@@ -31,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer", split = ",",
             description = "Optimizer specs, e.g. adam, adam:lr=3e-3, sgdm:lr=0.1,momentum=0.9 (see 'lobench list optimizers'). "
-                    + "Separate several with ','; parameters of one optimizer with ';' or ','.")
+                    + "Separate several optimizers and the parameters of one optimizer with ','.")
     List<String> optimizers;
 
     @Option(names = "--seeds", description = "Seeds per cell (overrides the suite's).")
@@ -60,8 +60,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Run only the deterministic i-th of n parts of the cells (join shards with 'lobench merge').")
     String shard;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
     @Override
     public Integer call() {
+        pluginOptions.load();
         int sources = (suite != null ? 1 : 0) + (tasks != null && !tasks.isEmpty() ? 1 : 0) + (taskSpec != null ? 1 : 0);
         if (sources == 0) {
             throw new UserError("give --suite NAME, --task NAME[,NAME...] or --task-spec FILE "
@@ -73,8 +77,17 @@ final class RunCommand implements Callable<Integer> {
         if (seeds != null && seeds < 1) {
             throw new UserError("--seeds must be >= 1, got " + seeds);
         }
+        if (seeds != null && seeds > RunPlan.MAX_SEEDS) {
+            throw new UserError("--seeds must be <= " + RunPlan.MAX_SEEDS + " (a plan's bound), got " + seeds);
+        }
         if (steps != null && steps < 1) {
             throw new UserError("--steps must be >= 1, got " + steps);
+        }
+        if (steps != null && steps > RunPlan.MAX_STEPS) {
+            throw new UserError("--steps must be <= " + RunPlan.MAX_STEPS + " (a plan's bound), got " + steps);
+        }
+        if (optimizers != null && RunPlan.joinOptimizerSpecs(optimizers).isEmpty()) {
+            throw new UserError("--optimizer names no optimizer (see 'lobench list optimizers')");
         }
         if (evalEvery != null && evalEvery < 0) {
             throw new UserError("--eval-every must be >= 0, got " + evalEvery);
@@ -101,9 +114,13 @@ final class RunCommand implements Callable<Integer> {
         Path dir = resume != null ? resume : out != null ? out
                 : Path.of("lobench-runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                         + "-" + plan.name());
+        if (plan.cells().isEmpty()) {
+            throw new UserError("the plan has no cells (no optimizer or no task); nothing to run");
+        }
+        announceLargePlan(plan);
         DataContext data = dataOptions.context();
         SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs()),
-                resume != null, dev.lobench.bench.Progress.stderr()).run();
+                resume != null, dev.lobench.bench.Progress.stderr(), planArguments()).run();
         if (resume != null) {
             System.err.println("resumed: " + summary.skipped() + " finished cells kept, " + summary.ran() + " run now");
         }
@@ -111,5 +128,34 @@ final class RunCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("results: " + summary.resultsFile().toAbsolutePath());
         return 0;
+    }
+
+    /** The options that define the plan, as typed (recorded in the results header, compared on --resume). */
+    private java.util.Map<String, Object> planArguments() {
+        java.util.Map<String, Object> a = new java.util.TreeMap<>();
+        a.put("--suite", suite);
+        a.put("--task", tasks == null ? null : String.join(",", tasks));
+        a.put("--task-spec", taskSpec == null ? null : taskSpec.toString());
+        a.put("--optimizer", optimizers == null ? null : String.join(",", optimizers));
+        a.put("--seeds", seeds);
+        a.put("--steps", steps);
+        a.put("--eval-every", evalEvery);
+        a.put("--shard", shard);
+        return a;
+    }
+
+    /** Prints the plan's size and estimated wall time before a plan estimated to take over an hour. */
+    private static void announceLargePlan(RunPlan plan) {
+        dev.lobench.bench.Calibration cal = dev.lobench.bench.Calibration.load(
+                dev.lobench.bench.Calibration.defaultFile());
+        double est = cal.estimateSeconds(plan.cells());
+        if (est > 3600) {
+            System.err.printf(java.util.Locale.ROOT, "lobench: plan %s: %d cells, %d training steps, estimated %.1f h"
+                    + " on this machine%n", plan.name(), plan.cells().size(), plan.totalSteps(), est / 3600);
+        } else if (Double.isNaN(est) && plan.totalSteps() > 1_000_000) {
+            System.err.printf(java.util.Locale.ROOT, "lobench: plan %s: %d cells, %d training steps (wall time not"
+                    + " estimated: this machine is not calibrated for every task)%n", plan.name(), plan.cells().size(),
+                    plan.totalSteps());
+        }
     }
 }

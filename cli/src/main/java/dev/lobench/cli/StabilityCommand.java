@@ -123,7 +123,7 @@ final class StabilityCommand implements Callable<Integer> {
             StabilityStore.write(file, header, all);
             HtmlReport.write(html, null, List.of(), all);
         } catch (IOException e) {
-            throw new UserError("cannot write " + dir + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + dir + ": " + dev.lobench.results.IoErrors.describe(e), e);
         }
         System.out.print(render(all, fmt));
         System.out.println();

@@ -45,6 +45,7 @@ class GateCommandsTest {
                 w.writeCell(cell(t, "adam(lr=0.001)", Outcome.completed, 1.0f));
                 w.writeCell(cell(t, "sgdm(lr=0.05)", sgdmOutcome, 2.0f * scale));
             }
+            w.writeEnd("2026-01-01T00:00:01Z");
         } catch (Exception e) {
             throw new RuntimeException(e);
         }

@@ -81,6 +81,9 @@ public final class Hyperparams {
         } catch (NumberFormatException e) {
             throw bad(key, value, expectation);
         }
+        if (Double.isInfinite(v) && !value.strip().toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+            throw bad(key, value, expectation + " (it overflows to infinity)");
+        }
         if (!Double.isFinite(v)) {
             throw bad(key, value, expectation);
         }

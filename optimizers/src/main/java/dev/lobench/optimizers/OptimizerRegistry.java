@@ -37,6 +37,8 @@ public final class OptimizerRegistry {
     }
 
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+    /** Where a plug-in optimizer came from ("plugin lion-plugin.jar"); built-ins are absent. */
+    private static final Map<String, String> ORIGINS = new LinkedHashMap<>();
     private static boolean providersLoaded;
 
     static {
@@ -66,6 +68,41 @@ public final class OptimizerRegistry {
         ENTRIES.put(name, new Entry(name, description, defaults, factory));
     }
 
+    /**
+     * Registers a plug-in's optimizer (see {@link OptimizerPlugin}).
+     *
+     * @param origin where it came from, shown by {@code lobench list optimizers}
+     * @throws UserError if the name is malformed or already taken
+     */
+    public static synchronized void registerPlugin(String origin, OptimizerPlugin.Definition d) {
+        if (d.name() == null || !d.name().matches("[a-z0-9][a-z0-9_.-]*") || d.name().endsWith("-tuned")) {
+            throw new UserError(origin + ": bad optimizer name '" + d.name()
+                    + "' (lower-case letters, digits, '-', '_', '.'; not ending in -tuned)");
+        }
+        if (d.factory() == null) {
+            throw new UserError(origin + ": optimizer '" + d.name() + "' has no factory");
+        }
+        if (ENTRIES.containsKey(d.name())) {
+            String other = ORIGINS.getOrDefault(d.name(), "a built-in optimizer");
+            throw new UserError(origin + ": optimizer name '" + d.name() + "' is already taken by " + other);
+        }
+        ENTRIES.put(d.name(), new Entry(d.name(), d.description() == null ? "" : d.description(), d.defaults(),
+                d.factory()));
+        ORIGINS.put(d.name(), origin);
+    }
+
+    /** Where optimizer {@code name} came from ("plugin X.jar"), or empty for a built-in. */
+    public static synchronized java.util.Optional<String> origin(String name) {
+        loadProviders();
+        return java.util.Optional.ofNullable(ORIGINS.get(name));
+    }
+
+    /** Plug-in optimizers that declare an {@code lr} parameter: each has a {@code NAME-tuned} grid. */
+    public static synchronized List<String> tunablePlugins() {
+        loadProviders();
+        return ORIGINS.keySet().stream().filter(n -> ENTRIES.get(n).defaults().containsKey("lr")).toList();
+    }
+
     private static synchronized void loadProviders() {
         if (providersLoaded) {
             return;
@@ -74,6 +111,7 @@ public final class OptimizerRegistry {
         for (OptimizerProvider p : ServiceLoader.load(OptimizerProvider.class)) {
             p.registerOptimizers();
         }
+        Plugins.loadConfigured();
     }
 
     /** All registered optimizers in registration order (built-ins first). */

@@ -68,12 +68,13 @@ public final class TensorState implements OptState {
         return arrays.length;
     }
 
-    NDArray slot(int param, int slot) {
+    /** State tensor {@code slot} (index into the optimizer's slot list) of parameter {@code param}. */
+    public NDArray slot(int param, int slot) {
         return arrays[param][slot];
     }
 
     /** A 0-d float32 constant, created once per state (scalar arguments allocate a tensor per call). */
-    NDArray constant(String key, double value) {
+    public NDArray constant(String key, double value) {
         NDArray c = constants.get(key);
         if (c == null) {
             c = manager.create((float) value);
@@ -84,7 +85,7 @@ public final class TensorState implements OptState {
     }
 
     /** Manager owning this state's arrays ({@code null} for an empty parameter list). */
-    NDManager manager() {
+    public NDManager manager() {
         return manager;
     }
 

@@ -164,7 +164,7 @@ public final class Compare {
         StringBuilder sb = new StringBuilder();
         sb.append("### lobench compare: ").append(TextTable.md(nameB)).append(" vs ")
                 .append(TextTable.md(nameA)).append(" (").append(m.title).append(")\n\n");
-        sb.append(summary(rows, m, nameA, nameB)).append("\n\n");
+        sb.append(summary(rows, m, TextTable.md(nameA), TextTable.md(nameB))).append("\n\n");
         TextTable t = new TextTable().left("Task").left("A").left("B").right("Seeds A/B").right("Mean A")
                 .right("Mean B").right("Δ (B−A)").left("95% CI").right("Rel.").left("Verdict");
         for (Row r : rows) {

@@ -52,7 +52,7 @@ public final class OverheadStore {
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("cannot serialise " + o.getClass().getSimpleName(), e);
             } catch (IOException e) {
-                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(file + ": " + IoErrors.reason(e), e);
             }
         }
 
@@ -71,7 +71,7 @@ public final class OverheadStore {
             }
             Files.write(file, new byte[0], StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new ResultsError(file + ": cannot create: " + e.getMessage(), e);
+            throw new ResultsError(file + ": cannot create: " + IoErrors.reason(e), e);
         }
         Writer w = new Writer(file);
         w.line(header);

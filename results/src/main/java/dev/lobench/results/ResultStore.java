@@ -62,7 +62,7 @@ public final class ResultStore {
                 }
             }
         } catch (IOException e) {
-            throw new ResultsError(dir + ": cannot list: " + e.getMessage(), e);
+            throw new ResultsError(dir + ": cannot list: " + IoErrors.reason(e), e);
         }
         if (files.isEmpty()) {
             throw new ResultsError(dir + ": no *.jsonl or *.jsonl.gz results files");
@@ -93,8 +93,9 @@ public final class ResultStore {
 
     /**
      * Merges results files (e.g. the shards of one suite) into one new file {@code output}, which must not
-     * exist yet. Cells are kept in input order; a cell key found in several inputs is kept once when the cells
-     * are equal ({@link CellRecord#equals}) and is an error when they differ. The merged header is the first
+     * exist yet. Cells are kept in input order; a cell key found in several inputs is kept once (the first) when
+     * the cells measured the same ({@link #resultDifference}: timings may differ) and is an error naming the
+     * differing field when they did not. The merged header is the first
      * input's, with {@code extra.mergedFrom} listing the inputs' run ids; the end record is written only when
      * every input is complete, with the latest input end time.
      *
@@ -155,13 +156,43 @@ public final class ResultStore {
                 CellRecord prev = cells.putIfAbsent(c.cellKey(), c);
                 if (prev == null) {
                     where.put(c.cellKey(), here);
-                } else if (!prev.equals(c)) {
-                    throw new ResultsError(here + ": cell '" + c.cellKey() + "' conflicts with the different cell"
-                            + " of the same key at " + where.get(c.cellKey()));
+                } else {
+                    String differs = resultDifference(prev, c);
+                    if (differs != null) {
+                        throw new ResultsError(here + ": cell '" + c.cellKey() + "' conflicts with the different cell"
+                                + " of the same key at " + where.get(c.cellKey()) + " (" + differs + " differs)");
+                    }
                 }
             }
         }
         return cells;
+    }
+
+    /**
+     * The first field in which two cells of one key differ in what they measured (task, optimizer, seed, steps,
+     * outcome, losses, evaluations), or null when they measured the same: timings, resource use and other
+     * {@code meta} differ between two runs of one cell and do not make a conflict.
+     */
+    static String resultDifference(CellRecord a, CellRecord b) {
+        Map<String, Boolean> same = new LinkedHashMap<>();
+        same.put("task", java.util.Objects.equals(a.task(), b.task()));
+        same.put("taskFamily", java.util.Objects.equals(a.taskFamily(), b.taskFamily()));
+        same.put("taskParams", java.util.Objects.equals(a.taskParams(), b.taskParams()));
+        same.put("optimizer", java.util.Objects.equals(a.optimizer(), b.optimizer()));
+        same.put("optimizerParams", java.util.Objects.equals(a.optimizerParams(), b.optimizerParams()));
+        same.put("seed", a.seed() == b.seed());
+        same.put("steps", a.steps() == b.steps());
+        same.put("numParams", a.numParams() == b.numParams());
+        same.put("outcome", a.outcome() == b.outcome());
+        same.put("initialLoss", Double.compare(a.initialLoss(), b.initialLoss()) == 0);
+        same.put("trainLoss", java.util.Arrays.equals(a.trainLoss(), b.trainLoss()));
+        same.put("evals", java.util.Objects.equals(a.evals(), b.evals()));
+        for (Map.Entry<String, Boolean> e : same.entrySet()) {
+            if (!e.getValue()) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     // ---- parsing ------------------------------------------------------------------------------------------
@@ -186,7 +217,7 @@ public final class ResultStore {
         } catch (NoSuchFileException e) {
             throw new ResultsError(file + ": no such file");
         } catch (IOException e) {
-            throw new ResultsError(file + ": cannot read: " + e.getMessage(), e);
+            throw new ResultsError(file + ": cannot read: " + IoErrors.reason(e), e);
         }
     }
 
@@ -428,6 +459,6 @@ public final class ResultStore {
     }
 
     static UncheckedIOException unchecked(Path file, IOException e) {
-        return new UncheckedIOException(file + ": " + e.getMessage(), e);
+        return new UncheckedIOException(file + ": " + IoErrors.reason(e), e);
     }
 }

@@ -54,7 +54,16 @@ public final class ResultWriter implements Closeable {
         try {
             w.writeLine(header);
         } catch (RuntimeException e) {
-            w.close();
+            // a file without a whole header (full disk, I/O error) would block both a new run and --resume
+            try {
+                w.close();
+            } finally {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // the write failure is what the caller reports
+                }
+            }
             throw e;
         }
         syncDirectory(file);
@@ -63,7 +72,9 @@ public final class ResultWriter implements Closeable {
 
     /**
      * Reopens the results file of an unfinished run to append more cells: a partial last line left by a kill
-     * is cut off first. {@link #cellKeys()} tells which cells the file already holds.
+     * is cut off first; new lines are then written in append mode. The caller must hold the run directory's
+     * {@link RunLock}, so no other writer appends meanwhile. {@link #cellKeys()} tells which cells the file
+     * already holds.
      *
      * @throws ResultsError when the file is bad or already has an end record
      */
@@ -76,10 +87,13 @@ public final class ResultWriter implements Closeable {
             throw new ResultsError(file + ": the run already finished (the file has an end record)");
         }
         try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-            ch.truncate(p.validLength);
-            ch.position(p.validLength);
-            ch.force(true);
+            try (FileChannel cut = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                if (cut.size() > p.validLength) {
+                    cut.truncate(p.validLength);
+                    cut.force(true);
+                }
+            }
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             ResultWriter w = new ResultWriter(file, ch);
             for (CellRecord c : p.file.cells()) {
                 w.cellKeys.add(c.cellKey());

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -276,7 +277,8 @@ class ResultStoreTest {
         Path b = writeFile("b.jsonl", header("run-b"), List.of(other), false);
         ResultsError e = assertThrows(ResultsError.class,
                 () -> ResultStore.merge(List.of(a, b), dir.resolve("m.jsonl")));
-        assertEquals(b + ":2: cell 'quad|adam|1' conflicts with the different cell of the same key at " + a + ":3",
+        assertEquals(b + ":2: cell 'quad|adam|1' conflicts with the different cell of the same key at " + a + ":3"
+                + " (trainLoss differs)",
                 e.getMessage());
         assertFalse(Files.exists(dir.resolve("m.jsonl")));
     }
@@ -307,6 +309,19 @@ class ResultStoreTest {
         Files.copy(plain, fake);
         assertTrue(assertThrows(ResultsError.class, () -> ResultStore.read(fake)).getMessage()
                 .startsWith(fake + ": cannot read: not gzip data"));
+    }
+
+    @Test
+    void mergeKeepsOneOfTwoCellsThatDifferOnlyInTimings() {
+        CellRecord c = completed("quad", 1);
+        CellRecord slower = new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(),
+                c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerParams(), c.seed(), c.steps(),
+                c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(), c.trainLoss().clone(), c.evals(),
+                new Timing(99, 98, 97, 0, 96, 95, 94, 0), Map.of("rssAfterBytes", 123));
+        Path a = writeFile("a.jsonl", header("run-a"), List.of(completed("quad", 0), c), true);
+        Path b = writeFile("b.jsonl", header("run-b"), List.of(slower), true);
+        ResultsFile m = ResultStore.merge(List.of(a, b), dir.resolve("m.jsonl"));
+        assertEquals(List.of(completed("quad", 0), c), m.cells());
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class TaskSpecFile {
         } catch (NoSuchFileException e) {
             throw new UserError("task spec file not found: " + file);
         } catch (IOException e) {
-            throw new UserError("cannot read task spec file " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read task spec file " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         return parse(text, file.toString());
     }

@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:CompileCommand=quiet",
+        "-XX:CompileCommand=dontinline,dev.lobench.optimizers.learned.SimdKernels::loop*", "-Dai.djl.offline=true",
+        "-XX:MaxDirectMemorySize=2g"})
 public class CalibrationBenchmark {
     public static final String MATMUL = "matmul256";
     public static final String ADAM = "adam100k";

@@ -9,6 +9,7 @@ import dev.lobench.bench.jmh.OptimizerStepBenchmark;
 import dev.lobench.optimizers.OptState;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.optimizers.learned.Simd;
 import dev.lobench.results.OverheadRecord;
 import dev.lobench.results.OverheadRun;
 import dev.lobench.results.OverheadStore;
@@ -85,8 +86,19 @@ public final class OverheadRunner {
 
     /** Flags every forked benchmark JVM gets. */
     public List<String> forkJvmFlags() {
-        return List.of("-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g", "-Xmx2g",
-                "-Dai.djl.pytorch.num_threads=" + config.threads());
+        // the forks run the learned optimizers' kernels as this JVM does: vector flags and -Dlobench.simd alike
+        List<String> f = new ArrayList<>(Simd.childJvmFlags());
+        String simd = System.getProperty(Simd.PROPERTY);
+        if (simd != null) {
+            f.add("-D" + Simd.PROPERTY + "=" + simd);
+        }
+        f.addAll(List.of("-Dai.djl.offline=true", "-XX:MaxDirectMemorySize=2g", "-Xmx2g",
+                "-Dai.djl.pytorch.num_threads=" + config.threads()));
+        String plugins = System.getProperty(dev.lobench.optimizers.Plugins.PROPERTY);
+        if (plugins != null && !plugins.isBlank()) { // plug-in optimizers load in the forks too
+            f.add("-D" + dev.lobench.optimizers.Plugins.PROPERTY + "=" + plugins);
+        }
+        return f;
     }
 
     /** Checks the specs, tasks and device before anything runs (UserError on bad input). */
@@ -203,6 +215,8 @@ public final class OverheadRunner {
                 .measurementTime(config.measurementTime())
                 .jvmArgs(forkJvmFlags().toArray(String[]::new))
                 .jvmArgsAppend("-Dlobench.jmhFork=true")
+                // CPU ms per step next to the wall-clock score (jmh-*.json secondaryMetrics): comparable under load
+                .addProfiler(dev.lobench.bench.jmh.CpuTimeProfiler.class)
                 .shouldFailOnError(false);
     }
 
@@ -264,8 +278,10 @@ public final class OverheadRunner {
         extra.put("hostJvmFlags", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
                 .getInputArguments()));
         extra.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
+        extra.put("ompWaitPolicy", System.getenv("OMP_WAIT_POLICY"));
         extra.put("allocatorTuned", Djl.allocatorTuned());
         extra.put("fusedKernelThreads", config.threads());
+        extra.put("learnedKernel", Simd.describe());
         extra.put("jmhVersion", org.openjdk.jmh.util.Utils.class.getPackage().getImplementationVersion());
         return new RunHeader(RunHeader.TYPE, Schema.VERSION, UUID.randomUUID().toString(), "overhead",
                 RunEnvironment.lobenchVersion(), RunEnvironment.gitCommit(), RunEnvironment.jvm(),

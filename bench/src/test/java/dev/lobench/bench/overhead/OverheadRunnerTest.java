@@ -28,6 +28,10 @@ class OverheadRunnerTest {
         List<String> f = runner(List.of("adam"), List.of("synthetic-10k"), "cpu", 3).forkJvmFlags();
         assertTrue(f.contains("-Dai.djl.offline=true"), f.toString());
         assertTrue(f.contains("-Dai.djl.pytorch.num_threads=3"), f.toString());
+        // the tests run with the vector module (surefire argLine), so the forks must get it too
+        int i = f.indexOf("--add-modules");
+        assertTrue(i >= 0 && f.get(i + 1).equals("jdk.incubator.vector"), f.toString());
+        assertTrue(f.contains(dev.lobench.optimizers.learned.Simd.DONT_INLINE), f.toString());
     }
 
     @Test

@@ -71,7 +71,7 @@ public final class Conformance {
         try {
             text = Files.readString(trace);
         } catch (IOException e) {
-            throw new UserError("cannot read trace " + trace + ": " + e.getMessage(), e);
+            throw new UserError("cannot read trace " + trace + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         Theta theta = theta(o);
         if (o.dumpTheta() != null) {
@@ -82,7 +82,7 @@ public final class Conformance {
         try {
             Files.writeString(out, result);
         } catch (IOException e) {
-            throw new UserError("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + out + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
     }
 
@@ -101,7 +101,7 @@ public final class Conformance {
         try {
             text = Files.readString(trace);
         } catch (IOException e) {
-            throw new UserError("cannot read trace " + trace + ": " + e.getMessage(), e);
+            throw new UserError("cannot read trace " + trace + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         VeloTheta theta = weights != null ? VeloFiles.read(weights).theta()
                 : thetaJson != null ? VeloFiles.readJson(thetaJson) : VeloTheta.initMeta(lstm, bank, seed);
@@ -121,7 +121,7 @@ public final class Conformance {
         try {
             Files.writeString(out, result);
         } catch (IOException e) {
-            throw new UserError("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + out + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
     }
 

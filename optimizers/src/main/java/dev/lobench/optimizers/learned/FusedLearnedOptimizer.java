@@ -50,6 +50,8 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     static final float EXP_POLY_MAX = 0.0625f;
 
     private final int threads;
+    /** Factored tensors' per-element passes through {@link SimdKernels} (bit-identical to the scalar loops). */
+    private final boolean simd;
     private volatile ForkJoinPool pool;
 
     /**
@@ -57,11 +59,25 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      *                caller).
      */
     public FusedLearnedOptimizer(Theta theta, float weightDecay, int threads) {
+        this(theta, weightDecay, threads, Simd.ENABLED);
+    }
+
+    /** As above; simd = false forces the scalar loops (simd = true needs {@link Simd#ENABLED}). */
+    FusedLearnedOptimizer(Theta theta, float weightDecay, int threads, boolean simd) {
         super(theta, weightDecay);
         if (threads < 0) {
             throw new UserError("threads must be >= 0, got " + threads);
         }
+        if (simd && !Simd.ENABLED) {
+            throw new IllegalStateException("vector kernels unavailable: " + Simd.describe());
+        }
         this.threads = threads;
+        this.simd = simd;
+    }
+
+    /** Whether this instance runs the vector kernels. */
+    public boolean simd() {
+        return simd;
     }
 
     @Override
@@ -270,6 +286,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
 
     // ------------------------------------------------------------------ step
 
+
     @Override
     public void update(List<Param> params, List<NDArray> grads, float loss, long step, OptState state) {
         State st = castState(state, State.class);
@@ -379,7 +396,9 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
         if (factored) {
             broadcastContributions(s, w0e, b0e);
-            parallel(nChunks, ci -> passUpdateFactored(s, g, p, ci, w0e));
+            // a SimdKernels.Tail, typed Object here so that no vector class is resolved on a JVM without the module
+            Object tail = simd ? SimdKernels.tail(theta, weightDecay) : null;
+            parallel(nChunks, ci -> passUpdateFactored(s, g, p, ci, w0e, tail));
         } else {
             parallel(nChunks, ci -> passUpdate(s, g, p, ci, w0e, b0e));
         }
@@ -949,6 +968,17 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             int len = Math.min(L, end - off);
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
+            if (simd) {
+                gatherFactors(s, sc, off, len, false);
+                if (len % SimdKernels.V == 0) {
+                    SimdKernels.statsFactored(sc, s.m0, s.m1, s.m2, s.rms, off, len, momDecay, rmsDecay[0]);
+                } else { // the last vector would run past the state arrays: work on the (L-long) scratch copies
+                    loadState(s, sc, off, len);
+                    SimdKernels.statsFactored(sc, sc.m0, sc.m1, sc.m2, sc.rms, 0, len, momDecay, rmsDecay[0]);
+                    storeState(s, sc, off, len);
+                }
+                continue;
+            }
             loadState(s, sc, off, len);
             updateMomRms(sc, len);
             storeState(s, sc, off, len);
@@ -1017,7 +1047,8 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** Factored pass 2: the 39-4-4-K MLP on every element (features recomputed block by block) and the update. */
-    private void passUpdateFactored(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e) {
+    private void passUpdateFactored(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e,
+                                    Object tail) {
         Scratch sc = SCRATCH.get();
         int start = ci * CHUNK;
         int end = Math.min(s.n, start + CHUNK);
@@ -1025,10 +1056,24 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             int len = Math.min(L, end - off);
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
-            loadState(s, sc, off, len);
             gatherFactors(s, sc, off, len, true);
-            layer0Factored(sc, len, w0e);
-            mlpTail(sc, len);
+            boolean done = false;
+            if (simd) {
+                if (len % SimdKernels.V == 0) {
+                    done = SimdKernels.updateFactored(sc, s.m0, s.m1, s.m2, s.rms, off, len, w0e, tail);
+                } else {
+                    loadState(s, sc, off, len);
+                    done = SimdKernels.updateFactored(sc, sc.m0, sc.m1, sc.m2, sc.rms, 0, len, w0e, tail);
+                }
+                if (!done) { // an exp argument outside the polynomial's range: the scalar loops (Math.exp there)
+                    pb.get(off, sc.p, 0, len);
+                }
+            }
+            if (!done) {
+                loadState(s, sc, off, len);
+                layer0Factored(sc, len, w0e);
+                mlpTail(sc, len);
+            }
             pb.put(off, sc.p, 0, len);
         }
     }

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import dev.lobench.tasks.UserError;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
@@ -55,22 +54,19 @@ public final class LearnedOptimizers {
 
     /** Loads shipped weights by name from the classpath resource {@code /lobench/weights/<name>.safetensors}. */
     public static ThetaFiles.Loaded loadShipped(String name) {
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new UserError("invalid learned optimizer weights name '" + name + "'");
-        }
+        byte[] bytes = PinnedWeights.read(name);
         String res = shippedResource(name);
-        try (InputStream in = LearnedOptimizers.class.getResourceAsStream(res)) {
-            if (in == null) {
-                throw new UserError("no shipped learned optimizer weights named '" + name + "' (resource " + res
-                        + " not found; shipped: star, small-fc; or pass a .safetensors file)");
-            }
-            return ThetaFiles.parse(in.readAllBytes(), "resource " + res);
-        } catch (IOException e) {
-            throw new UserError("cannot read shipped weights " + res + ": " + e.getMessage(), e);
+        if (bytes == null) {
+            throw new UserError("no shipped learned optimizer weights named '" + name + "' (resource " + res
+                    + " not found; shipped: star, small-fc; or pass a .safetensors file)");
         }
+        return ThetaFiles.parse(bytes, "resource " + res);
     }
 
-    /** Shipped weights and where they came from (any learned architecture's file format). */
+    /**
+     * Shipped weights and where they came from (any learned architecture's file format); {@code sha256} is the
+     * whole file's, as pinned in {@link PinnedWeights}.
+     */
     public record ShippedInfo(String name, String sha256, com.fasterxml.jackson.databind.JsonNode provenance) {
         /** The meta-training settings object of the provenance (empty node when absent). */
         public com.fasterxml.jackson.databind.JsonNode metaTraining() {
@@ -107,7 +103,7 @@ public final class LearnedOptimizers {
         VeloFiles.Loaded velo = VeloFiles.isVeloResource(name) ? VeloFiles.loadShipped(name) : null;
         java.util.Map<String, String> meta = velo != null ? velo.metadata() : loadShipped(name).metadata();
         try {
-            return new ShippedInfo(name, meta.get("data_sha256"), new com.fasterxml.jackson.databind.ObjectMapper()
+            return new ShippedInfo(name, PinnedWeights.SHA256.get(name + ".safetensors"), new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(meta.getOrDefault("provenance", "{}")));
         } catch (IOException e) {
             throw new UserError("shipped weights " + name + ": unreadable provenance (" + e.getMessage() + ")", e);

@@ -138,7 +138,7 @@ public final class ThetaFiles {
         try {
             Files.write(file, toBytes(theta, provenance));
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
     }
 
@@ -157,7 +157,7 @@ public final class ThetaFiles {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UserError("cannot read learned optimizer weights " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read learned optimizer weights " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         return parse(bytes, file.toString());
     }
@@ -311,7 +311,7 @@ public final class ThetaFiles {
         try {
             Files.writeString(file, toJson(theta));
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
     }
 
@@ -319,7 +319,7 @@ public final class ThetaFiles {
         try {
             return fromJson(Files.readString(file), file.toString());
         } catch (IOException e) {
-            throw new UserError("cannot read theta JSON " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read theta JSON " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
     }
 

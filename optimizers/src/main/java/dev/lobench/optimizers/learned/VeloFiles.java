@@ -90,7 +90,7 @@ public final class VeloFiles {
         try {
             Files.writeString(file, m.writeValueAsString(root));
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
     }
 
@@ -177,7 +177,7 @@ public final class VeloFiles {
         try {
             Files.write(file, toBytes(theta, provenance));
         } catch (IOException e) {
-            throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
     }
 
@@ -186,7 +186,7 @@ public final class VeloFiles {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UserError("cannot read velo-style weights " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read velo-style weights " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         return parse(bytes, file.toString());
     }
@@ -285,17 +285,7 @@ public final class VeloFiles {
 
     /** Shipped weights {@code /lobench/weights/<name>.safetensors}, or null if there is no such resource. */
     public static Loaded loadShipped(String name) {
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new UserError("invalid learned optimizer weights name '" + name + "'");
-        }
-        String res = LearnedOptimizers.shippedResource(name);
-        try (InputStream in = VeloFiles.class.getResourceAsStream(res)) {
-            if (in == null) {
-                return null;
-            }
-            return parse(in.readAllBytes(), "resource " + res);
-        } catch (IOException e) {
-            throw new UserError("cannot read shipped weights " + res + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = PinnedWeights.read(name);
+        return bytes == null ? null : parse(bytes, "resource " + LearnedOptimizers.shippedResource(name));
     }
 }

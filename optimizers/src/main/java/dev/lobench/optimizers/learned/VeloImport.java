@@ -94,7 +94,7 @@ public final class VeloImport {
         try {
             bytes = Files.readAllBytes(in);
         } catch (IOException e) {
-            throw new UserError("cannot read VeLO weights " + in + ": " + e.getMessage(), e);
+            throw new UserError("cannot read VeLO weights " + in + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         return fromBytes(bytes, in.toString());
     }
@@ -191,7 +191,7 @@ public final class VeloImport {
         try {
             bytes = Files.readAllBytes(in);
         } catch (IOException e) {
-            throw new UserError("cannot read VeLO weights " + in + ": " + e.getMessage(), e);
+            throw new UserError("cannot read VeLO weights " + in + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         VeloTheta theta = fromBytes(bytes, in.toString());
         ObjectNode p = new ObjectMapper().createObjectNode();

@@ -141,7 +141,7 @@ public final class CheckpointFile {
         } catch (NoSuchFileException e) {
             throw new UserError("checkpoint not found: " + file);
         } catch (IOException e) {
-            throw new UserError("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+            throw new UserError("cannot read checkpoint " + file + ": " + dev.lobench.tasks.IoReason.of(e), e);
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < MAGIC.length + 4) {

@@ -150,7 +150,7 @@ public final class FortunesCorpus {
             try {
                 raw = Files.readAllBytes(f);
             } catch (IOException e) {
-                throw new UserError("cannot read fortune file " + f + ": " + e.getMessage(), e);
+                throw new UserError("cannot read fortune file " + f + ": " + dev.lobench.tasks.IoReason.of(e), e);
             }
             names.add(f.getFileName().toString());
             texts.add(quoteBytes(raw));

@@ -119,7 +119,7 @@ public final class Cifar10 {
             try {
                 b = Files.readAllBytes(f);
             } catch (IOException e) {
-                throw new UserError("cannot read CIFAR-10 file " + f + ": " + e.getMessage(), e);
+                throw new UserError("cannot read CIFAR-10 file " + f + ": " + dev.lobench.tasks.IoReason.of(e), e);
             } catch (OutOfMemoryError e) {
                 throw new UserError("CIFAR-10 file " + f + " is too large to be a CIFAR-10 batch", e);
             }

@@ -1,0 +1,125 @@
+package dev.lobench.cli;
+
+import dev.lobench.results.ResultStore;
+import dev.lobench.tasks.UserError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Refuses an output path that would destroy data: one that resolves (links and {@code ..} followed) to an input
+ * file of the same command (a results file, one inside a given run directory, or a baseline), or to an existing
+ * lobench results file or baseline that this command did not create. Called before anything is written.
+ */
+final class OutputGuard {
+
+    /** What an existing file at the output path may be replaced by. */
+    enum Kind {
+        /** a report, JUnit XML, PNG: may replace only a file that is not lobench data */
+        OTHER,
+        /** a baseline: may replace an older baseline that is not an input */
+        BASELINE
+    }
+
+    private OutputGuard() {}
+
+    /**
+     * @param option the option naming {@code out}, for the message
+     * @param out the output path
+     * @param inputs the command's inputs: results files, run directories (their files count) or a baseline
+     */
+    static void check(String option, Path out, Kind kind, Collection<Path> inputs) {
+        if (out == null) {
+            return;
+        }
+        Path target = resolve(out);
+        for (Path in : inputFiles(inputs)) {
+            if (target.equals(resolve(in))) {
+                throw new UserError(option + " " + out + " is the input " + in
+                        + " of this command; writing it would destroy it (choose another file)");
+            }
+        }
+        if (Files.isRegularFile(target)) {
+            String what = lobenchData(target);
+            if (what != null && !(kind == Kind.BASELINE && what.equals("baseline"))) {
+                throw new UserError(option + " " + out + " is an existing lobench " + what
+                        + "; refusing to overwrite it (choose another file)");
+            }
+        }
+    }
+
+    /** The real path of {@code p}, or of its nearest existing parent joined with the rest when it does not exist. */
+    static Path resolve(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        List<Path> rest = new ArrayList<>();
+        while (existing != null && !Files.exists(existing)) {
+            rest.add(0, existing.getFileName());
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            Path r = existing.toRealPath();
+            for (Path part : rest) {
+                r = r.resolve(part);
+            }
+            return r;
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
+    private static List<Path> inputFiles(Collection<Path> inputs) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (p == null) {
+                continue;
+            }
+            if (Files.isDirectory(p)) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+                    for (Path f : ds) {
+                        if (Files.isRegularFile(f)) {
+                            files.add(f);
+                        }
+                    }
+                } catch (IOException e) {
+                    // unreadable: the command's own reading reports it
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+
+    /** "results file" or "baseline" when the file's start shows it is one, else null. */
+    static String lobenchData(Path file) {
+        if (file.getFileName().toString().equals(ResultStore.FILE_NAME)) {
+            return "results file";
+        }
+        byte[] head = new byte[4096];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return null;
+        }
+        String s = new String(head, 0, n, StandardCharsets.UTF_8);
+        if (s.startsWith("{\"type\":\"header\"") || s.startsWith("{\"type\":\"cell\"")) {
+            return "results file";
+        }
+        if (s.startsWith("{") && s.contains("\"schemaVersion\"") && s.contains("\"entries\"")) {
+            return "baseline";
+        }
+        return null;
+    }
+}

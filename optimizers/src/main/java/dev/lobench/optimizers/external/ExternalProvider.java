@@ -1,0 +1,29 @@
+package dev.lobench.optimizers.external;
+
+import dev.lobench.optimizers.OptimizerProvider;
+import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.tasks.UserError;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Registers {@code ext} (loaded by {@link java.util.ServiceLoader} through META-INF/services). */
+public final class ExternalProvider implements OptimizerProvider {
+    @Override
+    public void registerOptimizers() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("cmd", "");
+        d.put("timeout", "60");
+        OptimizerRegistry.register("ext", "an optimizer in another process, any language: cmd=SHELL COMMAND "
+                + "(started once per cell; protocol: docs/external-optimizer.md), timeout=seconds per reply",
+                d, hp -> {
+                    String cmd = hp.text("cmd");
+                    if (cmd.isEmpty()) {
+                        throw new UserError("optimizer 'ext': give the client's command, e.g. "
+                                + "ext:cmd=python3 examples/ext-optimizer/adam.py");
+                    }
+                    double timeout = hp.positive("timeout");
+                    return new ExternalOptimizer(hp.canonicalName(), cmd, timeout, hp.runSteps());
+                });
+    }
+}

@@ -1,0 +1,391 @@
+package dev.lobench.optimizers.learned;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import static dev.lobench.optimizers.learned.LearnedOptimizer.EXP_MULT;
+import static dev.lobench.optimizers.learned.LearnedOptimizer.RMS_EPS;
+import static dev.lobench.optimizers.learned.LearnedOptimizer.STEP_MULT;
+
+/**
+ * Vector API versions of the fused star / small-fc kernel's per-element work on factored tensors (the weights of
+ * Linear and conv layers: nearly all parameters). Where the scalar kernel makes one pass over L-element scratch arrays
+ * per operation (features, sums of squares, each layer of the MLP: about 60 loads and stores per element), these
+ * keep an element's 16 normalised channels, the 4 + 4 hidden units and the outputs of the 39-4-4-K MLP in vector
+ * registers, {@link #SPECIES} lanes at a time, and touch memory only for the inputs, the state and the new parameter.
+ *
+ * <p>Bit-identical to the scalar loops of {@link FusedLearnedOptimizer}: each lane does the same float operations
+ * in the same order (multiplications and additions stay separate, no FMA; Vector API sqrt/div/max are IEEE
+ * lane-wise like {@code (float) Math.sqrt}, {@code /} and {@code Math.max}), the per-lane sums of squares
+ * accumulate in the same lane slots, and exp outside the polynomial's range falls back to {@code Math.exp} per lane.
+ * Only loaded when {@link Simd#ENABLED} (the module {@code jdk.incubator.vector} is resolved).
+ */
+final class SimdKernels {
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int V = SPECIES.length();
+
+    private static final float C3 = 1f / 6f;
+    private static final float C4 = 1f / 24f;
+    private static final float C5 = 1f / 120f;
+
+    private SimdKernels() {}
+
+    static boolean usable() {
+        return V >= 4 && FusedLearnedOptimizer.L % V == 0;
+    }
+
+    static String describe() {
+        return "FloatVector " + SPECIES.vectorBitSize() + "-bit (" + V + " lanes)";
+    }
+
+    /**
+     * Factored stats pass over one block of len elements: the EMAs of m0..m2 and rms (arrays at offset so, updated in
+     * place) and the per-lane sums of squares sc.sq of the 16 per-element channels (g, p, m0..m2, rms, m_k r, r,
+     * fac_g_k, m_k rf_k cf_k). Needs sc.g, sc.p and the gathered factors sc.rf, sc.cf. Same as updateMomRms +
+     * squaresFactored. When len is not a multiple of {@link #V} the state arrays must be L-long scratch copies: the
+     * last vector then runs past len, and its lanes of sc.sq past len are put back afterwards (no masked operations
+     * in the loop: C2 keeps mask-free loops in registers).
+     */
+    static void statsFactored(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a, float[] rmsa,
+                              int so, int len, float[] mom, float br) {
+        float[][] sq = sc.sq;
+        int padded = (len + V - 1) / V * V;
+        float[] saved = null;
+        if (padded != len) {
+            saved = new float[sq.length * (padded - len)];
+            for (int q = 0; q < sq.length; q++) {
+                System.arraycopy(sq[q], len, saved, q * (padded - len), padded - len);
+            }
+        }
+        statsLoop(sc, m0a, m1a, m2a, rmsa, so, padded, mom, br);
+        if (saved != null) {
+            for (int q = 0; q < sq.length; q++) {
+                System.arraycopy(saved, q * (padded - len), sq[q], len, padded - len);
+            }
+        }
+    }
+
+    // Each loop below is its own method of at most ~40 vector operations, named loop*, and the JVM must be told not
+    // to inline them into their callers ({@link Simd#DONT_INLINE}): C2 inlines the Vector API's intrinsics only up to
+    // a node budget per compiled method (NodeCountInliningCutoff, not settable in product JVMs); past it the remaining
+    // operations stay calls on heap-allocated vectors, slower than the scalar loops. Channels pass between the loops
+    // through the L-long (L1-resident) scratch arrays.
+
+    private static void statsLoop(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                  float[] rmsa, int so, int len, float[] mom, float br) {
+        loopStatsEma(sc, m0a, m1a, m2a, rmsa, so, len, mom, br);
+        loopStatsState(sc, m0a, m1a, m2a, rmsa, so, len);
+        loopStatsNormalised(sc, m0a, m1a, m2a, so, len);
+        loopStatsFactors(sc, m0a, m1a, m2a, so, len);
+    }
+
+    /** EMAs of m0..m2 and rms (stored), r into sc.r, squares of g and p. */
+    private static void loopStatsEma(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                 float[] rmsa, int so, int len, float[] mom, float br) {
+        final float b0 = mom[0];
+        final float b1 = mom[1];
+        final float b2 = mom[2];
+        final float c0 = 1f - b0;
+        final float c1 = 1f - b1;
+        final float c2 = 1f - b2;
+        final float cr = 1f - br;
+        float[] g = sc.g;
+        float[] p = sc.p;
+        float[] ra = sc.r;
+        float[][] sq = sc.sq;
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector m0 = FloatVector.fromArray(SPECIES, m0a, si).mul(b0).add(gv.mul(c0));
+            FloatVector m1 = FloatVector.fromArray(SPECIES, m1a, si).mul(b1).add(gv.mul(c1));
+            FloatVector m2 = FloatVector.fromArray(SPECIES, m2a, si).mul(b2).add(gv.mul(c2));
+            FloatVector rms = FloatVector.fromArray(SPECIES, rmsa, si).mul(br).add(gv.mul(gv).mul(cr));
+            m0.intoArray(m0a, si);
+            m1.intoArray(m1a, si);
+            m2.intoArray(m2a, si);
+            rms.intoArray(rmsa, si);
+            rsqrt(rms.add(RMS_EPS)).intoArray(ra, i);
+            square(sq[0], i, gv);
+            square(sq[1], i, FloatVector.fromArray(SPECIES, p, i));
+        }
+    }
+
+    /** Squares of the updated m0..m2 and rms. */
+    private static void loopStatsState(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                   float[] rmsa, int so, int len) {
+        float[][] sq = sc.sq;
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            square(sq[2], i, FloatVector.fromArray(SPECIES, m0a, si));
+            square(sq[3], i, FloatVector.fromArray(SPECIES, m1a, si));
+            square(sq[4], i, FloatVector.fromArray(SPECIES, m2a, si));
+            square(sq[5], i, FloatVector.fromArray(SPECIES, rmsa, si));
+        }
+    }
+
+    /** Squares of m_k r and r. */
+    private static void loopStatsNormalised(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                        int so, int len) {
+        float[] ra = sc.r;
+        float[][] sq = sc.sq;
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            FloatVector r = FloatVector.fromArray(SPECIES, ra, i);
+            square(sq[6], i, FloatVector.fromArray(SPECIES, m0a, si).mul(r));
+            square(sq[7], i, FloatVector.fromArray(SPECIES, m1a, si).mul(r));
+            square(sq[8], i, FloatVector.fromArray(SPECIES, m2a, si).mul(r));
+            square(sq[9], i, r);
+        }
+    }
+
+    /** Squares of fac_g_k = g rf_k cf_k and m_k rf_k cf_k. */
+    private static void loopStatsFactors(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                     int so, int len) {
+        float[] g = sc.g;
+        float[][] rf = sc.rf;
+        float[][] cf = sc.cf;
+        float[][] sq = sc.sq;
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector rf0 = FloatVector.fromArray(SPECIES, rf[0], i);
+            FloatVector rf1 = FloatVector.fromArray(SPECIES, rf[1], i);
+            FloatVector rf2 = FloatVector.fromArray(SPECIES, rf[2], i);
+            FloatVector cf0 = FloatVector.fromArray(SPECIES, cf[0], i);
+            FloatVector cf1 = FloatVector.fromArray(SPECIES, cf[1], i);
+            FloatVector cf2 = FloatVector.fromArray(SPECIES, cf[2], i);
+            square(sq[10], i, gv.mul(rf0).mul(cf0));
+            square(sq[11], i, gv.mul(rf1).mul(cf1));
+            square(sq[12], i, gv.mul(rf2).mul(cf2));
+            square(sq[13], i, FloatVector.fromArray(SPECIES, m0a, si).mul(rf0).mul(cf0));
+            square(sq[14], i, FloatVector.fromArray(SPECIES, m1a, si).mul(rf1).mul(cf1));
+            square(sq[15], i, FloatVector.fromArray(SPECIES, m2a, si).mul(rf2).mul(cf2));
+        }
+    }
+
+    /** q[i..] = q[i..] + x * x. */
+    private static void square(float[] q, int i, FloatVector x) {
+        FloatVector.fromArray(SPECIES, q, i).add(x.mul(x)).intoArray(q, i);
+    }
+
+    private static FloatVector rsqrt(FloatVector x) {
+        return FloatVector.broadcast(SPECIES, 1f).div(x.sqrt());
+    }
+
+    /**
+     * Factored update pass over one block: features from sc.g, sc.p, the (updated) state at offset so and the
+     * gathered sc.rf, sc.cf, sc.rh, sc.ch; layer 0 with the normalisation folded into w0e; layers 1-2 and the update
+     * rule (the scalar mlpTail); the new parameters into sc.p (lanes past len are computed on scratch; when len is
+     * not a multiple of {@link #V} the state arrays must be L-long scratch copies). Same as layer0Factored + mlpTail
+     * as long as every exp argument 0.001 o is within the polynomial's range: returns false (sc.p then holds garbage
+     * and the caller redoes the block with the scalar loops, which fall back to Math.exp) when one is not.
+     */
+    static boolean updateFactored(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                  float[] rmsa, int so, int len, float[] w0e, Object tail) {
+        Tail t = (Tail) tail;
+        float[][] f = sc.f;
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        loopUpdateFeatures(sc, m0a, m1a, m2a, rmsa, so, len);
+        for (int j = 0; j < 4; j++) {
+            FusedLearnedOptimizer.add(h[j], sc.rh[j], sc.ch[j], len);
+        }
+        // the channel pairs in the order of layer0Factored; channel k's weight for unit j is w0e[k * 4 + j]
+        loopLayer0(h, sc.g, 0, 0, sc.p, 0, 1, w0e, len);
+        loopLayer0(h, m0a, so, 2, m1a, so, 3, w0e, len);
+        loopLayer0(h, m2a, so, 4, rmsa, so, 5, w0e, len);
+        loopLayer0(h, f[6], 0, 6, f[7], 0, 7, w0e, len);
+        loopLayer0(h, f[8], 0, 8, sc.r, 0, 9, w0e, len);
+        loopLayer0(h, f[10], 0, 10, f[11], 0, 11, w0e, len);
+        loopLayer0(h, f[12], 0, 12, f[25], 0, 25, w0e, len);
+        loopLayer0(h, f[26], 0, 26, f[27], 0, 27, w0e, len);
+        loopLayer1(sc, len, t.layer1);
+        layer2(sc, len, t);
+        return loopApply(sc, len, t);
+    }
+
+    /** r, gh, m_k r, fac_g_k and m_k rf_k cf_k of the block into sc.r, sc.gh, sc.f[6..8], [10..12], [25..27]. */
+    private static void loopUpdateFeatures(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                       float[] rmsa, int so, int len) {
+        float[] g = sc.g;
+        float[][] f = sc.f;
+        float[][] rf = sc.rf;
+        float[][] cf = sc.cf;
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector m0 = FloatVector.fromArray(SPECIES, m0a, si);
+            FloatVector m1 = FloatVector.fromArray(SPECIES, m1a, si);
+            FloatVector m2 = FloatVector.fromArray(SPECIES, m2a, si);
+            FloatVector r = rsqrt(FloatVector.fromArray(SPECIES, rmsa, si).add(RMS_EPS));
+            r.intoArray(sc.r, i);
+            FloatVector f6 = m0.mul(r);
+            FloatVector f7 = m1.mul(r);
+            FloatVector f8 = m2.mul(r);
+            f6.intoArray(f[6], i);
+            f7.intoArray(f[7], i);
+            f8.intoArray(f[8], i);
+            f6.add(f7).add(f8).div(3f).intoArray(sc.gh, i);
+            FloatVector rf0 = FloatVector.fromArray(SPECIES, rf[0], i);
+            FloatVector rf1 = FloatVector.fromArray(SPECIES, rf[1], i);
+            FloatVector rf2 = FloatVector.fromArray(SPECIES, rf[2], i);
+            FloatVector cf0 = FloatVector.fromArray(SPECIES, cf[0], i);
+            FloatVector cf1 = FloatVector.fromArray(SPECIES, cf[1], i);
+            FloatVector cf2 = FloatVector.fromArray(SPECIES, cf[2], i);
+            gv.mul(rf0).mul(cf0).intoArray(f[10], i);
+            gv.mul(rf1).mul(cf1).intoArray(f[11], i);
+            gv.mul(rf2).mul(cf2).intoArray(f[12], i);
+            m0.mul(rf0).mul(cf0).intoArray(f[25], i);
+            m1.mul(rf1).mul(cf1).intoArray(f[26], i);
+            m2.mul(rf2).mul(cf2).intoArray(f[27], i);
+        }
+    }
+
+    /**
+     * h_j = (h_j + a w0e[ka*4+j]) + b w0e[kb*4+j] for the 4 hidden units: one channel pair of the scalar madd2
+     * sequence; each input is an array and an offset.
+     */
+    private static void loopLayer0(float[][] h, float[] a, int ao, int ka, float[] b, int bo, int kb, float[] w0e,
+                               int len) {
+        float[] h0a = h[0];
+        float[] h1a = h[1];
+        float[] h2a = h[2];
+        float[] h3a = h[3];
+        final float a0 = w0e[ka * 4], a1 = w0e[ka * 4 + 1], a2 = w0e[ka * 4 + 2], a3 = w0e[ka * 4 + 3];
+        final float b0 = w0e[kb * 4], b1 = w0e[kb * 4 + 1], b2 = w0e[kb * 4 + 2], b3 = w0e[kb * 4 + 3];
+        for (int i = 0; i < len; i += V) {
+            FloatVector av = FloatVector.fromArray(SPECIES, a, ao + i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, bo + i);
+            pair(FloatVector.fromArray(SPECIES, h0a, i), av, a0, bv, b0).intoArray(h0a, i);
+            pair(FloatVector.fromArray(SPECIES, h1a, i), av, a1, bv, b1).intoArray(h1a, i);
+            pair(FloatVector.fromArray(SPECIES, h2a, i), av, a2, bv, b2).intoArray(h2a, i);
+            pair(FloatVector.fromArray(SPECIES, h3a, i), av, a3, bv, b3).intoArray(h3a, i);
+        }
+    }
+
+    /** z_j = relu(b1_j + relu(h_0) w1[0][j] + ... + relu(h_3) w1[3][j]) into sc.z. */
+    private static void loopLayer1(FusedLearnedOptimizer.Scratch sc, int len, float[] k1) {
+        float[] h0a = sc.h0;
+        float[] h1a = sc.h1;
+        float[] h2a = sc.h2;
+        float[] h3a = sc.h3;
+        float[][] z = sc.z;
+        for (int i = 0; i < len; i += V) {
+            FloatVector h0 = FloatVector.fromArray(SPECIES, h0a, i).max(0f);
+            FloatVector h1 = FloatVector.fromArray(SPECIES, h1a, i).max(0f);
+            FloatVector h2 = FloatVector.fromArray(SPECIES, h2a, i).max(0f);
+            FloatVector h3 = FloatVector.fromArray(SPECIES, h3a, i).max(0f);
+            lin(k1[0], h0, k1[4], h1, k1[8], h2, k1[12], h3, k1[16]).max(0f).intoArray(z[0], i);
+            lin(k1[1], h0, k1[5], h1, k1[9], h2, k1[13], h3, k1[17]).max(0f).intoArray(z[1], i);
+            lin(k1[2], h0, k1[6], h1, k1[10], h2, k1[14], h3, k1[18]).max(0f).intoArray(z[2], i);
+            lin(k1[3], h0, k1[7], h1, k1[11], h2, k1[15], h3, k1[19]).max(0f).intoArray(z[3], i);
+        }
+    }
+
+    /** Layer 2: d into sc.o0 and the exp arguments 0.001 a, 0.001 a_nom, 0.001 a_reg into sc.o1..o3. */
+    private static void layer2(FusedLearnedOptimizer.Scratch sc, int len, Tail t) {
+        float[] k2 = t.layer2;
+        loopLayer2(sc.z, k2, 0, 1f, sc.o0, 5, EXP_MULT, sc.o1, len);
+        if (t.star) {
+            loopLayer2(sc.z, k2, 10, EXP_MULT, sc.o2, 15, EXP_MULT, sc.o3, len);
+        }
+    }
+
+    /** Two outputs of layer 2 (weights at k2[ka..ka+4] and k2[kb..kb+4]), each times a scale. */
+    private static void loopLayer2(float[][] z, float[] k2, int ka, float sa, float[] oa, int kb, float sb, float[] ob,
+                               int len) {
+        for (int i = 0; i < len; i += V) {
+            FloatVector z0 = FloatVector.fromArray(SPECIES, z[0], i);
+            FloatVector z1 = FloatVector.fromArray(SPECIES, z[1], i);
+            FloatVector z2 = FloatVector.fromArray(SPECIES, z[2], i);
+            FloatVector z3 = FloatVector.fromArray(SPECIES, z[3], i);
+            FloatVector a = lin(k2[ka], z0, k2[ka + 1], z1, k2[ka + 2], z2, k2[ka + 3], z3, k2[ka + 4]);
+            a.mul(sa).intoArray(oa, i); // x * 1f == x exactly
+            lin(k2[kb], z0, k2[kb + 1], z1, k2[kb + 2], z2, k2[kb + 3], z3, k2[kb + 4]).mul(sb).intoArray(ob, i);
+        }
+    }
+
+    /**
+     * The update rule into sc.p (small-fc: p - 0.001 d e1; star: p (1 - wd e3) - 0.001 d e1 r - 0.001 e2 gh). Returns
+     * false when an exp argument is outside the polynomial's range (or NaN).
+     */
+    private static boolean loopApply(FusedLearnedOptimizer.Scratch sc, int len, Tail t) {
+        final boolean star = t.star;
+        final boolean decay = star && t.wd != 0f;
+        final float wd = t.wd;
+        float[] p = sc.p;
+        FloatVector far = FloatVector.zero(SPECIES); // max |0.001 o| over the exp arguments used
+        for (int i = 0; i < len; i += V) {
+            FloatVector pv = FloatVector.fromArray(SPECIES, p, i);
+            FloatVector o0 = FloatVector.fromArray(SPECIES, sc.o0, i);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, sc.o1, i);
+            far = far.max(x1.abs());
+            FloatVector e1 = expPoly(x1);
+            if (!star) {
+                pv.sub(o0.mul(e1).mul(STEP_MULT)).intoArray(p, i);
+                continue;
+            }
+            FloatVector x2 = FloatVector.fromArray(SPECIES, sc.o2, i);
+            far = far.max(x2.abs());
+            if (decay) {
+                FloatVector x3 = FloatVector.fromArray(SPECIES, sc.o3, i);
+                far = far.max(x3.abs());
+                pv = pv.mul(FloatVector.broadcast(SPECIES, 1f).sub(expPoly(x3).mul(wd)));
+            }
+            pv = pv.sub(o0.mul(e1).mul(STEP_MULT).mul(FloatVector.fromArray(SPECIES, sc.r, i)));
+            pv.sub(expPoly(x2).mul(STEP_MULT).mul(FloatVector.fromArray(SPECIES, sc.gh, i))).intoArray(p, i);
+        }
+        // NaN propagates through max, and !(NaN <= bound) also sends the block to the scalar loops
+        return !far.compare(VectorOperators.LE, FusedLearnedOptimizer.EXP_POLY_MAX).not().anyTrue();
+    }
+
+    /** (h + x0 * w0) + x1 * w1, as the scalar madd2. */
+    private static FloatVector pair(FloatVector h, FloatVector x0, float w0, FloatVector x1, float w1) {
+        return h.add(x0.mul(w0)).add(x1.mul(w1));
+    }
+
+    /** ((c + x0 w0) + x1 w1) + x2 w2) + x3 w3, as the scalar set2 followed by madd2. */
+    private static FloatVector lin(float c, FloatVector x0, float w0, FloatVector x1, float w1, FloatVector x2,
+                                   float w2, FloatVector x3, float w3) {
+        return FloatVector.broadcast(SPECIES, c).add(x0.mul(w0)).add(x1.mul(w1)).add(x2.mul(w2)).add(x3.mul(w3));
+    }
+
+    /** {@link FusedLearnedOptimizer#expSmall} per lane (valid for |x| <= 1/16). */
+    static FloatVector expPoly(FloatVector x) {
+        FloatVector y = x.mul(C5).add(C4);
+        y = x.mul(y).add(C3);
+        y = x.mul(y).add(0.5f);
+        y = x.mul(y).add(1f);
+        return x.mul(y).add(1f);
+    }
+
+    /** Layers 1 and 2 of theta's MLP, laid out for {@link #updateFactored}. */
+    static Object tail(Theta theta, float weightDecay) {
+        return new Tail(theta, weightDecay);
+    }
+
+    private static final class Tail {
+        final boolean star;
+        final float wd;
+        /** [b1_0..b1_3, then w1 (input i, unit j) at 4 + i * 4 + j]: theta's w1 is stored [i * 4 + j] already. */
+        final float[] layer1 = new float[20];
+        /** per output k (4; unused ones 0): bias, then the weights of z0..z3, at k * 5. */
+        final float[] layer2 = new float[20];
+
+        Tail(Theta theta, float weightDecay) {
+            star = theta.arch() == Arch.STAR;
+            wd = weightDecay;
+            System.arraycopy(theta.b1(), 0, layer1, 0, 4);
+            System.arraycopy(theta.w1(), 0, layer1, 4, 16);
+            int kOut = theta.arch().outputs();
+            float[] w2 = theta.w2();
+            float[] b2 = theta.b2();
+            for (int k = 0; k < kOut; k++) {
+                layer2[k * 5] = b2[k];
+                for (int j = 0; j < 4; j++) {
+                    layer2[k * 5 + 1 + j] = w2[j * kOut + k];
+                }
+            }
+        }
+    }
+}

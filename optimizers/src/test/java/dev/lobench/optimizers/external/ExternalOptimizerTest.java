@@ -1,0 +1,199 @@
+package dev.lobench.optimizers.external;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.lobench.optimizers.OptState;
+import dev.lobench.optimizers.Optimizer;
+import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.tasks.Param;
+import dev.lobench.tasks.TaskRegistry;
+import dev.lobench.tasks.UserError;
+import dev.lobench.tasks.data.FashionMnist;
+import dev.lobench.tasks.models.ClassifierInstance;
+import dev.lobench.tasks.models.ClassifierTask;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExternalOptimizerTest {
+    /** The shipped client library and NumPy Adam (the tests run in the optimizers module directory). */
+    private static final Path EXAMPLES = Path.of("..", "examples", "ext-optimizer").toAbsolutePath().normalize();
+
+    private static boolean pythonWithNumpy() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void requirePython() {
+        Assumptions.assumeTrue(pythonWithNumpy(),
+                "SKIPPED: python3 with numpy not found (apt-get install -y python3-numpy); .ci/run installs it");
+    }
+
+    /** Random 8x8 "images" with labels: an MLP task on data made here (tests never read a real dataset). */
+    private static FashionMnist.Data data() {
+        Random r = new Random(11);
+        return new FashionMnist.Data(Path.of("synthetic"), split(r, 512), split(r, 128));
+    }
+
+    private static FashionMnist.Split split(Random r, int n) {
+        float[] px = new float[n * 64];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) r.nextInt(10);
+            for (int j = 0; j < 64; j++) { // class-dependent means, so the loss falls
+                px[i * 64 + j] = (float) Math.min(1, Math.max(0, 0.1 * ((j * (labels[i] + 1)) % 9) + 0.2 * r.nextGaussian()));
+            }
+        }
+        return new FashionMnist.Split(n, 8, px, labels);
+    }
+
+    /** Trains fmnist8-mlp32 (2,410 parameters) for {@code steps} steps; returns the losses and final parameters. */
+    private static List<float[]> train(Optimizer opt, int steps, float[] losses) {
+        ClassifierTask task = (ClassifierTask) TaskRegistry.get("fmnist8-mlp32");
+        FashionMnist.Data d = data();
+        try (NDManager m = NDManager.newBaseManager(); ClassifierInstance inst = task.instantiate(m, 3, d)) {
+            List<Param> params = inst.params();
+            try (OptState st = opt.init(params)) {
+                for (int t = 0; t < steps; t++) {
+                    losses[t] = inst.trainStep();
+                    opt.update(params, inst.grads(), losses[t], t, st);
+                }
+            }
+            List<float[]> out = new ArrayList<>();
+            for (Param p : params) {
+                out.add(p.array().toFloatArray());
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void numpyAdamReproducesLobenchAdamOver100Steps() {
+        requirePython();
+        int steps = 100;
+        float[] la = new float[steps];
+        float[] lb = new float[steps];
+        List<float[]> a = train(OptimizerRegistry.create("adam:lr=3e-3", steps), steps, la);
+        List<float[]> b = train(OptimizerRegistry.create("ext:cmd=python3 " + EXAMPLES.resolve("adam.py")
+                + " --lr 3e-3", steps), steps, lb);
+        assertTrue(la[steps - 1] < 0.8 * la[0], "training makes progress: " + la[0] + " -> " + la[steps - 1]);
+        for (int t = 0; t < steps; t++) {
+            assertEquals(la[t], lb[t], 1e-6 * Math.abs(la[t]), "loss at step " + t);
+        }
+        for (int k = 0; k < a.size(); k++) {
+            double diff = 0;
+            double norm = 0;
+            for (int j = 0; j < a.get(k).length; j++) {
+                diff += Math.pow(a.get(k)[j] - b.get(k)[j], 2);
+                norm += Math.pow(a.get(k)[j], 2);
+            }
+            double rel = Math.sqrt(diff / norm);
+            assertTrue(rel <= 1e-6, "tensor " + k + ": relative L2 difference " + rel);
+        }
+    }
+
+    /** A client built on the shipped library that misbehaves at step 2 in the way {@code mode} says. */
+    private static Optimizer misbehaving(Path dir, String mode, double timeout) throws IOException {
+        Path script = dir.resolve("bad_" + mode + ".py");
+        Files.writeString(script, String.join("\n",
+                "import os, sys, time",
+                "sys.path.insert(0, " + pyString(EXAMPLES.toString()) + ")",
+                "import numpy as np",
+                "from lobench_ext import serve",
+                "class Bad:",
+                "    def __init__(self, shapes): self.shapes = shapes",
+                "    def step(self, step, loss, grads, params):",
+                "        u = [np.zeros(s, np.float32) for s in self.shapes]",
+                "        if step == 2:",
+                "            mode = " + pyString(mode),
+                "            if mode == 'crash': print('segfault-like crash', file=sys.stderr, flush=True); os._exit(9)",
+                "            if mode == 'hang': time.sleep(600)",
+                "            if mode == 'nan': u[0].reshape(-1)[1] = np.nan",
+                "            if mode == 'shape': u[0] = np.zeros(3, np.float32)",
+                "            if mode == 'raise': raise ValueError('learning rate exploded')",
+                "        return u",
+                "serve(lambda names, shapes, steps: Bad(shapes))", ""));
+        return OptimizerRegistry.create("ext:cmd=python3 " + script + ",timeout=" + timeout);
+    }
+
+    private static String pyString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** Runs steps until the client fails; returns the failure. */
+    private static ExternalOptimizerException failure(Optimizer opt) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(new float[] {1, 2, 3, 4}, new ai.djl.ndarray.types.Shape(2, 2));
+            NDArray bias = m.create(0.5f);
+            List<Param> params = List.of(new Param("w", w), new Param("b", bias));
+            List<NDArray> grads = List.of(m.ones(w.getShape()), m.create(1f));
+            try (OptState st = opt.init(params)) {
+                return assertThrows(ExternalOptimizerException.class, () -> {
+                    for (int t = 0; t < 5; t++) {
+                        opt.update(params, grads, 1f, t, st);
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void crashHangNanWrongShapeAndClientErrorsAreReportedWithTheReason(@TempDir Path dir) throws IOException {
+        requirePython();
+        String crash = failure(misbehaving(dir, "crash", 30)).getMessage();
+        assertTrue(crash.contains("exited with code 9 at step 2") && crash.contains("segfault-like crash"), crash);
+        long t0 = System.nanoTime();
+        String hang = failure(misbehaving(dir, "hang", 1)).getMessage();
+        assertTrue(hang.contains("timed out after 1 s at step 2"), hang);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 20, "the hang is cut by the timeout");
+        String nan = failure(misbehaving(dir, "nan", 30)).getMessage();
+        assertTrue(nan.contains("non-finite update NaN for 'w' element 1") && nan.contains("at step 2"), nan);
+        String shape = failure(misbehaving(dir, "shape", 30)).getMessage();
+        assertTrue(shape.contains("update of 'w' has 3 elements, expected 4 (shape [2, 2])"), shape);
+        String raised = failure(misbehaving(dir, "raise", 30)).getMessage();
+        assertTrue(raised.contains("the client reported: ValueError: learning rate exploded"), raised);
+    }
+
+    @Test
+    void aClientThatDiesOrSpeaksAnotherProtocolFailsAtInit() {
+        Optimizer dies = OptimizerRegistry.create("ext:cmd=echo cannot import torch >&2; exit 3");
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<Param> params = List.of(new Param("w", m.zeros(new ai.djl.ndarray.types.Shape(3))));
+            ExternalOptimizerException e = assertThrows(ExternalOptimizerException.class, () -> dies.init(params));
+            assertTrue(e.getMessage().contains("exited with code 3 at init")
+                    && e.getMessage().contains("cannot import torch"), e.getMessage());
+            Optimizer chatty = OptimizerRegistry.create("ext:cmd=echo hello; cat > /dev/null");
+            e = assertThrows(ExternalOptimizerException.class, () -> chatty.init(params));
+            assertTrue(e.getMessage().contains("expected the magic bytes LOBX"), e.getMessage());
+        }
+    }
+
+    @Test
+    void specErrorsAreUserErrors() {
+        UserError e = assertThrows(UserError.class, () -> OptimizerRegistry.create("ext"));
+        assertTrue(e.getMessage().contains("give the client's command"), e.getMessage());
+        e = assertThrows(UserError.class, () -> OptimizerRegistry.create("ext:cmd=true,timeout=0"));
+        assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+        assertEquals("ext(cmd=python3 x.py --lr 1e-3)", OptimizerRegistry.canonical("ext:cmd=python3 x.py --lr 1e-3", 0));
+    }
+}
