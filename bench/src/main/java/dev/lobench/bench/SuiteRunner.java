@@ -46,6 +46,7 @@ public final class SuiteRunner {
     private final boolean resume;
     private final Progress progress;
     private final Map<String, Object> arguments;
+    private String device = "cpu";
 
     public record Summary(Path resultsFile, List<CellRecord> records, int ran, int skipped) {}
 
@@ -73,7 +74,17 @@ public final class SuiteRunner {
         this.progress = progress;
     }
 
+    /**
+     * Runs the cells with tensors on {@code name} (cpu, the default, or gpu: see {@link Devices#of}); recorded in the
+     * results header. Returns this runner.
+     */
+    public SuiteRunner onDevice(String name) {
+        this.device = Devices.checkName(name);
+        return this;
+    }
+
     public Summary run() {
+        ai.djl.Device dev = Devices.of(device);
         String version = RunEnvironment.lobenchVersion();
         // Validate every optimizer spec before training anything.
         Map<String, Optimizer> probe = new LinkedHashMap<>();
@@ -85,7 +96,7 @@ public final class SuiteRunner {
         }
         Path file = dir.resolve(RESULTS_FILE);
         try (RunLock lock = lock()) {
-            return run(file, version);
+            return run(file, version, dev);
         }
     }
 
@@ -105,7 +116,7 @@ public final class SuiteRunner {
         return RunLock.acquire(dir, commandLine);
     }
 
-    private Summary run(Path file, String version) {
+    private Summary run(Path file, String version, ai.djl.Device dev) {
         ResultWriter writer = openWriter(file, version);
         Set<String> done = writer.cellKeys();
         int ran = 0;
@@ -121,10 +132,11 @@ public final class SuiteRunner {
                     doneSteps[0] += cell.steps();
                     continue;
                 }
-                Optimizer opt = OptimizerRegistry.create(cell.optimizer(), cell.steps());
+                Optimizer opt = Devices.forDevice(cell.optimizer(), OptimizerRegistry.create(cell.optimizer(),
+                        cell.steps()), dev);
                 int index = i + 1;
                 long base = doneSteps[0];
-                CellRecord rec = TrainingLoop.run(cell, opt, data, version, optimizerParameters(cell),
+                CellRecord rec = TrainingLoop.run(cell, opt, dev, data, version, optimizerParameters(cell),
                         MetaTrainingSet.contains(cell.task(), cell.steps()), (step, loss) -> progress.step(index, cells.size(), cell.label(), step, cell.steps(),
                                 loss, base + step, totalSteps));
                 writer.writeCell(rec);
@@ -236,6 +248,8 @@ public final class SuiteRunner {
         extra.put("plan", planInfo);
         extra.put("maxDirectMemory", Runtime.getRuntime().maxMemory());
         extra.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
+        extra.put("device", device);
+        extra.put("libtorch", Devices.libtorchDescription());
         return new RunHeader(RunHeader.TYPE, Schema.VERSION, UUID.randomUUID().toString(), plan.name(), version,
                 RunEnvironment.gitCommit(), RunEnvironment.jvm(), RunEnvironment.djlVersion(),
                 RunEnvironment.libtorchVersion(), RunEnvironment.cpuModel(), RunEnvironment.threads(),

@@ -41,6 +41,13 @@ public final class TrainingLoop {
 
     public static CellRecord run(CellSpec cell, Optimizer optimizer, DataContext data, String lobenchVersion,
             Map<String, Object> optimizerParams, boolean inMetaTrainingSet, Listener listener) {
+        return run(cell, optimizer, ai.djl.Device.cpu(), data, lobenchVersion, optimizerParams, inMetaTrainingSet,
+                listener);
+    }
+
+    /** One cell with the task's tensors on {@code device} (its NDManager's device). */
+    public static CellRecord run(CellSpec cell, Optimizer optimizer, ai.djl.Device device, DataContext data,
+            String lobenchVersion, Map<String, Object> optimizerParams, boolean inMetaTrainingSet, Listener listener) {
         int steps = cell.steps();
         float[] losses = new float[steps];
         long[] fb = new long[steps];
@@ -54,7 +61,7 @@ public final class TrainingLoop {
         long numParams = cell.task().numParams();
         long wallStart = System.nanoTime();
         long peakBefore = ProcStatus.peakRssBytes();
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(device);
                 TaskInstance instance = cell.task().instantiate(manager, cell.seed(), data)) {
             List<Param> params = instance.params();
             numParams = instance.numParams();

@@ -34,7 +34,7 @@ class ExternalCellTest {
     @Test
     void aSilentClientTimesOut() {
         long t0 = System.nanoTime();
-        CellRecord r = run("ext:cmd=sleep 120,timeout=1");
+        CellRecord r = run("ext:cmd=sleep 120,init_timeout=1");
         assertEquals(Outcome.error, r.outcome());
         assertTrue(r.outcomeDetail().contains("timed out after 1 s at init"), r.outcomeDetail());
         assertTrue((System.nanoTime() - t0) / 1e9 < 60, "cut by the timeout, not by the client");

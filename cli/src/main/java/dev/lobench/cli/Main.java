@@ -16,7 +16,7 @@ import java.util.List;
         description = "Benchmarks learned optimizers (star, small-fc, velo-style) against tuned Adam.",
         subcommands = {ListCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, CiCommand.class,
                 DataCommand.class, LoptCommand.class, ConformanceCommand.class, MergeCommand.class,
-                MetaTrainCommand.class, MetaBenchCommand.class, MetaReportCommand.class, OverheadCommand.class, StabilityCommand.class, ReproduceCommand.class,
+                MetaTrainCommand.class, MetaBenchCommand.class, MetaReportCommand.class, OverheadCommand.class, StabilityCommand.class, ReproduceCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -26,11 +26,13 @@ final class OverheadCommand implements Callable<Integer> {
     List<String> optimizers;
 
     @Option(names = "--tasks", split = ",", description = "Task names and/or synthetic-10k|100k|1M (optimizer-only "
-            + "only). Default: fmnist8-mlp32,fmnist-mlp128x128,fmnist-cnn16x32,fortunes-tf-w64-d2,synthetic-10k,"
+            + "only; synthetic-10M|100M for GPUs). Default: fmnist8-mlp32,fmnist-mlp128x128,fmnist-cnn16x32,fortunes-tf-w64-d2,synthetic-10k,"
             + "synthetic-100k,synthetic-1M; with --quick: fmnist8-mlp32,fmnist-cnn16x32,synthetic-100k.")
     List<String> tasks;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu (needs the -Pcuda build).")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu (needs a CUDA libtorch: "
+            + "./lobench --libtorch DIR, see README 'GPU'). On gpu, learned optimizers with impl=auto run the reference "
+            + "implementation.")
     String device;
 
     @Option(names = "--threads", description = "libtorch intra-op threads and fused-kernel threads (default: the "
@@ -52,9 +54,7 @@ final class OverheadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         pluginOptions.load();
-        if (!device.equals("cpu") && !device.equals("gpu")) {
-            throw new UserError("--device must be cpu or gpu, got '" + device + "'");
-        }
+        dev.lobench.bench.Devices.checkName(device);
         int n = threads != null ? threads : RunEnvironment.threads();
         int f = forks != null ? forks : quick ? 1 : 2;
         Path dir = out != null ? out : Path.of("lobench-runs",

@@ -6,8 +6,16 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code --plugins JAR|DIR}: optimizer plug-ins for the commands that build optimizers (picocli mixin). */
+/**
+ * Where optimizers beyond the built-ins come from, for the commands that build optimizers (picocli mixin):
+ * {@code --plugins JAR|DIR} (Java plug-ins) and {@code --optimizer-spec FILE} (optimizers composed in YAML/JSON).
+ */
 final class PluginOptions {
+    @Option(names = "--optimizer-spec", split = ",", paramLabel = "FILE",
+            description = "YAML/JSON files defining optimizers as chains of transforms (README 'Your own optimizer'); "
+                    + "their names then work in --optimizer like the built-ins'.")
+    List<Path> optimizerSpecs;
+
     @Option(names = "--plugins", split = ",", paramLabel = "JAR|DIR",
             description = "Optimizer plug-in jars, or directories of jars, to load (also from $LOBENCH_PLUGINS, "
                     + "':'-separated). See README 'Your own optimizer'.")
@@ -19,5 +27,8 @@ final class PluginOptions {
             Plugins.load(plugins, "--plugins");
         }
         Plugins.loadConfigured();
+        if (optimizerSpecs != null && !optimizerSpecs.isEmpty()) {
+            dev.lobench.optimizers.chain.ChainSpecFile.load(optimizerSpecs);
+        }
     }
 }

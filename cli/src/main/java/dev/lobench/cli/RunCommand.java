@@ -63,9 +63,14 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PluginOptions pluginOptions = new PluginOptions();
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu (needs a CUDA libtorch: "
+            + "./lobench --libtorch DIR, see README 'GPU'); recorded in the results header.")
+    String device;
+
     @Override
     public Integer call() {
         pluginOptions.load();
+        dev.lobench.bench.Devices.checkName(device);
         int sources = (suite != null ? 1 : 0) + (tasks != null && !tasks.isEmpty() ? 1 : 0) + (taskSpec != null ? 1 : 0);
         if (sources == 0) {
             throw new UserError("give --suite NAME, --task NAME[,NAME...] or --task-spec FILE "
@@ -120,13 +125,13 @@ final class RunCommand implements Callable<Integer> {
         announceLargePlan(plan);
         DataContext data = dataOptions.context();
         SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs()),
-                resume != null, dev.lobench.bench.Progress.stderr(), planArguments()).run();
+                resume != null, dev.lobench.bench.Progress.stderr(), planArguments()).onDevice(device).run();
         if (resume != null) {
             System.err.println("resumed: " + summary.skipped() + " finished cells kept, " + summary.ran() + " run now");
         }
+        // stdout carries only the table asked for (so --format csv > t.csv is a clean CSV); messages go to stderr
         System.out.println(Report.render(summary.records(), fmt));
-        System.out.println();
-        System.out.println("results: " + summary.resultsFile().toAbsolutePath());
+        System.err.println("results: " + summary.resultsFile().toAbsolutePath());
         return 0;
     }
 

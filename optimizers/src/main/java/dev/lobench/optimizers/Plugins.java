@@ -92,12 +92,17 @@ public final class Plugins {
             registered.addAll(loadJar(key));
             LOADED.add(key);
         }
+        recordPaths(PROPERTY, LOADED);
+        return registered;
+    }
+
+    /** Sets system property {@code key} to {@code paths}, path-separator-separated (read back by forked JVMs). */
+    public static void recordPaths(String key, java.util.Collection<Path> paths) {
         StringBuilder prop = new StringBuilder();
-        for (Path p : LOADED) {
+        for (Path p : paths) {
             prop.append(prop.length() == 0 ? "" : File.pathSeparator).append(p);
         }
-        System.setProperty(PROPERTY, prop.toString());
-        return registered;
+        System.setProperty(key, prop.toString());
     }
 
     private static List<Path> jarsOf(Path p, String source) {

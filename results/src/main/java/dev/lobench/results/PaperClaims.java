@@ -527,7 +527,7 @@ public final class PaperClaims {
     }
 
     private static String md(String s) {
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
+        return TextTable.md(s);
     }
 
     private static String h(String s) {

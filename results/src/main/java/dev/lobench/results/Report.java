@@ -331,6 +331,11 @@ public final class Report {
         sb.append('\n');
     }
 
+    /** A name or message made safe for one Markdown table cell or line ({@link TextTable#md}). */
+    public static String markdownText(String s) {
+        return TextTable.md(s);
+    }
+
     private static String orDash(String s) {
         return s == null || s.isBlank() ? "—" : s;
     }

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>Markdown: a header row, a separator row ({@code ---} for left-aligned, {@code ---:} for right-aligned
- *       columns), then the rows; cells escaped by {@link #md}.</li>
+ *       columns), then the rows; {@code |} in a cell becomes {@code \|} and a line break a space.</li>
  *   <li>CSV (RFC 4180): a header line, then the rows; a cell holding a comma, a quote or a line break is quoted, with
  *       quotes doubled. Cells are written as given (numbers formatted by the caller).</li>
  *   <li>LaTeX: a booktabs {@code tabular} ({@code l} or {@code r} per column), cells escaped by {@link #tex}.</li>
@@ -126,11 +126,9 @@ public final class TextTable {
         sb.append(" \\\\\n");
     }
 
-    /**
-     * A name or message made safe for one Markdown table cell or line: {@code |} escaped, {@code <}, {@code >} and
-     * {@code &} as HTML entities (GitHub renders Markdown as HTML), line breaks as spaces.
-     */
+    /** A Markdown table cell: {@code |} escaped, {@code <}, {@code >} and {@code &} as HTML entities, line breaks as spaces. */
     public static String md(String s) {
+        // | escaped, <, > and & as HTML entities (GitHub renders Markdown as HTML), line breaks as spaces
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
                 .replaceAll("\\R", " ");
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.lobench.bench.Devices;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.OptimizerRegistry;
 import dev.lobench.optimizers.learned.LearnedOptimizer;
@@ -19,7 +20,11 @@ import java.util.Random;
 
 /** What the overhead benchmarks share: optimizers with a thread count, synthetic shapes, random tensors. */
 public final class BenchSupport {
-    /** Prefix of the synthetic optimizer-only "tasks": {@code synthetic-10k}, {@code synthetic-100k}, {@code synthetic-1M}. */
+    /**
+     * Prefix of the synthetic optimizer-only "tasks": {@code synthetic-10k}, {@code synthetic-100k}, {@code synthetic-1M},
+     * {@code synthetic-10M}, {@code synthetic-100M} (the last two are meant for GPUs: 0.4 and 4 GB of parameters and
+     * gradients, plus the optimizer state).
+     */
     public static final String SYNTHETIC = "synthetic-";
 
     private BenchSupport() {}
@@ -34,8 +39,10 @@ public final class BenchSupport {
             case "10k" -> new int[][] {{64, 100}, {32, 100}, {10, 32}};
             case "100k" -> new int[][] {{256, 300}, {90, 256}, {10, 90}};
             case "1M" -> new int[][] {{1024, 784}, {192, 1024}, {10, 192}};
+            case "10M" -> new int[][] {{4096, 2048}, {1024, 1571}, {10, 1024}};
+            case "100M" -> new int[][] {{8192, 8192}, {4096, 8000}, {10, 4096}};
             default -> throw new UserError("unknown synthetic size '" + task + "' (synthetic-10k, synthetic-100k, "
-                    + "synthetic-1M)");
+                    + "synthetic-1M, synthetic-10M, synthetic-100M)");
         };
     }
 
@@ -74,7 +81,12 @@ public final class BenchSupport {
      * default, 0, means the common pool); other optimizers as the registry builds them.
      */
     public static Optimizer optimizer(String spec, long runSteps, int threads) {
-        Optimizer o = OptimizerRegistry.create(spec, runSteps);
+        return optimizer(spec, runSteps, threads, Device.cpu());
+    }
+
+    /** As {@link #optimizer(String, long, int)}, for tensors on {@code device} ({@link Devices#forDevice}). */
+    public static Optimizer optimizer(String spec, long runSteps, int threads, Device device) {
+        Optimizer o = Devices.forDevice(spec, OptimizerRegistry.create(spec, runSteps), device);
         if (o instanceof LearnedOptimizer lo && lo.impl() == LearnedOptimizer.Impl.FUSED) {
             return LearnedOptimizers.create(lo.theta(), LearnedOptimizer.Impl.FUSED, lo.weightDecay(), threads)
                     .named(lo.name());
@@ -93,19 +105,9 @@ public final class BenchSupport {
         return 0;
     }
 
-    /** cpu or gpu (the first CUDA device); gpu without a CUDA-enabled libtorch is a UserError. */
+    /** cpu or gpu (the first CUDA device); gpu without a CUDA-enabled libtorch is a UserError ({@link Devices#of}). */
     public static Device device(String name) {
-        return switch (name) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
-                if (Djl.init().getGpuCount() < 1) {
-                    throw new UserError("--device gpu: this build's libtorch has no CUDA support (or no GPU is "
-                            + "visible); build with -Pcuda on a CUDA machine, see README 'GPU'");
-                }
-                yield Device.gpu();
-            }
-            default -> throw new UserError("unknown device '" + name + "' (cpu, gpu)");
-        };
+        return Devices.of(name);
     }
 
     /** Sets libtorch's intra-op threads and switches grad mode off on the calling (JMH worker) thread. */

@@ -64,7 +64,7 @@ public class FullStepBenchmark {
         dev = BenchSupport.device(device);
         manager = NDManager.newBaseManager(dev);
         instance = TaskRegistry.get(task).instantiate(manager, 0, DataContext.defaults());
-        opt = BenchSupport.optimizer(optimizer, TaskRegistry.get(task).defaultSteps(), threads);
+        opt = BenchSupport.optimizer(optimizer, TaskRegistry.get(task).defaultSteps(), threads, dev);
         state = opt.init(instance.params());
         step = 0;
     }

@@ -75,7 +75,7 @@ public class OptimizerStepBenchmark {
             params = instance.params();
         }
         grads = BenchSupport.randomGrads(manager, params, 1);
-        opt = BenchSupport.optimizer(optimizer, 0, threads);
+        opt = BenchSupport.optimizer(optimizer, 0, threads, dev);
         state = opt.init(params);
         step = 0;
     }

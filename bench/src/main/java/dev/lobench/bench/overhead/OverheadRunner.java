@@ -1,6 +1,7 @@
 package dev.lobench.bench.overhead;
 
 import ai.djl.ndarray.NDManager;
+import dev.lobench.bench.Devices;
 import dev.lobench.bench.RunEnvironment;
 import dev.lobench.bench.jmh.BenchSupport;
 import dev.lobench.bench.jmh.CalibrationBenchmark;
@@ -84,7 +85,15 @@ public final class OverheadRunner {
         this.progress = progress;
     }
 
-    /** Flags every forked benchmark JVM gets. */
+    /** DJL's settings that choose the libtorch (see bench/gpu/libtorch-env.sh); forks get this JVM's values. */
+    public static final List<String> LIBTORCH_SETTINGS = List.of("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION",
+            "PYTORCH_FLAVOR", "PYTORCH_LIBRARY_EXCLUSION", "ENGINE_CACHE_DIR");
+
+    /**
+     * Flags every forked benchmark JVM gets. The forks inherit this process's environment (where {@code ./lobench
+     * --libtorch} puts DJL's libtorch settings); settings given to this JVM as system properties are passed on as
+     * {@code -D} flags, so a fork loads the same libtorch as this process either way.
+     */
     public List<String> forkJvmFlags() {
         // the forks run the learned optimizers' kernels as this JVM does: vector flags and -Dlobench.simd alike
         List<String> f = new ArrayList<>(Simd.childJvmFlags());
@@ -98,7 +107,17 @@ public final class OverheadRunner {
         if (plugins != null && !plugins.isBlank()) { // plug-in optimizers load in the forks too
             f.add("-D" + dev.lobench.optimizers.Plugins.PROPERTY + "=" + plugins);
         }
-        return f;
+        String specs = System.getProperty(dev.lobench.optimizers.chain.ChainSpecFile.PROPERTY);
+        if (specs != null && !specs.isBlank()) { // and optimizers of --optimizer-spec files
+            f.add("-D" + dev.lobench.optimizers.chain.ChainSpecFile.PROPERTY + "=" + specs);
+        }
+        for (String key : LIBTORCH_SETTINGS) {
+            String v = System.getProperty(key);
+            if (v != null) {
+                f.add("-D" + key + "=" + v);
+            }
+        }
+        return List.copyOf(f);
     }
 
     /** Checks the specs, tasks and device before anything runs (UserError on bad input). */
@@ -269,6 +288,7 @@ public final class OverheadRunner {
     private RunHeader header() {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("device", config.device());
+        extra.put("libtorch", Devices.libtorchDescription());
         extra.put("quick", config.quick());
         extra.put("forks", config.forks());
         extra.put("warmup", config.warmupIterations() + " x " + config.warmupTime());

@@ -35,6 +35,37 @@ class OverheadRunnerTest {
     }
 
     @Test
+    void forksGetTheLibtorchSettingsGivenAsSystemProperties() {
+        String key = "PYTORCH_LIBRARY_PATH";
+        String before = System.getProperty(key);
+        try {
+            System.setProperty(key, "/opt/torch/lib");
+            List<String> f = runner(List.of("adam"), List.of("synthetic-10k"), "cpu", 1).forkJvmFlags();
+            assertTrue(f.contains("-DPYTORCH_LIBRARY_PATH=/opt/torch/lib"), f.toString());
+            System.clearProperty(key);
+            List<String> g = runner(List.of("adam"), List.of("synthetic-10k"), "cpu", 1).forkJvmFlags();
+            assertTrue(g.stream().noneMatch(s -> s.startsWith("-DPYTORCH_LIBRARY_PATH")), g.toString());
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
+    @Test
+    void syntheticGpuSizesHaveAboutTheirNominalParameterCount() {
+        for (var e : java.util.Map.of("synthetic-10M", 10_000_000L, "synthetic-100M", 100_000_000L).entrySet()) {
+            long n = 0;
+            for (int[] l : dev.lobench.bench.jmh.BenchSupport.layers(e.getKey())) {
+                n += (long) l[0] * l[1] + l[0];
+            }
+            assertEquals(1.0, n / (double) e.getValue(), 0.01, e.getKey() + " has " + n + " parameters");
+        }
+    }
+
+    @Test
     void badInputIsAUserError() {
         assertThrows(UserError.class, () -> runner(List.of("adamm"), List.of("synthetic-10k"), "cpu", 1).validate());
         assertThrows(UserError.class, () -> runner(List.of("adam"), List.of("synthetic-5k"), "cpu", 1).validate());
@@ -43,5 +74,7 @@ class OverheadRunnerTest {
         UserError gpu = assertThrows(UserError.class,
                 () -> runner(List.of("adam"), List.of("synthetic-10k"), "gpu", 1).validate());
         assertTrue(gpu.getMessage().contains("CUDA"), gpu.getMessage());
+        assertTrue(gpu.getMessage().contains("--libtorch"), gpu.getMessage());
+        assertThrows(UserError.class, () -> runner(List.of("adam"), List.of("synthetic-10k"), "tpu", 1).validate());
     }
 }

@@ -59,20 +59,24 @@ public final class ExternalOptimizer implements Optimizer {
     private final String name;
     private final String command;
     private final double timeoutSeconds;
+    private final double initTimeoutSeconds;
     private final long runSteps;
 
     /**
      * @param command shell command line of the client ({@code /bin/sh -c command}, in the current directory)
-     * @param timeoutSeconds longest wait for the client's handshake or for one step's reply
+     * @param timeoutSeconds longest wait for one step's reply
+     * @param initTimeoutSeconds longest wait for the client's handshake (it may import large libraries)
      * @param runSteps total number of updates of the run, sent at init (0 if unknown)
      */
-    public ExternalOptimizer(String name, String command, double timeoutSeconds, long runSteps) {
+    public ExternalOptimizer(String name, String command, double timeoutSeconds, double initTimeoutSeconds,
+                             long runSteps) {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("empty client command");
         }
-        if (!(timeoutSeconds > 0)) {
-            throw new IllegalArgumentException("timeout must be > 0: " + timeoutSeconds);
+        if (!(timeoutSeconds > 0) || !(initTimeoutSeconds > 0)) {
+            throw new IllegalArgumentException("timeouts must be > 0: " + timeoutSeconds + ", " + initTimeoutSeconds);
         }
+        this.initTimeoutSeconds = initTimeoutSeconds;
         this.name = name;
         this.command = command;
         this.timeoutSeconds = timeoutSeconds;
@@ -157,7 +161,7 @@ public final class ExternalOptimizer implements Optimizer {
         }
 
         void handshake() {
-            ScheduledFuture<?> dog = arm();
+            ScheduledFuture<?> dog = arm(initTimeoutSeconds);
             try {
                 ByteBuffer b = ByteBuffer.allocate(initSize()).order(ByteOrder.LITTLE_ENDIAN);
                 b.putInt(MAGIC).putInt(VERSION).putInt(0).putLong(runSteps).putInt(names.length);
@@ -208,7 +212,7 @@ public final class ExternalOptimizer implements Optimizer {
                         + " params and " + grads.size() + " gradients");
             }
             currentStep = step;
-            ScheduledFuture<?> dog = arm();
+            ScheduledFuture<?> dog = arm(timeoutSeconds);
             try (GradMode.Scope noGrad = GradMode.disabled()) {
                 chunkLe.clear();
                 chunkLe.putInt(MSG_STEP).putLong(step).putFloat(loss);
@@ -303,8 +307,8 @@ public final class ExternalOptimizer implements Optimizer {
             }
         }
 
-        private ScheduledFuture<?> arm() {
-            long nanos = (long) (timeoutSeconds * 1e9);
+        private ScheduledFuture<?> arm(double seconds) {
+            long nanos = (long) (seconds * 1e9);
             return WATCHDOG.schedule(() -> {
                 timedOut = true;
                 kill();
@@ -316,7 +320,8 @@ public final class ExternalOptimizer implements Optimizer {
             String where = currentStep < 0 ? "at init" : "at step " + currentStep;
             String reason;
             if (timedOut) {
-                reason = "timed out after " + Hyperparams.format(timeoutSeconds) + " s " + where
+                reason = "timed out after " + Hyperparams.format(currentStep < 0 ? initTimeoutSeconds : timeoutSeconds)
+                        + " s " + where
                         + " (no reply; the client was killed)";
             } else {
                 Integer code = exitCode();

@@ -14,8 +14,10 @@ public final class ExternalProvider implements OptimizerProvider {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("cmd", "");
         d.put("timeout", "60");
+        d.put("init_timeout", "120");
         OptimizerRegistry.register("ext", "an optimizer in another process, any language: cmd=SHELL COMMAND "
-                + "(started once per cell; protocol: docs/external-optimizer.md), timeout=seconds per reply",
+                + "(started once per cell; protocol: docs/external-optimizer.md), timeout=seconds per step reply, "
+                + "init_timeout=seconds for the handshake",
                 d, hp -> {
                     String cmd = hp.text("cmd");
                     if (cmd.isEmpty()) {
@@ -23,7 +25,8 @@ public final class ExternalProvider implements OptimizerProvider {
                                 + "ext:cmd=python3 examples/ext-optimizer/adam.py");
                     }
                     double timeout = hp.positive("timeout");
-                    return new ExternalOptimizer(hp.canonicalName(), cmd, timeout, hp.runSteps());
+                    double initTimeout = hp.positive("init_timeout");
+                    return new ExternalOptimizer(hp.canonicalName(), cmd, timeout, initTimeout, hp.runSteps());
                 });
     }
 }

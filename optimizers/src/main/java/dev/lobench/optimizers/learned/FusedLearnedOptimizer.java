@@ -39,6 +39,10 @@ import java.util.function.IntConsumer;
  * block scratch first), and the MLP is a sequence of loops over at most two input arrays and one output
  * ({@code madd2}, {@code set2}, {@code mul}, ...); wider loop bodies stay scalar. exp(0.001 a) uses a degree-5
  * polynomial for |0.001 a| <= 1/16 (within 1 ulp of {@code (float) Math.exp}) and Math.exp beyond.
+ *
+ * <p>When {@link Simd#ENABLED}, the per-element passes of factored tensors run as Vector API loops
+ * ({@link SimdKernels}) with bit-identical results; a block with an exp argument outside the polynomial's range is
+ * redone with the scalar loops.
  */
 public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev.lobench.optimizers.BufferUpdate {
     static final int CHUNK = 16384;

@@ -199,7 +199,7 @@ final class SimdKernels {
         loopLayer0(h, f[10], 0, 10, f[11], 0, 11, w0e, len);
         loopLayer0(h, f[12], 0, 12, f[25], 0, 25, w0e, len);
         loopLayer0(h, f[26], 0, 26, f[27], 0, 27, w0e, len);
-        loopLayer1(sc, len, t.layer1);
+        loopLayer1(h, sc.z, t.layer1, len);
         layer2(sc, len, t);
         return loopApply(sc, len, t);
     }
@@ -245,7 +245,7 @@ final class SimdKernels {
      * h_j = (h_j + a w0e[ka*4+j]) + b w0e[kb*4+j] for the 4 hidden units: one channel pair of the scalar madd2
      * sequence; each input is an array and an offset.
      */
-    private static void loopLayer0(float[][] h, float[] a, int ao, int ka, float[] b, int bo, int kb, float[] w0e,
+    static void loopLayer0(float[][] h, float[] a, int ao, int ka, float[] b, int bo, int kb, float[] w0e,
                                int len) {
         float[] h0a = h[0];
         float[] h1a = h[1];
@@ -263,13 +263,15 @@ final class SimdKernels {
         }
     }
 
-    /** z_j = relu(b1_j + relu(h_0) w1[0][j] + ... + relu(h_3) w1[3][j]) into sc.z. */
-    private static void loopLayer1(FusedLearnedOptimizer.Scratch sc, int len, float[] k1) {
-        float[] h0a = sc.h0;
-        float[] h1a = sc.h1;
-        float[] h2a = sc.h2;
-        float[] h3a = sc.h3;
-        float[][] z = sc.z;
+    /**
+     * z_j = relu(b1_j + relu(h_0) w1[0][j] + ... + relu(h_3) w1[3][j]) for 4 hidden units; k1 = [b1_0..b1_3, then the
+     * weight of input i for unit j at 4 + i * 4 + j]. Shared by star / small-fc and velo-style.
+     */
+    static void loopLayer1(float[][] h, float[][] z, float[] k1, int len) {
+        float[] h0a = h[0];
+        float[] h1a = h[1];
+        float[] h2a = h[2];
+        float[] h3a = h[3];
         for (int i = 0; i < len; i += V) {
             FloatVector h0 = FloatVector.fromArray(SPECIES, h0a, i).max(0f);
             FloatVector h1 = FloatVector.fromArray(SPECIES, h1a, i).max(0f);
@@ -291,8 +293,11 @@ final class SimdKernels {
         }
     }
 
-    /** Two outputs of layer 2 (weights at k2[ka..ka+4] and k2[kb..kb+4]), each times a scale. */
-    private static void loopLayer2(float[][] z, float[] k2, int ka, float sa, float[] oa, int kb, float sb, float[] ob,
+    /**
+     * Two outputs of layer 2 from the 4 hidden units z (bias at k2[ka], the weights of z0..z3 at k2[ka+1..ka+4];
+     * likewise kb), each times a scale. Shared by star / small-fc and velo-style.
+     */
+    static void loopLayer2(float[][] z, float[] k2, int ka, float sa, float[] oa, int kb, float sb, float[] ob,
                                int len) {
         for (int i = 0; i < len; i += V) {
             FloatVector z0 = FloatVector.fromArray(SPECIES, z[0], i);

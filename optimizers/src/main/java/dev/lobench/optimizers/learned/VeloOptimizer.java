@@ -60,6 +60,8 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     private final double[] lossDecays;
     private String label;
     private int threads = THREADS;
+    /** The per-element MLP through {@link SimdKernels} (bit-identical to the scalar loop). */
+    private boolean simd = Simd.ENABLED && HID == 4 && NF % 2 == 0;
 
     // theta views (offsets into the flat vector)
     private final float[] th;
@@ -110,6 +112,15 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     /** Threads for the per-element passes of tensors above 4096 elements (results do not depend on it). */
     VeloOptimizer threads(int n) {
         this.threads = Math.max(1, n);
+        return this;
+    }
+
+    /** Forces the scalar per-element MLP (false) or the vector one (true: needs {@link Simd#ENABLED}). */
+    VeloOptimizer simd(boolean on) {
+        if (on && !Simd.ENABLED) {
+            throw new IllegalStateException("vector kernels unavailable: " + Simd.describe());
+        }
+        this.simd = on;
         return this;
     }
 
@@ -525,6 +536,8 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         final float[] hB = new float[L];
         final float[] hC = new float[L];
         final float[] hD = new float[L];
+        final float[][] h = {hA, hB, hC, hD};
+        final float[][] z = new float[4][L];
     }
 
     /** Chunks per parallel task of the per-element passes (16 x 256 elements); smaller tensors run on one thread. */
@@ -594,16 +607,19 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         float b02 = mlp[ob0 + 2];
         float b03 = mlp[ob0 + 3];
         float stepScale = lrMult * STEP_MULT * paramScale;
-        // layers 1 and 2 as locals, so the per-element loop below has no array loads of weights
-        final float c1b0 = mlp[ob1], c1b1 = mlp[ob1 + 1], c1b2 = mlp[ob1 + 2], c1b3 = mlp[ob1 + 3];
-        final float c1w00 = mlp[ow1], c1w01 = mlp[ow1 + 1], c1w02 = mlp[ow1 + 2], c1w03 = mlp[ow1 + 3];
-        final float c1w10 = mlp[ow1 + 4], c1w11 = mlp[ow1 + 5], c1w12 = mlp[ow1 + 6], c1w13 = mlp[ow1 + 7];
-        final float c1w20 = mlp[ow1 + 8], c1w21 = mlp[ow1 + 9], c1w22 = mlp[ow1 + 10], c1w23 = mlp[ow1 + 11];
-        final float c1w30 = mlp[ow1 + 12], c1w31 = mlp[ow1 + 13], c1w32 = mlp[ow1 + 14], c1w33 = mlp[ow1 + 15];
-        final float c2bd = mlp[ob2], c2ba = mlp[ob2 + 1];
-        final float c2w0d = mlp[ow2], c2w1d = mlp[ow2 + OUT], c2w2d = mlp[ow2 + 2 * OUT], c2w3d = mlp[ow2 + 3 * OUT];
-        final float c2w0a = mlp[ow2 + 1], c2w1a = mlp[ow2 + OUT + 1], c2w2a = mlp[ow2 + 2 * OUT + 1],
-                c2w3a = mlp[ow2 + 3 * OUT + 1];
+        // the MLP's layers 1 and 2 as the shared vector loops read them (SimdKernels.loopLayer1 / loopLayer2)
+        final float[] k1 = new float[20];
+        final float[] k2 = new float[10];
+        if (simd) {
+            System.arraycopy(mlp, ob1, k1, 0, HID);
+            System.arraycopy(mlp, ow1, k1, HID, HID * HID);
+            for (int o = 0; o < 2; o++) {
+                k2[o * 5] = mlp[ob2 + o];
+                for (int j = 0; j < HID; j++) {
+                    k2[o * 5 + 1 + j] = mlp[ow2 + j * OUT + o];
+                }
+            }
+        }
         // pass 2: features again, the MLP and the update, chunk by chunk (chunks are independent)
         ParallelLoop.run(ForkJoinPool.commonPool(), nBlocks > 1 ? threads : 1, nBlocks, b -> {
             Scratch sc = SCRATCH.get();
@@ -622,34 +638,19 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
                 java.util.Arrays.fill(hB, 0, len, b01);
                 java.util.Arrays.fill(hC, 0, len, b02);
                 java.util.Arrays.fill(hD, 0, len, b03);
-                for (int k = 0; k < NF; k++) {
-                    float[] fk = sc.f[k];
-                    float wa = w0[k * HID];
-                    float wb = w0[k * HID + 1];
-                    float wc = w0[k * HID + 2];
-                    float wd = w0[k * HID + 3];
-                    for (int i = 0; i < len; i++) {
-                        float v = fk[i];
-                        hA[i] += v * wa;
-                        hB[i] += v * wb;
-                        hC[i] += v * wc;
-                        hD[i] += v * wd;
-                    }
-                }
                 float[] p = sc.p;
                 float[] dd = sc.d;
                 float[] aa = sc.a;
-                for (int i = 0; i < len; i++) {
-                    float a0 = Math.max(hA[i], 0f);
-                    float a1 = Math.max(hB[i], 0f);
-                    float a2 = Math.max(hC[i], 0f);
-                    float a3 = Math.max(hD[i], 0f);
-                    float z0 = Math.max(c1b0 + a0 * c1w00 + a1 * c1w10 + a2 * c1w20 + a3 * c1w30, 0f);
-                    float z1 = Math.max(c1b1 + a0 * c1w01 + a1 * c1w11 + a2 * c1w21 + a3 * c1w31, 0f);
-                    float z2 = Math.max(c1b2 + a0 * c1w02 + a1 * c1w12 + a2 * c1w22 + a3 * c1w32, 0f);
-                    float z3 = Math.max(c1b3 + a0 * c1w03 + a1 * c1w13 + a2 * c1w23 + a3 * c1w33, 0f);
-                    dd[i] = c2bd + z0 * c2w0d + z1 * c2w1d + z2 * c2w2d + z3 * c2w3d;
-                    aa[i] = c2ba + z0 * c2w0a + z1 * c2w1a + z2 * c2w2a + z3 * c2w3a;
+                if (simd) {
+                    // the same sums in the same order as below, a vector of elements at a time (lanes past len
+                    // compute on stale scratch and are not used)
+                    for (int k = 0; k < NF; k += 2) {
+                        SimdKernels.loopLayer0(sc.h, sc.f[k], 0, k, sc.f[k + 1], 0, k + 1, w0, len);
+                    }
+                    SimdKernels.loopLayer1(sc.h, sc.z, k1, len);
+                    SimdKernels.loopLayer2(sc.z, k2, 0, 1f, dd, 5, 1f, aa, len);
+                } else {
+                    mlpScalar(sc, len, w0, mlp);
                 }
                 for (int i = 0; i < len; i++) {
                     aa[i] = (float) Math.exp(aa[i] * EXP_MULT);
@@ -661,6 +662,60 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
             }
         });
         pb.put(0, pAll, 0, n);
+    }
+
+    /**
+     * The scalar per-element MLP of one block: layer 0 from sc.f (normalisation folded into w0) added to the biases
+     * already in sc.hA..hD, then layers 1 and 2 into sc.d (direction) and sc.a (magnitude, before exp).
+     */
+    private static void mlpScalar(Scratch sc, int len, float[] w0, float[] mlp) {
+        int ob0 = NF * HID;
+        int ow1 = ob0 + HID;
+        int ob1 = ow1 + HID * HID;
+        int ow2 = ob1 + HID;
+        int ob2 = ow2 + HID * OUT;
+        float[] hA = sc.hA;
+        float[] hB = sc.hB;
+        float[] hC = sc.hC;
+        float[] hD = sc.hD;
+        // layers 1 and 2 as locals, so the per-element loop has no array loads of weights
+        final float c1b0 = mlp[ob1], c1b1 = mlp[ob1 + 1], c1b2 = mlp[ob1 + 2], c1b3 = mlp[ob1 + 3];
+        final float c1w00 = mlp[ow1], c1w01 = mlp[ow1 + 1], c1w02 = mlp[ow1 + 2], c1w03 = mlp[ow1 + 3];
+        final float c1w10 = mlp[ow1 + 4], c1w11 = mlp[ow1 + 5], c1w12 = mlp[ow1 + 6], c1w13 = mlp[ow1 + 7];
+        final float c1w20 = mlp[ow1 + 8], c1w21 = mlp[ow1 + 9], c1w22 = mlp[ow1 + 10], c1w23 = mlp[ow1 + 11];
+        final float c1w30 = mlp[ow1 + 12], c1w31 = mlp[ow1 + 13], c1w32 = mlp[ow1 + 14], c1w33 = mlp[ow1 + 15];
+        final float c2bd = mlp[ob2], c2ba = mlp[ob2 + 1];
+        final float c2w0d = mlp[ow2], c2w1d = mlp[ow2 + OUT], c2w2d = mlp[ow2 + 2 * OUT], c2w3d = mlp[ow2 + 3 * OUT];
+        final float c2w0a = mlp[ow2 + 1], c2w1a = mlp[ow2 + OUT + 1], c2w2a = mlp[ow2 + 2 * OUT + 1],
+                c2w3a = mlp[ow2 + 3 * OUT + 1];
+        for (int k = 0; k < NF; k++) {
+            float[] fk = sc.f[k];
+            float wa = w0[k * HID];
+            float wb = w0[k * HID + 1];
+            float wc = w0[k * HID + 2];
+            float wd = w0[k * HID + 3];
+            for (int i = 0; i < len; i++) {
+                float v = fk[i];
+                hA[i] += v * wa;
+                hB[i] += v * wb;
+                hC[i] += v * wc;
+                hD[i] += v * wd;
+            }
+        }
+        float[] dd = sc.d;
+        float[] aa = sc.a;
+        for (int i = 0; i < len; i++) {
+            float a0 = Math.max(hA[i], 0f);
+            float a1 = Math.max(hB[i], 0f);
+            float a2 = Math.max(hC[i], 0f);
+            float a3 = Math.max(hD[i], 0f);
+            float z0 = Math.max(c1b0 + a0 * c1w00 + a1 * c1w10 + a2 * c1w20 + a3 * c1w30, 0f);
+            float z1 = Math.max(c1b1 + a0 * c1w01 + a1 * c1w11 + a2 * c1w21 + a3 * c1w31, 0f);
+            float z2 = Math.max(c1b2 + a0 * c1w02 + a1 * c1w12 + a2 * c1w22 + a3 * c1w32, 0f);
+            float z3 = Math.max(c1b3 + a0 * c1w03 + a1 * c1w13 + a2 * c1w23 + a3 * c1w33, 0f);
+            dd[i] = c2bd + z0 * c2w0d + z1 * c2w1d + z2 * c2w2d + z3 * c2w3d;
+            aa[i] = c2ba + z0 * c2w0a + z1 * c2w1a + z2 * c2w2a + z3 * c2w3a;
+        }
     }
 
     /** Section-1 accumulator updates (fixed base decays: VeLO does not learn them) with the clipped gradient. */

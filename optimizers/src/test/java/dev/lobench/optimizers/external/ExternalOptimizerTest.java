@@ -101,13 +101,7 @@ class ExternalOptimizerTest {
             assertEquals(la[t], lb[t], 1e-6 * Math.abs(la[t]), "loss at step " + t);
         }
         for (int k = 0; k < a.size(); k++) {
-            double diff = 0;
-            double norm = 0;
-            for (int j = 0; j < a.get(k).length; j++) {
-                diff += Math.pow(a.get(k)[j] - b.get(k)[j], 2);
-                norm += Math.pow(a.get(k)[j], 2);
-            }
-            double rel = Math.sqrt(diff / norm);
+            double rel = dev.lobench.optimizers.RelativeError.l2(a.get(k), b.get(k));
             assertTrue(rel <= 1e-6, "tensor " + k + ": relative L2 difference " + rel);
         }
     }

@@ -176,6 +176,32 @@ class VeloTest {
     }
 
     @Test
+    void vectorMlpIsBitIdenticalToTheScalarLoop() {
+        assertTrue(Simd.ENABLED, Simd.describe());
+        VeloTheta th = VeloTheta.init(8, 4, 3);
+        // several parallel blocks (> 16 x 256 elements), chunks whose length is not a multiple of the vector length
+        long[][] shapes = {{70, 90}, {130}, {3, 3, 5, 7}, {5001}};
+        List<Param> a = params(shapes);
+        List<Param> b = params(shapes);
+        float[] first = a.get(0).array().toFloatArray();
+        VeloOptimizer va = new VeloOptimizer(th, 50).simd(true).threads(2);
+        VeloOptimizer vb = new VeloOptimizer(th, 50).simd(false).threads(2);
+        OptState sa = va.init(a);
+        OptState sb = vb.init(b);
+        for (int step = 0; step < 8; step++) {
+            List<NDArray> ga = grads(a, 300 + step);
+            List<NDArray> gb = grads(b, 300 + step);
+            va.update(a, ga, 2f - step * 0.1f, step, sa);
+            vb.update(b, gb, 2f - step * 0.1f, step, sb);
+            for (int i = 0; i < shapes.length; i++) {
+                assertArrayEquals(b.get(i).array().toFloatArray(), a.get(i).array().toFloatArray(), 0f,
+                        "step " + step + " tensor " + i);
+            }
+        }
+        assertFalse(java.util.Arrays.equals(first, a.get(0).array().toFloatArray()), "velo-style did not move");
+    }
+
+    @Test
     void stateExportRestoreReproducesSteps() {
         VeloOptimizer opt = new VeloOptimizer(VeloTheta.init(4, 2, 1), 50);
         List<Param> ps = params(new long[] {3, 5}, new long[] {4});

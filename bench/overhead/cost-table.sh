@@ -2,14 +2,18 @@
 # Regenerates cost tables from committed `lobench overhead` runs (their overhead.jsonl), so that the README's numbers
 # are never copied by hand. Needs jq (apt-get install jq).
 #
-#   bench/scripts/cost-table.sh RUN_DIR          # print the Markdown table of one run
-#   bench/scripts/cost-table.sh --update FILE    # rewrite every block of FILE between
+#   bench/overhead/cost-table.sh RUN_DIR          # print the Markdown table of one run
+#   bench/overhead/cost-table.sh --update FILE    # rewrite every block of FILE between
 #                                                 #   <!-- cost-table: RUN_DIR -->  and  <!-- /cost-table -->
 #                                                 # (RUN_DIR relative to the repository root) from that run
 #
 # Table: one row per (task, kind), median ms per step and, for every optimizer but adam, the ratio to adam's median
 # of the same task and kind in the same run; a line above it gives the run's CPU model, thread count, commit, the
-# learned kernel (vector or scalar), OMP_WAIT_POLICY and the calibration medians.
+# learned kernel (vector or scalar), OMP_WAIT_POLICY and the calibration medians. When the run's JMH records
+# (jmh-optimizer-only.json, jmh-full-step.json) carry CpuTimeProfiler's "cpu.ms/op", a second table gives CPU ms per
+# step: the work a step takes, which competing processes on a shared machine do not inflate.
+#
+#   bench/overhead/cost-table.sh --trim RUN_DIR   # drop the raw samples from RUN_DIR's jmh-*.json (to commit them)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -20,9 +24,16 @@ table() { # RUN_DIR (absolute or relative to the repository root)
   local dir="$1" f
   case "$dir" in /*) ;; *) [ -d "$dir" ] || dir="$root/$dir" ;; esac
   f="$dir/overhead.jsonl"
-  [ -f "$f" ] || f="$dir/overhead.jsonl.gz"
-  [ -f "$f" ] || die "no overhead.jsonl or overhead.jsonl.gz in $1"
-  gzip -cdf "$f" | jq -rs '
+  [ -f "$f" ] || die "no overhead.jsonl in $1"
+  # CPU ms per step from the JMH records (CpuTimeProfiler), keyed "kind|task|optimizer base name"
+  local cpu='{}' k
+  for k in optimizer-only full-step; do
+    [ -f "$dir/jmh-$k.json" ] || continue
+    cpu="$(jq -c --arg k "$k" --argjson acc "$cpu" '$acc + (map(select(.secondaryMetrics["cpu.ms/op"] != null)
+        | {key: "\($k)|\(.params.task)|\(.params.optimizer | split(":")[0])",
+           value: (.secondaryMetrics["cpu.ms/op"].score)}) | from_entries)' "$dir/jmh-$k.json")"
+  done
+  jq -rs --argjson cpu "$cpu" '
     def num: if . >= 100 then (. | round | tostring)
              elif . >= 10 then ((. * 10 | round) / 10 | tostring)
              elif . >= 1 then ((. * 100 | round) / 100 | tostring)
@@ -35,7 +46,7 @@ table() { # RUN_DIR (absolute or relative to the repository root)
     | ((["adam"] + ($r | map(.optimizer))) | firsts
        | map(. as $o | select($r | any(.optimizer == $o)))) as $opts
     | ($r | map([.task, .kind]) | firsts) as $rows
-    | "CPU \($h.cpuModel), \($h.threads) threads, commit \($h.gitCommit[0:7]), learned kernel: \($h.extra.learnedKernel // "scalar (before the vector kernels)"), OMP_WAIT_POLICY=\($h.extra.ompWaitPolicy // "unset"); calibration: "
+    | "CPU \($h.cpuModel), \($h.threads) threads, commit \($h.gitCommit[0:7]), learned kernel: \($h.extra.learnedKernel // "scalar (before the vector kernels)"), OMP_WAIT_POLICY=\(if $h.extra | has("ompWaitPolicy") then ($h.extra.ompWaitPolicy // "unset") else "not recorded" end); calibration: "
       + ($cal | map("\(.optimizer) \(.medianMs | num) ms") | join(", ")) + ".",
       "",
       "| task (params) | kind | " + ($opts | join(" | ")) + " |",
@@ -48,11 +59,34 @@ table() { # RUN_DIR (absolute or relative to the repository root)
               | if $c == null then "-"
                 elif $o == "adam" or $base == null then "\($c.medianMs | num)"
                 else "\($c.medianMs | num) (\($c.medianMs / $base | (. * 100 | round) / 100)x)" end)
-            | join(" | ")) + " |")
-  '
+            | join(" | ")) + " |"),
+      (if ($cpu | length) == 0 then empty else
+        "",
+        "CPU time per step (ms, all threads of the benchmark JVM; JMH CpuTimeProfiler), ratio to adam:",
+        "",
+        "| task (params) | kind | " + ($opts | join(" | ")) + " |",
+        "|---|---|" + ($opts | map("---|") | join("")),
+        ($rows[] as [$t, $k]
+          | ($r | map(select(.task == $t and .kind == $k))) as $cells
+          | $cpu["\($k)|\($t)|adam"] as $base
+          | "| \($t) (\($cells[0].numParams)) | \($k) | "
+            + ($opts | map(. as $o | $cpu["\($k)|\($t)|\($o)"] as $c
+                | if $c == null then "-"
+                  elif $o == "adam" or $base == null then "\($c | num)"
+                  else "\($c | num) (\($c / $base | (. * 100 | round) / 100)x)" end)
+              | join(" | ")) + " |")
+      end)
+  ' "$f"
 }
 
-if [ "${1:-}" = "--update" ]; then
+if [ "${1:-}" = "--trim" ]; then
+  [ $# -eq 2 ] && [ -d "$2" ] || die "usage: cost-table.sh --trim RUN_DIR"
+  for j in "$2"/jmh-*.json; do
+    jq 'map(del(.primaryMetric.rawData, .primaryMetric.rawDataHistogram)
+        | .secondaryMetrics |= with_entries(.value |= del(.rawData, .rawDataHistogram)))' "$j" >"$j.tmp"
+    mv "$j.tmp" "$j"
+  done
+elif [ "${1:-}" = "--update" ]; then
   [ $# -eq 2 ] || die "usage: cost-table.sh --update FILE"
   file="$2"
   [ -f "$file" ] || die "no such file: $file"

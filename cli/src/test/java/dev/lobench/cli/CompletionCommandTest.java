@@ -1,0 +1,20 @@
+package dev.lobench.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CompletionCommandTest {
+    @Test
+    void bashScriptCompletesEverySubcommandAndItsOptions() {
+        CliTest.Result r = CliTest.run("completion", "bash");
+        assertEquals(0, r.code(), r.err());
+        for (String sub : Main.commandLine().getSubcommands().keySet()) {
+            assertTrue(r.out().contains(sub), "subcommand " + sub);
+        }
+        assertTrue(r.out().contains("complete -F _complete_lobench"), "registers the completion function");
+        assertTrue(r.out().contains("'--optimizer-spec'") && r.out().contains("'--plugins'"), "run's options");
+        CliTest.assertOneLineError(CliTest.run("completion", "fish"), "unknown shell 'fish'");
+    }
+}
