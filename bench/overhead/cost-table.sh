@@ -24,14 +24,17 @@ table() { # RUN_DIR (absolute or relative to the repository root)
   local dir="$1" f
   case "$dir" in /*) ;; *) [ -d "$dir" ] || dir="$root/$dir" ;; esac
   f="$dir/overhead.jsonl"
-  [ -f "$f" ] || die "no overhead.jsonl in $1"
+  [ -f "$f" ] || f="$dir/overhead.jsonl.gz"   # the records under experiments/ are gzipped
+  [ -f "$f" ] || die "no overhead.jsonl or overhead.jsonl.gz in $1"
   # CPU ms per step from the JMH records (CpuTimeProfiler), keyed "kind|task|optimizer base name"
   local cpu='{}' k
   for k in optimizer-only full-step; do
-    [ -f "$dir/jmh-$k.json" ] || continue
+    local j="$dir/jmh-$k.json"
+    [ -f "$j" ] || j="$j.gz"
+    [ -f "$j" ] || continue
     cpu="$(jq -c --arg k "$k" --argjson acc "$cpu" '$acc + (map(select(.secondaryMetrics["cpu.ms/op"] != null)
         | {key: "\($k)|\(.params.task)|\(.params.optimizer | split(":")[0])",
-           value: (.secondaryMetrics["cpu.ms/op"].score)}) | from_entries)' "$dir/jmh-$k.json")"
+           value: (.secondaryMetrics["cpu.ms/op"].score)}) | from_entries)' <(gzip -cdf "$j"))"
   done
   jq -rs --argjson cpu "$cpu" '
     def num: if . >= 100 then (. | round | tostring)
@@ -76,7 +79,7 @@ table() { # RUN_DIR (absolute or relative to the repository root)
                   else "\($c | num) (\($c / $base | (. * 100 | round) / 100)x)" end)
               | join(" | ")) + " |")
       end)
-  ' "$f"
+  ' <(gzip -cdf "$f")
 }
 
 if [ "${1:-}" = "--trim" ]; then

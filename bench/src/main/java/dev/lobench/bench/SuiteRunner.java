@@ -118,7 +118,9 @@ public final class SuiteRunner {
 
     private Summary run(Path file, String version, ai.djl.Device dev) {
         ResultWriter writer = openWriter(file, version);
-        Set<String> done = writer.cellKeys();
+        // a cell whose key is already in the file was run (resume) or is the same cell named twice in this plan
+        // (e.g. lion and a lion-tuned grid point at lion's default lr): its record is already there
+        Set<String> done = new java.util.HashSet<>(writer.cellKeys());
         int ran = 0;
         int skipped = 0;
         long totalSteps = plan.totalSteps();
@@ -140,6 +142,7 @@ public final class SuiteRunner {
                         MetaTrainingSet.contains(cell.task(), cell.steps()), (step, loss) -> progress.step(index, cells.size(), cell.label(), step, cell.steps(),
                                 loss, base + step, totalSteps));
                 writer.writeCell(rec);
+                done.add(rec.cellKey());
                 ran++;
                 doneSteps[0] += cell.steps();
                 progress.line(String.format("cell %d/%d %-40s %-10s final loss %s  %.1fs", index, cells.size(),

@@ -136,6 +136,20 @@ class CliTest {
     }
 
     @Test
+    void theSameCellNamedTwiceRunsOnce(@TempDir Path dir) throws Exception {
+        // adam's default lr is 0.001, and adam-tuned:lrs=2,min=1e-3,max=1e-2 contains it again
+        Path out = dir.resolve("dup");
+        Result r = run("run", "--task", "quadratic-d100-k100", "--optimizer", "adam,adam-tuned:lrs=2,min=1e-3,max=1e-2",
+                "--seeds", "1", "--steps", "20", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+        // header + adam(lr=0.001) once + adam(lr=0.01) + end
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(1, lines.stream().filter(l -> l.contains("\"optimizer\":\"adam(lr=0.001)\"")).count());
+        assertTrue(lines.get(3).contains("\"cells\":2"), lines.get(3));
+    }
+
+    @Test
     void runWritesResultsThatReportReads(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
         Result r = run("run", "--task", "quadratic-d100-k100", "--optimizer", "adam:lr=0.05,sgdm", "--seeds", "2",

@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  * that has not been scheduled yet (it finds no index left when it finally runs and returns at once). Joining the
  * submitted tasks instead made every parallel region wait for the scheduler to give a woken pool thread a core:
  * measured on a 2-core machine with other busy processes, a 1M-parameter star step took 181 ms instead of the
- * 24 ms of CPU it needs (bench/overhead/issue13).
+ * 24 ms of CPU it needs (experiments/learned-kernel-overhead).
  */
 public final class ParallelLoop {
     /** Busy-wait iterations of the caller for the last running indices before it parks. */

@@ -16,7 +16,8 @@ class TextTableTest {
     void markdownEscapesPipesAndLineBreaks() {
         assertEquals("| task | optimizer | loss |\n| --- | --- | ---: |\n"
                 + "| t\\|1 | adam(lr=1e-3,wd=0) | 0.5 |\n"
-                + "| a_b & c | say \"hi\" there |  |\n", sample().markdown());
+                + "| a_b &amp; c | say \"hi\" there |  |\n", sample().markdown());
+        assertEquals("t\\|&lt;img src=x&gt; a b", TextTable.md("t|<img src=x>\r\na\nb"));
     }
 
     @Test
