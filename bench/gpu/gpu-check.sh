@@ -97,7 +97,7 @@ cp "$bundle/BUNDLE" "$out/BUNDLE"
   nvidia-smi 2>&1 | sed -n 's/.*CUDA Version: *\([0-9.]*\).*/driver CUDA: \1/p'
   echo "nvcc: $(nvcc --version 2>&1 | tail -1)"
   echo "cmake: $(cmake --version 2>&1 | head -1)"
-  python3 -c 'import torch; print("torch:", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version(), "at", torch.__file__)' 2>&1
+  PYTHONPATH="$(dirname "$torch")${PYTHONPATH:+:$PYTHONPATH}" python3 -c 'import torch; print("torch:", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version(), "at", torch.__file__)' 2>&1
 } > "$out/machine.txt" 2>&1
 cat "$out/machine.txt" >&2
 cat > "$out/torch_reference.py" <<'PY'
@@ -160,7 +160,7 @@ step run-$device 120 "$lob" "${lt[@]}" run --device $device --task quadratic-d10
 # 4 JMH overhead tables
 step overhead-$device 240 "$lob" "${lt[@]}" overhead --device $device --quick --threads 1 --optimizers adam,star,small-fc \
   --tasks "$sizes",quadratic-d1000-k1000 --out "$out/overhead-$device"
-step overhead-velo 90 "$lob" "${lt[@]}" overhead --device $device --quick --threads 1 --optimizers velo-style \
+step overhead-velo 90 "$lob" "${lt[@]}" overhead --device $device --quick --threads 1 --optimizers velo-style:steps=2000 \
   --tasks "$velo_sizes" --out "$out/overhead-velo"
 
 # 5 the same run on the CPU with the same libtorch (losses to compare)
