@@ -52,17 +52,31 @@ command -v cmake >/dev/null || die "cmake not found"
 build="${build:-$(mktemp -d)}"
 mkdir -p "$build"
 log="$build/build-jni.log"
-echo "build-jni: libtorch $version ($flavor) at $torch; DJL JNI $djl_version; building in $build" >&2
+# DJL 0.36's CMakeLists pins C++17; PyTorch >= 2.14's headers refuse anything below C++20. Make the standard a cmake
+# variable in the prepared (ignored) copy, idempotently, and pick 20 when torch's headers ask for it.
+sed -i 's/^set_property(TARGET djl_torch PROPERTY CXX_STANDARD 17)$/if(NOT DJL_CXX_STANDARD)\n  set(DJL_CXX_STANDARD 17)\nendif()\nset_property(TARGET djl_torch PROPERTY CXX_STANDARD ${DJL_CXX_STANDARD})/' "$native/CMakeLists.txt"
+grep -q 'CXX_STANDARD ${DJL_CXX_STANDARD}' "$native/CMakeLists.txt" || die "$native/CMakeLists.txt: no CXX_STANDARD line to adapt"
+cxx_std=17
+if grep -qs 'C++20 or later' "$torch/include/torch/csrc/api/include/torch/all.h"; then cxx_std=20; fi
+echo "build-jni: libtorch $version ($flavor) at $torch; DJL JNI $djl_version, C++$cxx_std; building in $build" >&2
 cuda_args=()
 pt_version=()
 case "$version" in 1.13.1|2.0.1|2.1.*) pt_version=(-DPT_VERSION=V1_13_X) ;; esac
 if [ "$flavor" != cpu ]; then
-  cuda_args=(-DUSE_CUDA=1)
-  # torch's cmake files look for the CUDA toolkit; the usual places if nvcc is not on PATH
-  if ! command -v nvcc >/dev/null; then
-    for c in /usr/local/cuda /usr/local/cuda-*; do [ -x "$c/bin/nvcc" ] && export PATH="$c/bin:$PATH" && break; done
+  # torch's cmake files look for the CUDA toolkit (FindCUDA). Name its root: an nvcc on PATH may be a wrapper script
+  # (e.g. /usr/local/bin/nvcc), from which FindCUDA guesses /usr/local and misses include/ and lib64/.
+  cuda_root="${CUDA_HOME:-${CUDA_PATH:-}}"
+  if [ -z "$cuda_root" ]; then
+    for c in /usr/local/cuda /usr/local/cuda-*; do [ -f "$c/include/cuda_runtime.h" ] && cuda_root="$c" && break; done
   fi
-  command -v nvcc >/dev/null || die "libtorch $flavor needs the CUDA toolkit (nvcc) to configure; none found"
+  if [ -z "$cuda_root" ] && command -v nvcc >/dev/null; then
+    cuda_root="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")"
+  fi
+  [ -n "$cuda_root" ] && [ -x "$cuda_root/bin/nvcc" ] && [ -f "$cuda_root/include/cuda_runtime.h" ] \
+    || die "libtorch $flavor needs the CUDA toolkit (nvcc, cuda_runtime.h) to configure; none found (set CUDA_HOME)"
+  export PATH="$cuda_root/bin:$PATH"
+  cuda_args=(-DUSE_CUDA=1 -DCUDA_TOOLKIT_ROOT_DIR="$cuda_root" -DCUDAToolkit_ROOT="$cuda_root"
+    -DCMAKE_CUDA_COMPILER="$cuda_root/bin/nvcc")
 fi
 fail() {
   tail -n 60 "$log" >&2
@@ -71,7 +85,7 @@ fail() {
 }
 (cd "$build" && cmake "$native" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch/share/cmake" \
   -DJAVA_INCLUDE_PATH="$src/jni-include" -DJAVA_INCLUDE_PATH2="$src/jni-include/linux" \
-  -DJAVA_JVM_LIBRARY=NotNeeded "${pt_version[@]}" "${cuda_args[@]}") >"$log" 2>&1 || fail "cmake configure"
+  -DJAVA_JVM_LIBRARY=NotNeeded -DDJL_CXX_STANDARD="$cxx_std" "${pt_version[@]}" "${cuda_args[@]}") >"$log" 2>&1 || fail "cmake configure"
 (cd "$build" && cmake --build . --config Release -- -j "$jobs") >>"$log" 2>&1 || fail "compile"
 if [ "$flavor" != cpu ] && [ -f "$build/CMakeFiles/djl_torch.dir/link.txt" ]; then
   # as DJL's own build.sh: do not link the toolkit's libcudart/libnvrtc by path; libtorch_cuda brings its own
@@ -86,6 +100,7 @@ cp "$build/libdjl_torch.so" "$dest/$djl_version-libdjl_torch.so"
   echo "torch_dir=$torch"
   echo "torch_version=$version"
   echo "flavor=$flavor"
+  echo "cxx_standard=$cxx_std"
   cat "$src/SOURCE"
   echo "compiler=$(c++ --version | head -1)"
   echo "cmake=$(cmake --version | head -1)"
