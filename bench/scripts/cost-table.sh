@@ -2,8 +2,8 @@
 # Regenerates cost tables from committed `lobench overhead` runs (their overhead.jsonl), so that the README's numbers
 # are never copied by hand. Needs jq (apt-get install jq).
 #
-#   bench/overhead/cost-table.sh RUN_DIR          # print the Markdown table of one run
-#   bench/overhead/cost-table.sh --update FILE    # rewrite every block of FILE between
+#   bench/scripts/cost-table.sh RUN_DIR          # print the Markdown table of one run
+#   bench/scripts/cost-table.sh --update FILE    # rewrite every block of FILE between
 #                                                 #   <!-- cost-table: RUN_DIR -->  and  <!-- /cost-table -->
 #                                                 # (RUN_DIR relative to the repository root) from that run
 #
@@ -13,7 +13,7 @@
 # (jmh-optimizer-only.json, jmh-full-step.json) carry CpuTimeProfiler's "cpu.ms/op", a second table gives CPU ms per
 # step: the work a step takes, which competing processes on a shared machine do not inflate.
 #
-#   bench/overhead/cost-table.sh --trim RUN_DIR   # drop the raw samples from RUN_DIR's jmh-*.json (to commit them)
+#   bench/scripts/cost-table.sh --trim RUN_DIR   # drop the raw samples from RUN_DIR's jmh-*.json (to commit them)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
