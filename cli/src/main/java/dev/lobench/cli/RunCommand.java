@@ -122,7 +122,8 @@ final class RunCommand implements Callable<Integer> {
         if (plan.cells().isEmpty()) {
             throw new UserError("the plan has no cells (no optimizer or no task); nothing to run");
         }
-        announceLargePlan(plan);
+        announceLargePlan(plan, dev.lobench.bench.Calibration.load(dev.lobench.bench.Calibration.defaultFile()),
+                System.err);
         DataContext data = dataOptions.context();
         SuiteRunner.Summary summary = new SuiteRunner(plan, data, dir, String.join(" ", Main.currentArgs()),
                 resume != null, dev.lobench.bench.Progress.stderr(), planArguments()).onDevice(device).run();
@@ -150,15 +151,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Prints the plan's size and estimated wall time before a plan estimated to take over an hour. */
-    private static void announceLargePlan(RunPlan plan) {
-        dev.lobench.bench.Calibration cal = dev.lobench.bench.Calibration.load(
-                dev.lobench.bench.Calibration.defaultFile());
+    static void announceLargePlan(RunPlan plan, dev.lobench.bench.Calibration cal, java.io.PrintStream err) {
         double est = cal.estimateSeconds(plan.cells());
         if (est > 3600) {
-            System.err.printf(java.util.Locale.ROOT, "lobench: plan %s: %d cells, %d training steps, estimated %.1f h"
+            err.printf(java.util.Locale.ROOT, "lobench: plan %s: %d cells, %d training steps, estimated %.1f h"
                     + " on this machine%n", plan.name(), plan.cells().size(), plan.totalSteps(), est / 3600);
         } else if (Double.isNaN(est) && plan.totalSteps() > 1_000_000) {
-            System.err.printf(java.util.Locale.ROOT, "lobench: plan %s: %d cells, %d training steps (wall time not"
+            err.printf(java.util.Locale.ROOT, "lobench: plan %s: %d cells, %d training steps (wall time not"
                     + " estimated: this machine is not calibrated for every task)%n", plan.name(), plan.cells().size(),
                     plan.totalSteps());
         }

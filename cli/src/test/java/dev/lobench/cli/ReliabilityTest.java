@@ -215,6 +215,29 @@ class ReliabilityTest {
     }
 
     @Test
+    void aPlanEstimatedAboveAnHourAnnouncesItsSizeFirst(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("calibration.json");
+        Files.writeString(cache, "{\"machine\": \"" + dev.lobench.bench.Calibration.machineKey()
+                + "\", \"tasks\": {\"quadratic-d100-k100\": {\"fbMs\": 10, \"evalMs\": 1}},"
+                + " \"optimizers\": {\"adam\": 1.0}}");
+        dev.lobench.bench.Calibration cal = dev.lobench.bench.Calibration.load(cache);
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+        dev.lobench.bench.RunPlan big = dev.lobench.bench.RunPlan.ofTasks(java.util.List.of("quadratic-d100-k100"),
+                java.util.List.of("adam"), 40, 10000, null);
+        double hours = cal.estimateSeconds(big.cells()) / 3600;
+        assertTrue(hours > 1, "fixture: " + hours + " h");
+        RunCommand.announceLargePlan(big, cal, err);
+        String msg = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(msg.contains("40 cells, 400000 training steps, estimated "
+                + String.format(java.util.Locale.ROOT, "%.1f h", hours)), msg);
+        buf.reset();
+        RunCommand.announceLargePlan(dev.lobench.bench.RunPlan.ofTasks(java.util.List.of("quadratic-d100-k100"),
+                java.util.List.of("adam"), 1, 100, null), cal, err);
+        assertEquals("", buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void anEmptyOptimizerListInATaskSpecIsRefused(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("t.yaml");
         Files.writeString(spec, "family: quadratic\nparameters: {dim: 10}\nsteps: 5\noptimizers: []\n");

@@ -325,6 +325,18 @@ class ResultStoreTest {
     }
 
     @Test
+    void aHeaderThatCannotBeWrittenLeavesNoFile() {
+        RunHeader h = header("r");
+        RunHeader bad = new RunHeader(h.type(), h.schemaVersion(), h.runId(), h.suite(), h.lobenchVersion(),
+                h.gitCommit(), h.jvm(), h.djlVersion(), h.libtorchVersion(), h.cpuModel(), h.threads(), h.os(),
+                h.startTime(), h.commandLine(), Map.of("unwritable", new Object()));
+        Path f = dir.resolve("results.jsonl");
+        assertThrows(IllegalArgumentException.class, () -> ResultWriter.create(f, bad));
+        assertFalse(Files.exists(f), "a file without a header would block both a new run and --resume");
+        ResultWriter.create(f, h).close();
+    }
+
+    @Test
     void crlfAndBlankLinesAreTolerated() throws IOException {
         Path f = dir.resolve("crlf.jsonl");
         String h = ResultsJson.mapper().writeValueAsString(header("r"));
