@@ -77,6 +77,12 @@ if [ "$flavor" != cpu ]; then
   export PATH="$cuda_root/bin:$PATH"
   cuda_args=(-DUSE_CUDA=1 -DCUDA_TOOLKIT_ROOT_DIR="$cuda_root" -DCUDAToolkit_ROOT="$cuda_root"
     -DCMAKE_CUDA_COMPILER="$cuda_root/bin/nvcc")
+  # torch's ATen/cuda headers include cuBLAS/cuSPARSE/cuSOLVER headers. A minimal toolkit lacks them; a pip install
+  # of torch has them in site-packages/nvidia/*/include (nvidia-cublas, nvidia-cusparse, ...). Search those after
+  # the toolkit's own headers.
+  extra_inc=""
+  for d in "$(dirname "$torch")"/nvidia/*/include; do [ -d "$d" ] && extra_inc="$extra_inc -idirafter $d"; done
+  [ -n "$extra_inc" ] && cuda_args+=(-DCMAKE_CXX_FLAGS="$extra_inc")
 fi
 fail() {
   tail -n 60 "$log" >&2
