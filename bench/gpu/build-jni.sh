@@ -92,12 +92,13 @@ fail() {
 (cd "$build" && cmake "$native" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch/share/cmake" \
   -DJAVA_INCLUDE_PATH="$src/jni-include" -DJAVA_INCLUDE_PATH2="$src/jni-include/linux" \
   -DJAVA_JVM_LIBRARY=NotNeeded -DDJL_CXX_STANDARD="$cxx_std" "${pt_version[@]}" "${cuda_args[@]}") >"$log" 2>&1 || fail "cmake configure"
-(cd "$build" && cmake --build . --config Release -- -j "$jobs") >>"$log" 2>&1 || fail "compile"
 if [ "$flavor" != cpu ] && [ -f "$build/CMakeFiles/djl_torch.dir/link.txt" ]; then
-  # as DJL's own build.sh: do not link the toolkit's libcudart/libnvrtc by path; libtorch_cuda brings its own
-  sed -i -r "s:/usr/local/cuda(-?[0-9.]*)?/lib64/lib(cudart|nvrtc)\.so::g" "$build/CMakeFiles/djl_torch.dir/link.txt"
-  (cd "$build" && rm -f libdjl_torch.so && bash CMakeFiles/djl_torch.dir/link.txt) >>"$log" 2>&1 || fail "relink"
+  # as DJL's own build.sh: do not link the toolkit's libcudart/libnvrtc by path (libtorch_cuda brings its own), and
+  # drop libraries torch's cmake files did not find (a minimal toolkit has no libnvrtc: -lCUDA_nvrtc_LIBRARY-NOTFOUND)
+  sed -i -r "s:/usr/local/cuda(-?[0-9.]*)?/lib64/lib(cudart|nvrtc)\.so::g; s:(^| )(-l)?[^ ]*-NOTFOUND::g" \
+    "$build/CMakeFiles/djl_torch.dir/link.txt"
 fi
+(cd "$build" && cmake --build . --config Release -- -j "$jobs") >>"$log" 2>&1 || fail "compile"
 [ -f "$build/libdjl_torch.so" ] || fail "build (no libdjl_torch.so)"
 dest="$out/pytorch/$version-$flavor-linux-x86_64"
 mkdir -p "$dest"
