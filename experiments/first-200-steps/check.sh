@@ -2,11 +2,11 @@
 # Invariant: no shipped learned optimizer diverges within the first 200 steps of any registered task at default
 # settings. Runs star, small-fc and velo-style (shipped weights) for 200 steps, seed 0, on every task that
 # `lobench list tasks` shows, then fails (exit 1) naming every cell that did not complete.
-#   experiments/first-200-steps/check.sh [OUT=experiments/first-200-steps/latest]
+#   experiments/first-200-steps/check.sh [OUT=experiments/first-200-steps/run-<timestamp>]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="${1:-$here/latest}"
+out="${1:-$here/run-$(date +%Y%m%d-%H%M%S)}"
 cd "$root"
 tasks="$(./lobench list tasks 2>/dev/null | awk 'NR > 1 && NF >= 5 && $1 !~ /^families/ {print $1}' | paste -sd, -)"
 [ -n "$tasks" ] || { echo "check.sh: no tasks listed" >&2; exit 2; }
