@@ -20,13 +20,18 @@ import java.util.Map;
 class BatchedMlpProblemTest {
 
     static BatchedMlpProblem problem(int n, int dim, int classes, int[] hidden, int batch, long seed) {
+        return problem(n, dim, classes, hidden, batch, seed, 1.0);
+    }
+
+    /** As above with every input multiplied by {@code scale}. */
+    static BatchedMlpProblem problem(int n, int dim, int classes, int[] hidden, int batch, long seed, double scale) {
         SplitRng r = new SplitRng(seed);
         float[] x = new float[n * dim];
         int[] y = new int[n];
         for (int i = 0; i < n; i++) {
             y[i] = r.nextInt(classes);
             for (int k = 0; k < dim; k++) {
-                x[i * dim + k] = (float) (r.nextGaussian() + (k % classes == y[i] ? 1.0 : 0.0));
+                x[i * dim + k] = (float) (scale * (r.nextGaussian() + (k % classes == y[i] ? 1.0 : 0.0)));
             }
         }
         return new BatchedMlpProblem("synthetic", x, y, dim, classes, hidden, batch);

@@ -18,16 +18,7 @@ class LossNormaliserTest {
 
     /** Inputs scaled down so that logits start near 0 and every loss stays near ln(classes), below 1.5 ln(classes). */
     static BatchedMlpProblem quiet(int n, int dim, int classes, int batch, long seed) {
-        SplitRng r = new SplitRng(seed);
-        float[] x = new float[n * dim];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = r.nextInt(classes);
-            for (int k = 0; k < dim; k++) {
-                x[i * dim + k] = (float) (0.05 * (r.nextGaussian() + (k % classes == y[i] ? 1.0 : 0.0)));
-            }
-        }
-        return new BatchedMlpProblem("quiet", x, y, dim, classes, new int[] {4}, batch);
+        return BatchedMlpProblemTest.problem(n, dim, classes, new int[] {4}, batch, seed, 0.05);
     }
 
     @Test
