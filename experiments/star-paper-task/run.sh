@@ -4,6 +4,8 @@
 # ARM: star-zero   star, head init zero-direction, meta-wd 1.0
 #      star-code   star, head init code (random output head), meta-wd 1.0
 #      small-fc    small-fc, head init code, meta-wd 0
+#      star-zero-sm1e-5  star, head init zero-direction, meta-wd 1.0, learned-term step multiplier 1e-5 (not 1e-3):
+#                  the learned term's gain is step_mult x rsqrt(rms + 1e-6), up to 1000x step_mult; see README "Gain"
 # Shared: fmnist-mlp128x128, PES 8 antithetic pairs x trunc 50, horizon 2000, sigma 0.01, outer Adam lr 1e-3
 # (clip by value 3), per-step loss normaliser clip, one thread. Writes runs/ARM/seedS/ARM-sS.safetensors with its
 # .jsonl log, .light.ckpt (kept in git), .ckpt (full, 38 MB, not kept in git) and snapshots every 100 outer steps.
@@ -19,7 +21,8 @@ case "$arm" in
   star-zero) args=(--arch star --head-init zero-direction --meta-wd 1.0) ;;
   star-code) args=(--arch star --head-init code --meta-wd 1.0) ;;
   small-fc)  args=(--arch small-fc --head-init code --meta-wd 0) ;;
-  *) echo "run.sh: unknown arm '$arm' (star-zero, star-code, small-fc)" >&2; exit 2 ;;
+  star-zero-sm1e-5) args=(--arch star --head-init zero-direction --meta-wd 1.0 --step-mult 1e-5) ;;
+  *) echo "run.sh: unknown arm '$arm' (star-zero, star-code, small-fc, star-zero-sm1e-5)" >&2; exit 2 ;;
 esac
 dir="$here/runs/$arm/seed$seed"
 mkdir -p "$dir"

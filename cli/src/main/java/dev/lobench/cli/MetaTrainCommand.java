@@ -80,6 +80,12 @@ final class MetaTrainCommand implements Callable<Integer> {
                     + "for star, code for small-fc.")
     String headInit;
 
+    @Option(names = "--step-mult",
+            description = "star/small-fc: the learned term's step multiplier, a fixed constant recorded in the weights' "
+                    + "config (the public code's step_mult; default 0.001). star's learned term is step-mult * d * "
+                    + "exp(0.001 a) * rsqrt(rms + 1e-6), and rsqrt reaches 1000 where gradients are small.")
+    Float stepMult;
+
     @Option(names = "--snapshot-every", defaultValue = "0",
             description = "Also write theta every K outer steps to <out>.snapshots/ (0 = never) (default: ${DEFAULT-VALUE}).")
     int snapshotEvery;
@@ -119,6 +125,9 @@ final class MetaTrainCommand implements Callable<Integer> {
         if (velo && headInit != null) {
             throw new UserError("--head-init applies to star and small-fc; velo-style starts from its own init (optimizers/VELO.md)");
         }
+        if (velo && stepMult != null) {
+            throw new UserError("--step-mult applies to star and small-fc");
+        }
         HeadInit head = velo ? null : headInit == null ? HeadInit.defaultFor(Arch.parse(arch)) : HeadInit.parse(headInit);
         if (threads != null && threads < 1) {
             throw new UserError("--threads must be >= 1, got " + threads);
@@ -149,7 +158,8 @@ final class MetaTrainCommand implements Callable<Integer> {
         }
         dev.lobench.optimizers.meta.MetaArch metaArch = velo
                 ? new dev.lobench.optimizers.meta.VeloMetaArch(lstm, bank, horizon)
-                : new LearnedMetaArch(Arch.parse(arch), t, head);
+                : new LearnedMetaArch(Arch.parse(arch), t, head,
+                        stepMult == null ? dev.lobench.optimizers.learned.Theta.DEFAULT_STEP_MULT : stepMult);
         MetaTrainer.Config cfg = MetaTrainer.builder(metaArch, problem, out)
                 .estimator(kind).signOnly(signOnly).particles(particles).trunc(trunc).horizon(horizon)
                 .outerSteps(outerSteps).sigma(sigma).metaLr(metaLr).metaWd(metaWd).seed(seed)
@@ -163,9 +173,10 @@ final class MetaTrainCommand implements Callable<Integer> {
                     + " exists; pass --resume to continue it or delete it to start over");
         }
         System.err.printf(Locale.ROOT, "lobench meta-train: %s on %s, %s %d particles x trunc %d, horizon %d, "
-                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g (decoupled), loss normaliser %s%s, seed %d, %d thread(s)%s%n",
+                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g (decoupled), loss normaliser %s%s%s, seed %d, %d thread(s)%s%n",
                 arch, task, kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr,
-                metaWd, norm.id(), head == null ? "" : ", head init " + head.id(), seed, t, resume ? ", resuming" : "");
+                metaWd, norm.id(), head == null ? "" : ", head init " + head.id(),
+                stepMult == null ? "" : ", step-mult " + stepMult, seed, t, resume ? ", resuming" : "");
         MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, taskNames.size() == 1 ? taskNames.get(0) : task,
                 RunEnvironment.gitCommit()));
         System.out.printf(Locale.ROOT, "%s: %d outer steps, last meta-loss %.5g%nweights: %s%nlog: %s%ncheckpoint: %s%n",

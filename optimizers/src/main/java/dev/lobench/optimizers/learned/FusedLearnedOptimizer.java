@@ -1195,7 +1195,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             // p - d * exp(0.001 a) * 0.001
             mul(t, sc.o0, e1, len);
             for (int i = 0; i < len; i++) {
-                p[i] = p[i] - t[i] * STEP_MULT;
+                p[i] = p[i] - t[i] * stepMult;
             }
             return;
         }
@@ -1214,13 +1214,13 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         // bb = d * exp(0.001 a) * 0.001 * r; nom = exp(0.001 a_nom) * 0.001 * gh; p <- p - bb - nom
         mul(t, sc.o0, e1, len);
         for (int i = 0; i < len; i++) {
-            t[i] = t[i] * STEP_MULT * r[i];
+            t[i] = t[i] * stepMult * r[i];
         }
         for (int i = 0; i < len; i++) {
             p[i] = p[i] - t[i];
         }
         for (int i = 0; i < len; i++) {
-            t[i] = e2[i] * STEP_MULT * gh[i];
+            t[i] = e2[i] * NOMINAL_STEP * gh[i];
         }
         for (int i = 0; i < len; i++) {
             p[i] = p[i] - t[i];

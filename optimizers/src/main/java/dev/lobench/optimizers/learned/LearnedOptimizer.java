@@ -38,7 +38,8 @@ public abstract class LearnedOptimizer implements Optimizer {
     }
 
     // constants of the spec
-    static final float STEP_MULT = 0.001f;
+    /** star's nominal step size (public code: nominal_stepsize); the learned term's multiplier is theta.stepMult(). */
+    static final float NOMINAL_STEP = 0.001f;
     static final float EXP_MULT = 0.001f;
     static final float Q_EPS = 1e-30f;
     static final float RMS_EPS = 1e-6f;
@@ -49,6 +50,8 @@ public abstract class LearnedOptimizer implements Optimizer {
 
     protected final Theta theta;
     protected final float weightDecay;
+    /** theta.stepMult(), the learned term's multiplier. */
+    protected final float stepMult;
     protected final float[] momDecay;
     protected final float[] rmsDecay;
     protected final float[] adaDecay;
@@ -61,6 +64,7 @@ public abstract class LearnedOptimizer implements Optimizer {
             throw new UserError("weight decay wd is only defined for star, not " + theta.arch().id());
         }
         this.theta = theta;
+        this.stepMult = theta.stepMult();
         this.weightDecay = weightDecay;
         this.momDecay = theta.effectiveMomentumDecays();
         this.rmsDecay = theta.effectiveRmsDecays();

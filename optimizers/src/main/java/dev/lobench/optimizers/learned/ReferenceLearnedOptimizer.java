@@ -244,7 +244,7 @@ public final class ReferenceLearnedOptimizer extends LearnedOptimizer {
         NDArray out = h.matMul(tmp.create(theta.w2(), new Shape(Theta.HIDDEN, kOut))).add(tmp.create(theta.b2()));
         NDArray d = out.get(":, 0").reshape(shape);
         NDArray a = out.get(":, 1").reshape(shape);
-        NDArray stepArr = d.mul(a.mul(EXP_MULT).exp()).mul(STEP_MULT);
+        NDArray stepArr = d.mul(a.mul(EXP_MULT).exp()).mul(stepMult);
         Shape pShape = param.getShape();
         if (arch() == Arch.SMALL_FC) {
             param.subi(stepArr.reshape(pShape));
@@ -252,7 +252,7 @@ public final class ReferenceLearnedOptimizer extends LearnedOptimizer {
             NDArray bb = stepArr.mul(r);
             NDArray gHat = adam[0].add(adam[1]).add(adam[2]).div(3f);
             NDArray aNom = out.get(":, 2").reshape(shape);
-            NDArray nom = aNom.mul(EXP_MULT).exp().mul(STEP_MULT).mul(gHat);
+            NDArray nom = aNom.mul(EXP_MULT).exp().mul(NOMINAL_STEP).mul(gHat);
             if (weightDecay != 0f) {
                 NDArray aReg = out.get(":, 3").reshape(shape);
                 NDArray reg = aReg.mul(EXP_MULT).exp().mul(-weightDecay).add(1f);

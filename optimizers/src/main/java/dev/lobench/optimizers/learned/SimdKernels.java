@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import static dev.lobench.optimizers.learned.LearnedOptimizer.EXP_MULT;
 import static dev.lobench.optimizers.learned.LearnedOptimizer.RMS_EPS;
-import static dev.lobench.optimizers.learned.LearnedOptimizer.STEP_MULT;
+import static dev.lobench.optimizers.learned.LearnedOptimizer.NOMINAL_STEP;
 
 /**
  * Vector API versions of the fused star / small-fc kernel's per-element work on factored tensors (the weights of
@@ -322,7 +322,7 @@ final class SimdKernels {
             far = far.max(x1.abs());
             FloatVector e1 = expPoly(x1);
             if (!star) {
-                pv.sub(o0.mul(e1).mul(STEP_MULT)).intoArray(p, i);
+                pv.sub(o0.mul(e1).mul(t.stepMult)).intoArray(p, i);
                 continue;
             }
             FloatVector x2 = FloatVector.fromArray(SPECIES, sc.o2, i);
@@ -332,8 +332,8 @@ final class SimdKernels {
                 far = far.max(x3.abs());
                 pv = pv.mul(FloatVector.broadcast(SPECIES, 1f).sub(expPoly(x3).mul(wd)));
             }
-            pv = pv.sub(o0.mul(e1).mul(STEP_MULT).mul(FloatVector.fromArray(SPECIES, sc.r, i)));
-            pv.sub(expPoly(x2).mul(STEP_MULT).mul(FloatVector.fromArray(SPECIES, sc.gh, i))).intoArray(p, i);
+            pv = pv.sub(o0.mul(e1).mul(t.stepMult).mul(FloatVector.fromArray(SPECIES, sc.r, i)));
+            pv.sub(expPoly(x2).mul(NOMINAL_STEP).mul(FloatVector.fromArray(SPECIES, sc.gh, i))).intoArray(p, i);
         }
         // NaN propagates through max, and !(NaN <= bound) also sends the block to the scalar loops
         return !far.compare(VectorOperators.LE, FusedLearnedOptimizer.EXP_POLY_MAX).not().anyTrue();
@@ -367,6 +367,7 @@ final class SimdKernels {
     private static final class Tail {
         final boolean star;
         final float wd;
+        final float stepMult;
         /** [b1_0..b1_3, then w1 (input i, unit j) at 4 + i * 4 + j]: theta's w1 is stored [i * 4 + j] already. */
         final float[] layer1 = new float[20];
         /** per output k (4; unused ones 0): bias, then the weights of z0..z3, at k * 5. */
@@ -375,6 +376,7 @@ final class SimdKernels {
         Tail(Theta theta, float weightDecay) {
             star = theta.arch() == Arch.STAR;
             wd = weightDecay;
+            stepMult = theta.stepMult();
             System.arraycopy(theta.b1(), 0, layer1, 0, 4);
             System.arraycopy(theta.w1(), 0, layer1, 4, 16);
             int kOut = theta.arch().outputs();

@@ -18,6 +18,8 @@ public final class Theta {
     public static final int HIDDEN = 4;
     public static final int NORMALISED_INPUTS = 28;
     public static final int TIME_FEATURES = 11;
+    /** The learned term's step multiplier of the public code (its {@code step_mult}); the nominal term keeps 0.001. */
+    public static final float DEFAULT_STEP_MULT = 0.001f;
 
     private final Arch arch;
     private final float[] momentumDecays;
@@ -29,9 +31,24 @@ public final class Theta {
     private final float[] b1;
     private final float[] w2;
     private final float[] b2;
+    private final float stepMult;
 
     public Theta(Arch arch, float[] momentumDecays, float[] rmsDecays, float[] adafactorDecays,
                  float[] w0, float[] b0, float[] w1, float[] b1, float[] w2, float[] b2) {
+        this(arch, momentumDecays, rmsDecays, adafactorDecays, w0, b0, w1, b1, w2, b2, DEFAULT_STEP_MULT);
+    }
+
+    /**
+     * @param stepMult the learned term's step multiplier (public code: {@code step_mult}, default 0.001): small-fc's
+     *     update is {@code stepMult * d * exp(0.001 a)}, star's learned term {@code stepMult * d * exp(0.001 a) * r}.
+     *     A fixed constant of the weights, not meta-trained; recorded in a weights file's {@code config}.
+     */
+    public Theta(Arch arch, float[] momentumDecays, float[] rmsDecays, float[] adafactorDecays,
+                 float[] w0, float[] b0, float[] w1, float[] b1, float[] w2, float[] b2, float stepMult) {
+        if (!(stepMult > 0f) || !Float.isFinite(stepMult)) {
+            throw new UserError("learned optimizer step_mult must be a finite number > 0, got " + stepMult);
+        }
+        this.stepMult = stepMult;
         this.arch = arch;
         int k = arch.outputs();
         check("momentum_decays", momentumDecays, 3);
@@ -97,7 +114,8 @@ public final class Theta {
         for (int i = 0; i < HIDDEN; i++) {
             w2[i * k] = 0f;
         }
-        return new Theta(arch, t.momentumDecays, t.rmsDecays, t.adafactorDecays, t.w0, t.b0, t.w1, t.b1, w2, t.b2);
+        return new Theta(arch, t.momentumDecays, t.rmsDecays, t.adafactorDecays, t.w0, t.b0, t.w1, t.b1, w2, t.b2,
+                t.stepMult);
     }
 
     private static float[] truncatedNormal(Random rng, int fanIn, int fanOut) {
@@ -111,6 +129,16 @@ public final class Theta {
             w[i] = (float) (z * sigma);
         }
         return w;
+    }
+
+    /** The learned term's step multiplier (see the constructor). */
+    public float stepMult() {
+        return stepMult;
+    }
+
+    /** This theta with another learned-term step multiplier. */
+    public Theta withStepMult(float newStepMult) {
+        return new Theta(arch, momentumDecays, rmsDecays, adafactorDecays, w0, b0, w1, b1, w2, b2, newStepMult);
     }
 
     /** Number of meta-parameters: 197 for small-fc, 207 for star. */
@@ -210,7 +238,8 @@ public final class Theta {
         return arch == t.arch && Arrays.equals(momentumDecays, t.momentumDecays)
                 && Arrays.equals(rmsDecays, t.rmsDecays) && Arrays.equals(adafactorDecays, t.adafactorDecays)
                 && Arrays.equals(w0, t.w0) && Arrays.equals(b0, t.b0) && Arrays.equals(w1, t.w1)
-                && Arrays.equals(b1, t.b1) && Arrays.equals(w2, t.w2) && Arrays.equals(b2, t.b2);
+                && Arrays.equals(b1, t.b1) && Arrays.equals(w2, t.w2) && Arrays.equals(b2, t.b2)
+                && Float.compare(stepMult, t.stepMult) == 0;
     }
 
     @Override
@@ -218,13 +247,22 @@ public final class Theta {
         return Arrays.hashCode(w0) * 31 + arch.hashCode();
     }
 
-    /** Hex SHA-256 of all meta-parameters (little-endian float32, in the safetensors tensor order). */
+    /**
+     * Hex SHA-256 of all meta-parameters (little-endian float32, in the safetensors tensor order), followed by the
+     * step multiplier when it is not the default 0.001 (so thetas that differ only in it have different digests,
+     * and every digest of a default theta is what it was before the multiplier was recorded).
+     */
     public String sha256() {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * paramCount()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        boolean extra = stepMult != DEFAULT_STEP_MULT;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * paramCount() + (extra ? 4 : 0))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float[] a : new float[][] {momentumDecays, rmsDecays, adafactorDecays, w0, b0, w1, b1, w2, b2}) {
             for (float f : a) {
                 b.putFloat(f);
             }
+        }
+        if (extra) {
+            b.putFloat(stepMult);
         }
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b.array()));

@@ -61,8 +61,16 @@ public final class ThetaFiles {
             t.w2(), t.b2()};
     }
 
-    /** The fixed architecture constants, as the {@code config} metadata JSON. */
+    /** The fixed architecture constants, as the {@code config} metadata JSON (default step_mult). */
     public static String configJson(Arch arch) {
+        return configJson(arch, Theta.DEFAULT_STEP_MULT);
+    }
+
+    /**
+     * The fixed architecture constants of a theta, as the {@code config} metadata JSON: {@code step_mult} is the
+     * learned term's multiplier ({@link Theta#stepMult}); star also records its nominal step size.
+     */
+    public static String configJson(Arch arch, float stepMult) {
         ObjectNode c = JSON.createObjectNode();
         c.put("arch", arch.id());
         c.put("inputs", Theta.INPUTS);
@@ -70,8 +78,11 @@ public final class ThetaFiles {
         c.put("time_features", Theta.TIME_FEATURES);
         c.putArray("hidden").add(Theta.HIDDEN).add(Theta.HIDDEN);
         c.put("outputs", arch.outputs());
-        c.put("step_mult", 0.001);
+        c.put("step_mult", Double.parseDouble(Float.toString(stepMult)));
         c.put("exp_mult", 0.001);
+        if (arch == Arch.STAR) {
+            c.put("nominal_stepsize", 0.001);
+        }
         c.putArray("base_momentum_decays").add(0.9).add(0.99).add(0.999);
         c.putArray("base_rms_decays").add(0.999);
         c.putArray("base_adafactor_decays").add(0.9).add(0.99).add(0.999);
@@ -118,7 +129,7 @@ public final class ThetaFiles {
         }
         byte[] dataBytes = data.array();
         meta.put("arch", theta.arch().id());
-        meta.put("config", configJson(theta.arch()));
+        meta.put("config", configJson(theta.arch(), theta.stepMult()));
         meta.put("format_version", FORMAT_VERSION);
         meta.put("provenance", provenance);
         meta.put("data_sha256", sha256(dataBytes));
@@ -217,11 +228,48 @@ public final class ThetaFiles {
         }
         Theta theta;
         try {
-            theta = new Theta(arch, arrs[0], arrs[1], arrs[2], arrs[3], arrs[4], arrs[5], arrs[6], arrs[7], arrs[8]);
+            theta = new Theta(arch, arrs[0], arrs[1], arrs[2], arrs[3], arrs[4], arrs[5], arrs[6], arrs[7], arrs[8],
+                    stepMultOf(meta.get("config"), where));
         } catch (UserError e) {
             throw new UserError(where + e.getMessage());
         }
         return new Loaded(theta, meta, source);
+    }
+
+    /**
+     * The learned term's step multiplier recorded in a file's {@code config} (absent: the default 0.001, as every
+     * file before it was recorded). A config whose {@code exp_mult} or {@code nominal_stepsize} differs from the
+     * constants lobench implements is refused rather than silently run with other constants.
+     */
+    static float stepMultOf(String config, String where) {
+        if (config == null) {
+            return Theta.DEFAULT_STEP_MULT;
+        }
+        JsonNode c;
+        try {
+            c = JSON.readTree(config);
+        } catch (JsonProcessingException e) {
+            throw new UserError(where + "__metadata__ 'config' is not valid JSON (" + firstLine(e.getOriginalMessage())
+                    + ")", e);
+        }
+        if (c == null || !c.isObject()) {
+            throw new UserError(where + "__metadata__ 'config' is not a JSON object");
+        }
+        for (String fixed : new String[] {"exp_mult", "nominal_stepsize"}) {
+            JsonNode v = c.get(fixed);
+            if (v != null && !(v.isNumber() && (float) v.asDouble() == 0.001f)) {
+                throw new UserError(where + "config " + fixed + " is " + v + "; lobench implements only 0.001");
+            }
+        }
+        JsonNode sm = c.get("step_mult");
+        if (sm == null) {
+            return Theta.DEFAULT_STEP_MULT;
+        }
+        float v = (float) sm.asDouble();
+        if (!sm.isNumber() || !(v > 0f) || !Float.isFinite(v)) {
+            throw new UserError(where + "config step_mult must be a finite number > 0, got " + sm);
+        }
+        return v;
     }
 
     private static int indexOf(String name) {
@@ -300,6 +348,9 @@ public final class ThetaFiles {
                 }
             }
         }
+        if (theta.stepMult() != Theta.DEFAULT_STEP_MULT) {
+            o.put("step_mult", Double.parseDouble(Float.toString(theta.stepMult())));
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -350,8 +401,13 @@ public final class ThetaFiles {
         for (int i = 0; i < NAMES.length; i++) {
             arrs[i] = readArray(o.get(NAMES[i]), shapes[i], where + "'" + NAMES[i] + "'");
         }
+        JsonNode sm = o.get("step_mult");
         try {
-            return new Theta(arch, arrs[0], arrs[1], arrs[2], arrs[3], arrs[4], arrs[5], arrs[6], arrs[7], arrs[8]);
+            if (sm != null && !sm.isNumber()) {
+                throw new UserError("'step_mult' must be a number, got " + sm);
+            }
+            return new Theta(arch, arrs[0], arrs[1], arrs[2], arrs[3], arrs[4], arrs[5], arrs[6], arrs[7], arrs[8],
+                    sm == null ? Theta.DEFAULT_STEP_MULT : (float) sm.asDouble());
         } catch (UserError e) {
             throw new UserError(where + e.getMessage());
         }

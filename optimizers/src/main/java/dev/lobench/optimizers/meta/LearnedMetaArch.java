@@ -33,6 +33,7 @@ public final class LearnedMetaArch implements MetaArch {
     private final Arch arch;
     private final int fusedThreads;
     private final HeadInit headInit;
+    private final float stepMult;
 
     /** @param threads threads of the fused learned optimizer kernel: 1 = caller only, anything else = common pool */
     public LearnedMetaArch(Arch arch, int threads) {
@@ -41,12 +42,33 @@ public final class LearnedMetaArch implements MetaArch {
 
     /** @param headInit how {@link #initTheta} starts the output layer */
     public LearnedMetaArch(Arch arch, int threads, HeadInit headInit) {
+        this(arch, threads, headInit, Theta.DEFAULT_STEP_MULT);
+    }
+
+    /**
+     * @param stepMult the learned term's step multiplier of every theta this arch builds and writes
+     *     ({@link Theta#stepMult}); a fixed constant, not meta-trained
+     */
+    public LearnedMetaArch(Arch arch, int threads, HeadInit headInit, float stepMult) {
+        if (!(stepMult > 0f) || !Float.isFinite(stepMult)) {
+            throw new UserError("--step-mult must be a finite number > 0, got " + stepMult);
+        }
+        this.stepMult = stepMult;
         if (threads < 0) {
             throw new UserError("--threads must be >= 1, got " + threads);
         }
         this.arch = arch;
         this.fusedThreads = threads == 1 ? 1 : 0;
         this.headInit = java.util.Objects.requireNonNull(headInit);
+    }
+
+    public float stepMult() {
+        return stepMult;
+    }
+
+    /** The flat vector as this arch's Theta, with its step multiplier. */
+    public Theta theta(float[] flat) {
+        return unflatten(arch, flat).withStepMult(stepMult);
     }
 
     public HeadInit headInit() {
@@ -81,7 +103,7 @@ public final class LearnedMetaArch implements MetaArch {
 
     @Override
     public Optimizer build(float[] theta) {
-        return new FusedLearnedOptimizer(unflatten(arch, theta), 0f, fusedThreads);
+        return new FusedLearnedOptimizer(theta(theta), 0f, fusedThreads);
     }
 
     /** Theta to the flat order of this class. */

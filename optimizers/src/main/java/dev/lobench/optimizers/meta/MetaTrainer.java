@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lobench.tasks.UserError;
+import dev.lobench.optimizers.learned.Theta;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -328,12 +329,14 @@ public final class MetaTrainer {
         f.put("loss_normaliser", cfg.lossNormaliser().id());
         if (cfg.arch() instanceof LearnedMetaArch la) {
             f.put("head_init", la.headInit().id());
+            f.put("step_mult", Float.toString(la.stepMult()));
         }
         return f;
     }
 
     /** Values of fingerprint keys added after the first checkpoint format: what a checkpoint without them was made with. */
-    private static final Map<String, String> LEGACY = Map.of("loss_normaliser", "none", "head_init", "code");
+    private static final Map<String, String> LEGACY = Map.of("loss_normaliser", "none", "head_init", "code", "step_mult",
+            Float.toString(Theta.DEFAULT_STEP_MULT));
 
     private static void checkFingerprint(Config cfg, JsonNode meta, Path ckpt) {
         ObjectNode want = fingerprint(cfg);

@@ -44,7 +44,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
         }
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
         if (arch instanceof LearnedMetaArch la) {
-            ThetaFiles.write(tmp, LearnedMetaArch.unflatten(la.arch(), theta), provenance(la.arch().id(),
+            ThetaFiles.write(tmp, la.theta(theta), provenance(la.arch().id(),
                     readLog(cfg.logPath())));
         } else if (arch instanceof VeloMetaArch va) {
             va.write(tmp, theta, provenance(arch.name(), readLog(cfg.logPath())));
@@ -130,6 +130,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
         m.put("loss_normaliser", cfg.lossNormaliser().id());
         if (cfg.arch() instanceof LearnedMetaArch la) {
             m.put("head_init", la.headInit().id());
+            m.put("step_mult", Double.parseDouble(Float.toString(la.stepMult())));
         }
         m.put("outer_optimizer", "adam(b1=" + OuterAdam.BETA1 + ",b2=" + OuterAdam.BETA2 + ",eps=" + OuterAdam.EPS
                 + ",clip_by_value=" + OuterAdam.CLIP + ",decoupled_wd)");

@@ -210,9 +210,9 @@ class ScalarSpecTest {
                     double[] o = dense(h, theta.w2(), theta.b2(), kOut, false);
                     double rs = 1 / Math.sqrt(rms[r][c] + 1e-6);
                     if (theta.arch() == Arch.SMALL_FC) {
-                        p[r][c] -= 0.001 * o[0] * Math.exp(0.001 * o[1]);
+                        p[r][c] -= theta.stepMult() * o[0] * Math.exp(0.001 * o[1]);
                     } else {
-                        double bb = 0.001 * o[0] * Math.exp(0.001 * o[1]) * rs;
+                        double bb = theta.stepMult() * o[0] * Math.exp(0.001 * o[1]) * rs;
                         double gh = (m[0][r][c] * rs + m[1][r][c] * rs + m[2][r][c] * rs) / 3;
                         double nom = 0.001 * Math.exp(0.001 * o[2]) * gh;
                         double reg = 1 - wd * Math.exp(0.001 * o[3]);
@@ -240,7 +240,11 @@ class ScalarSpecTest {
     // ------------------------------------------------------------------ tests
 
     void check(Arch arch, LearnedOptimizer.Impl impl, boolean twoD, float wd) {
-        Theta theta = randomTheta(arch, 11);
+        check(randomTheta(arch, 11), impl, twoD, wd);
+    }
+
+    void check(Theta theta, LearnedOptimizer.Impl impl, boolean twoD, float wd) {
+        Arch arch = theta.arch();
         int R = twoD ? 2 : 1;
         int C = twoD ? 3 : 4;
         Random rnd = new Random(5);
@@ -293,6 +297,19 @@ class ScalarSpecTest {
         }
         state.close();
         param.close();
+    }
+
+    @Test
+    void stepMultFromTheWeightsIsHonouredByBothImpls() {
+        // the learned term's multiplier is theta's (a weights file's config step_mult), the nominal one stays 0.001:
+        // 3x and 20x the default: an implementation that ignored it would be off by the same factors
+        for (float sm : new float[] {3e-3f, 0.02f}) {
+            for (Arch a : Arch.values()) {
+                for (LearnedOptimizer.Impl impl : LearnedOptimizer.Impl.values()) {
+                    check(randomTheta(a, 11).withStepMult(sm), impl, true, 0f);
+                }
+            }
+        }
     }
 
     @Test

@@ -226,6 +226,32 @@ class LearnedMetaArchTest {
     }
 
     @Test
+    void stepMultIsUsedRecordedAndPartOfTheCheckpointFingerprint() throws IOException {
+        BatchedMlpProblem p = BatchedMlpProblemTest.problem(64, 6, 3, new int[] {5}, 8, 4);
+        java.util.function.BiFunction<Float, Integer, MetaTrainer.Builder> cfg = (sm, steps) -> MetaTrainer
+                .builder(new LearnedMetaArch(Arch.STAR, 1, dev.lobench.optimizers.learned.HeadInit.CODE, sm), p,
+                        dir.resolve("sm/w.safetensors"))
+                .particles(2).trunc(4).horizon(10).outerSteps(steps).sigma(0.01).metaLr(1e-3).seed(3)
+                .checkpointEvery(1);
+        MetaTrainer.Config c = cfg.apply(1e-5f, 2).build();
+        MetaTrainer.Result r = MetaTrainer.run(c, new SafetensorsThetaSink(c, "synthetic", "abc"), null);
+        ThetaFiles.Loaded l = ThetaFiles.read(dir.resolve("sm/w.safetensors"));
+        assertEquals(1e-5f, l.theta().stepMult());
+        assertEquals(1e-5, new ObjectMapper().readTree(l.metadata().get("provenance")).path("meta_training")
+                .path("step_mult").asDouble(), 1e-12);
+        // the optimizers it builds carry it
+        LearnedMetaArch low = new LearnedMetaArch(Arch.STAR, 1, dev.lobench.optimizers.learned.HeadInit.CODE, 1e-5f);
+        assertEquals(1e-5f, ((dev.lobench.optimizers.learned.LearnedOptimizer) low.build(r.theta())).theta().stepMult());
+        // resuming with another multiplier is refused, naming it
+        dev.lobench.tasks.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.lobench.tasks.UserError.class,
+                () -> {
+                    MetaTrainer.Config c2 = cfg.apply(1e-3f, 3).resume(true).build();
+                    MetaTrainer.run(c2, new SafetensorsThetaSink(c2, "synthetic", "abc"), null);
+                });
+        assertTrue(e.getMessage().contains("step_mult"), e.getMessage());
+    }
+
+    @Test
     void veloStyleMetaTrainsAndResumesBitIdentically() throws IOException {
         BatchedMlpProblem p = BatchedMlpProblemTest.problem(64, 6, 3, new int[] {5}, 8, 4);
         VeloMetaArch arch = new VeloMetaArch(4, 3, 10);
