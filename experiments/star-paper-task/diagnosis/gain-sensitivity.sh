@@ -3,8 +3,10 @@
 # Starts from star's zero-direction theta-init (as every star-zero run does), adds Gaussian noise of std SIGMA to
 # one part of theta (4 draws per case, data_sha256 recomputed), and trains fmnist-mlp128x128 for 100 steps on
 # evaluation seeds 0-1 (the summary's loss: mean minibatch training loss of steps 91-100). Cases: the output layer
-# (w2, b2) at sigma 1e-2 .. 1e-4, the hidden layers (w0..b1) and the decay offsets at 1e-2, all of theta at 1e-2, and all of theta at 1e-2 with the learned-term step multiplier 1e-5
-# instead of 1e-3 (meta-train --step-mult). Writes gain-sensitivity/ (weights, results.jsonl, summary.md).
+# (w2, b2) at sigma 1e-2 .. 1e-4, the hidden layers (w0..b1) and the decay offsets at 1e-2, all of theta at 1e-2,
+# and all of theta at 1e-2 with the learned-term step multiplier 1e-5 instead of 1e-3 (meta-train --step-mult).
+# Writes gain-sensitivity/ (the two theta-inits, run/results.jsonl, summary.md); the perturbed weights are
+# regenerated from the fixed seed and may be deleted.
 #   experiments/star-paper-task/diagnosis/gain-sensitivity.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
