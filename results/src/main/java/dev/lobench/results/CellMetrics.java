@@ -9,6 +9,9 @@ import java.util.List;
  * the last k recorded values, k = min(max(1, ⌊len/10⌋), 20) where len = {@code trainLoss.length} (10% of the
  * steps run, at least 1, at most 20). Final test loss and test accuracy: the values of the last evaluation point
  * (evaluations are sparse and the last is the one at step T). A missing or non-finite value gives NaN.
+ *
+ * <p>Mean train loss: the mean of every recorded training loss (the area under the curve per step, so a run that
+ * gets low early scores better than one that gets there at the end); NaN when none was recorded.
  */
 public final class CellMetrics {
     /** Cap on the number of final training losses averaged. */
@@ -35,6 +38,18 @@ public final class CellMetrics {
             sum += l[i];
         }
         return Double.isFinite(sum) ? sum / k : Double.NaN;
+    }
+
+    public static double meanTrainLoss(CellRecord c) {
+        float[] l = c.trainLoss();
+        if (l == null || l.length == 0) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (float v : l) {
+            s += v;
+        }
+        return s / l.length;
     }
 
     public static double finalTestLoss(CellRecord c) {

@@ -299,7 +299,7 @@ public final class PaperClaims {
                 continue;
             }
             String key = mm.group(1) + "@" + Long.parseLong(mm.group(3)) + "#" + mm.group(2);
-            double v = c.outcome() == Outcome.completed ? meanLoss(c.trainLoss()) : Double.POSITIVE_INFINITY;
+            double v = c.outcome() == Outcome.completed ? CellMetrics.meanTrainLoss(c) : Double.POSITIVE_INFINITY;
             acc.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
         }
         Map<String, Map<Integer, Double>> out = new TreeMap<>();
@@ -310,14 +310,6 @@ public final class PaperClaims {
             out.computeIfAbsent(k.substring(0, hash), x -> new TreeMap<>()).put(Integer.parseInt(k.substring(hash + 1)), mean);
         }
         return out;
-    }
-
-    private static double meanLoss(float[] l) {
-        double s = 0;
-        for (float v : l) {
-            s += v;
-        }
-        return l.length == 0 ? Double.NaN : s / l.length;
     }
 
     /** The largest snapshot step evaluated for every meta-seed of both arms, or 0. */
