@@ -3,10 +3,28 @@ package dev.lobench.results.plot;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Lines with optional bands (lo..hi per point) and optional step drawing, axes, grid and a legend. */
+/**
+ * Lines with optional bands (lo..hi per point) and optional step drawing, axes, grid and a legend; optionally
+ * labelled horizontal dashed reference lines and "×" marks on the top edge for points that have no value on the axis.
+ */
 public final class LineChart {
-    /** One series; {@code lo}/{@code hi} may be null (no band); non-finite points break the line. */
-    public record Series(String name, int color, double[] x, double[] y, double[] lo, double[] hi) {}
+    /**
+     * One series; {@code lo}/{@code hi} may be null (no band); non-finite points break the line; a point between
+     * two breaks is drawn as a dot.
+     *
+     * @param width the line's stroke width
+     * @param legend whether the series has a legend entry
+     */
+    public record Series(String name, int color, double[] x, double[] y, double[] lo, double[] hi, double width,
+            boolean legend) {
+        /** A series of width 2 with a legend entry. */
+        public Series(String name, int color, double[] x, double[] y, double[] lo, double[] hi) {
+            this(name, color, x, y, lo, hi, 2, true);
+        }
+    }
+
+    /** A horizontal dashed line at {@code y}, labelled on the line and in the legend. */
+    public record Reference(String label, double y, int color) {}
 
     public static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2,
         0x7f7f7f, 0xbcbd22, 0x17becf};
@@ -17,6 +35,8 @@ public final class LineChart {
     final boolean logX;
     final boolean logY;
     final List<Series> series = new ArrayList<>();
+    final List<Reference> references = new ArrayList<>();
+    final List<double[]> marks = new ArrayList<>();
     Double xMin;
     Double xMax;
     Double yMin;
@@ -32,6 +52,17 @@ public final class LineChart {
 
     public LineChart add(Series s) {
         series.add(s);
+        return this;
+    }
+
+    public LineChart add(Reference r) {
+        references.add(r);
+        return this;
+    }
+
+    /** An "×" in {@code color} on the top edge at {@code x}: a point whose value is off the axis (e.g. a failure). */
+    public LineChart mark(double x, int color) {
+        marks.add(new double[] {x, color});
         return this;
     }
 
@@ -72,6 +103,18 @@ public final class LineChart {
                         y1 = Math.max(y1, arr[i]);
                     }
                 }
+            }
+        }
+        for (Reference r : references) {
+            if (ok(r.y(), logY)) {
+                y0 = Math.min(y0, r.y());
+                y1 = Math.max(y1, r.y());
+            }
+        }
+        for (double[] m : marks) {
+            if (ok(m[0], logX)) {
+                x0 = Math.min(x0, m[0]);
+                x1 = Math.max(x1, m[0]);
             }
         }
         if (!Double.isFinite(x0)) {
@@ -132,13 +175,44 @@ public final class LineChart {
                     px[k] = clampX(ax.map(s.x()[seg[0] + k]), left, right);
                     py[k] = clamp(ay.map(s.y()[seg[0] + k]), top, bottom);
                 }
-                c.polyline(px, py, s.color(), 2);
+                if (n == 1) {
+                    // an isolated point (its neighbours are missing) would be an invisible line: a square dot
+                    double d = Math.max(2, s.width()) + 1;
+                    c.rect(px[0] - d, py[0] - d, 2 * d, 2 * d, s.color(), 1);
+                } else {
+                    c.polyline(px, py, s.color(), s.width());
+                }
+            }
+        }
+        // reference lines, labelled alternately at the right and the left end (sorted by y) so close ones stay legible
+        List<Reference> refs = references.stream().filter(r -> ok(r.y(), logY))
+                .sorted((a, b) -> Double.compare(a.y(), b.y())).toList();
+        for (int i = 0; i < refs.size(); i++) {
+            Reference r = refs.get(i);
+            double py = clamp(ay.map(r.y()), top, bottom);
+            c.line(left, py, right, py, r.color(), 1.5, true);
+            boolean atRight = i % 2 == 0;
+            c.text(atRight ? right - 4 : left + 4, py - 3, r.label(), 10, atRight ? Canvas.Anchor.END
+                    : Canvas.Anchor.START, r.color(), false, false);
+        }
+        for (double[] m : marks) {
+            if (ok(m[0], logX)) {
+                c.text(clampX(ax.map(m[0]), left, right), top + 12, "×", 14, Canvas.Anchor.MIDDLE, (int) m[1], true,
+                        false);
             }
         }
         double ly = top + 8;
         for (Series s : series) {
-            c.line(right + 14, ly - 4, right + 34, ly - 4, s.color(), 3, false);
+            if (!s.legend()) {
+                continue;
+            }
+            c.line(right + 14, ly - 4, right + 34, ly - 4, s.color(), Math.max(1, Math.min(3, s.width())), false);
             c.text(right + 40, ly, shorten(s.name(), 24), 11, Canvas.Anchor.START, 0x222222, false, false);
+            ly += 18;
+        }
+        for (Reference r : references) {
+            c.line(right + 14, ly - 4, right + 34, ly - 4, r.color(), 1.5, true);
+            c.text(right + 40, ly, shorten(r.label(), 24), 11, Canvas.Anchor.START, 0x222222, false, false);
             ly += 18;
         }
     }
