@@ -228,7 +228,8 @@ public final class PaperClaims {
 
     // ------------------------------------------------------------------ meta-training
 
-    private static final Pattern SNAPSHOT = Pattern.compile("([A-Za-z0-9_.-]+?)-s(\\d+)-outer(\\d+)\\.safetensors");
+    /** A snapshot's file name: ARM-sS-outerN.safetensors (groups: arm, meta-seed, outer step). */
+    static final Pattern SNAPSHOT = Pattern.compile("([A-Za-z0-9_.-]+?)-s(\\d+)-outer(\\d+)\\.safetensors");
 
     /**
      * @param paths the runs folder ({@code ARM/seedS/*.safetensors.jsonl} below it), then evaluation folders (searched

@@ -1,5 +1,6 @@
 package dev.lobench.results.plot;
 
+import dev.lobench.results.HeldOutCurves;
 import dev.lobench.results.MetaLog;
 import dev.lobench.results.TextTable;
 
@@ -93,19 +94,38 @@ public final class MetaLogReport {
 
     /** A self-contained HTML page: the plot (inline SVG) and the tables as preformatted Markdown. */
     public static String html(List<MetaLog> logs, int window, int smooth) {
+        return html(logs, window, smooth, null);
+    }
+
+    /**
+     * A self-contained HTML page: for the logs (may be empty) the meta-loss plot and tables, then for the held-out
+     * evaluation of the snapshots (may be null) its plot of the final training loss and its tables; plots as inline
+     * SVG, tables as preformatted Markdown.
+     */
+    public static String html(List<MetaLog> logs, int window, int smooth, HeldOutCurves heldOut) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lobench meta-training "
                 + "report</title>\n<style>body{font-family:DejaVu Sans,Arial,Helvetica,sans-serif;margin:24px;"
-                + "color:#222;max-width:1300px}h1{font-size:22px}pre{font-size:12px;background:#f7f7f7;padding:8px;"
-                + "overflow-x:auto}svg{border:1px solid #eee}</style></head><body>\n<h1>lobench meta-training report</h1>\n");
-        sb.append("<p>Logs: ");
-        for (int i = 0; i < logs.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(esc(logs.get(i).name())).append(" (")
-                    .append(esc(logs.get(i).source().toString())).append(')');
+                + "color:#222;max-width:1300px}h1{font-size:22px}h2{font-size:18px}pre{font-size:12px;"
+                + "background:#f7f7f7;padding:8px;overflow-x:auto}svg{border:1px solid #eee}</style></head><body>\n"
+                + "<h1>lobench meta-training report</h1>\n");
+        if (!logs.isEmpty()) {
+            sb.append("<p>Logs: ");
+            for (int i = 0; i < logs.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(esc(logs.get(i).name())).append(" (")
+                        .append(esc(logs.get(i).source().toString())).append(')');
+            }
+            sb.append("</p>\n").append(plot(logs, smooth).svg()).append("\n<pre>").append(esc(markdown(logs, window)))
+                    .append("</pre>\n");
         }
-        sb.append("</p>\n").append(plot(logs, smooth).svg()).append("\n<pre>").append(esc(markdown(logs, window)))
-                .append("</pre>\n</body></html>\n");
-        return sb.toString();
+        if (heldOut != null) {
+            sb.append("<h2>Held-out evaluation of the snapshots</h2>\n<p>Thin lines: one per arm and meta-seed (median "
+                    + "over its evaluation seeds); thick: the arm's median over meta-seeds; ×: a failure (the median "
+                    + "evaluation cell did not complete); dashed: reference optimizers.</p>\n")
+                    .append(HeldOutPlot.plot(heldOut, HeldOutCurves.Metric.FINAL_TRAIN_LOSS).svg())
+                    .append("\n<pre>").append(esc(heldOut.markdown())).append("</pre>\n");
+        }
+        return sb.append("</body></html>\n").toString();
     }
 
     private static String esc(String s) {
