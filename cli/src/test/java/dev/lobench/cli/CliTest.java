@@ -260,6 +260,36 @@ class CliTest {
         assertOneLineError(run("meta-report", log.toString(), "--window", "0"), "--window");
     }
 
+    @Test
+    void metaReportEvalPrintsHeldOutCurvesAndRejectsBadInput(@TempDir Path dir) throws Exception {
+        // two meta-seeds of arm "arm", outer step 100, three 2-step evaluation cells each (final train loss = the
+        // last loss): meta-seed 0 has 1, 2, 3 (median 2), meta-seed 1 has 2, 3, 4 (median 3)
+        Path eval = dir.resolve("eval");
+        for (int s = 0; s < 2; s++) {
+            Path run = Files.createDirectories(eval.resolve("arm-s" + s).resolve("outer100"));
+            StringBuilder sb = new StringBuilder("{\"type\":\"header\",\"schemaVersion\":1,\"runId\":\"r\","
+                    + "\"threads\":1}\n");
+            for (int e = 0; e < 3; e++) {
+                sb.append("{\"type\":\"cell\",\"schemaVersion\":1,\"cellKey\":\"k").append(e)
+                        .append("\",\"task\":\"T\",\"optimizer\":\"star\",\"seed\":").append(e)
+                        .append(",\"steps\":2,\"numParams\":1,\"inMetaTrainingSet\":false,\"initialLoss\":9.0,"
+                                + "\"outcome\":\"completed\",\"trainLoss\":[9.0,").append(1 + s + e)
+                        .append("]}\n");
+            }
+            Files.writeString(run.resolve("results.jsonl"), sb.append("{\"type\":\"end\",\"cells\":3}\n"));
+        }
+        Files.createDirectories(eval.resolve("misc"));
+        Path html = dir.resolve("c2.html");
+        Result r = run("meta-report", "--eval", eval.toString(), "--html", html.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| 100 | 2.5 [2, 3] (n=2) |"), r.out());
+        assertTrue(Files.readString(html).contains("<svg") && Files.readString(html).contains("Held-out"));
+        assertOneLineError(run("meta-report"), "give meta-training logs");
+        assertOneLineError(run("meta-report", "--eval", dir.resolve("none").toString()), "no such directory");
+        assertOneLineError(run("meta-report", "--eval", eval.resolve("misc").toString()), "no ARM-sS/outerN");
+        assertOneLineError(run("meta-report", "--eval-reference", eval.toString()), "--eval-reference needs --eval");
+    }
+
     /** Every command's and subcommand's help renders without picocli format warnings (e.g. an unescaped '%'). */
     @Test
     void everyHelpRendersWithoutWarnings() {
