@@ -2,7 +2,8 @@
 # Held-out evaluation of the meta-training snapshots (claim C2 of `lobench reproduce`): every EVERY-th outer step's
 # snapshot of every arm and meta-seed trains fmnist-mlp128x128 for 2000 steps on evaluation seeds 0..SEEDS-1
 # (meta-training uses inner seeds >= 10^6, so these runs are held out). One run directory per snapshot:
-# eval/ARM-sS/outerN/results.jsonl. Finished directories are skipped, interrupted ones resumed.
+# eval/ARM-sS/outerN/results.jsonl.gz (gzipped when finished). Finished directories are skipped, interrupted ones
+# resumed.
 #   experiments/star-paper-task/evaluate.sh [EVERY=200] [SEEDS=3]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,11 +19,13 @@ for snap in "$here"/runs/*/seed*/*.snapshots/*-outer*.safetensors; do
   arm="${arm_seed%-s*}"
   case "$arm" in star-*) opt=star ;; small-fc) opt=small-fc ;; *) echo "evaluate.sh: unknown arm in $snap" >&2; exit 2 ;; esac
   out="$here/eval/$arm_seed/outer$step"
-  if [ -f "$out/results.jsonl" ] && grep -q '"type":"end"' "$out/results.jsonl"; then continue; fi
+  [ -f "$out/results.jsonl.gz" ] && continue   # finished and compressed
+  if [ -f "$out/results.jsonl" ] && grep -q '"type":"end"' "$out/results.jsonl"; then gzip -9 "$out/results.jsonl"; continue; fi
   resume=()
   [ -f "$out/results.jsonl" ] && resume=(--resume "$out")
   echo "== $arm_seed outer step $step"
   rel="${snap#"$root"/}"
   (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=$rel" --seeds "$seeds" --steps 2000 \
     --out "$out" "${resume[@]}" >/dev/null)
+  gzip -9 "$out/results.jsonl"
 done

@@ -15,11 +15,13 @@ run() { # factor steps seeds snap
   name="$(basename "$snap" .safetensors)"; arm_seed="${name%-outer*}"; arm="${arm_seed%-s*}"
   case "$arm" in star-*) opt=star ;; *) opt=small-fc ;; esac
   out="$here/horizon/h$1/$arm_seed"
-  if [ -f "$out/results.jsonl" ] && grep -q '"type":"end"' "$out/results.jsonl"; then return; fi
+  [ -f "$out/results.jsonl.gz" ] && return   # finished and compressed
+  if [ -f "$out/results.jsonl" ] && grep -q '"type":"end"' "$out/results.jsonl"; then gzip -9 "$out/results.jsonl"; return; fi
   [ -f "$out/results.jsonl" ] && resume=(--resume "$out")
   echo "== $1: $arm_seed"
   (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=${snap#"$root"/}" --seeds "$3" \
     --steps "$2" --out "$out" "${resume[@]}" >/dev/null)
+  gzip -9 "$out/results.jsonl"
 }
 tag="$(printf 'outer%06d' "$final")"
 for snap in "$here"/runs/*/seed*/*.snapshots/*-"$tag".safetensors; do
