@@ -138,8 +138,10 @@ public final class SuiteRunner {
                         cell.steps()), dev);
                 int index = i + 1;
                 long base = doneSteps[0];
-                CellRecord rec = TrainingLoop.run(cell, opt, dev, data, version, optimizerParameters(cell),
-                        MetaTrainingSet.contains(cell.task(), cell.steps()), (step, loss) -> progress.step(index, cells.size(), cell.label(), step, cell.steps(),
+                Map<String, Object> params = optimizerParameters(cell);
+                CellRecord rec = TrainingLoop.run(cell, opt, dev, data, version, params,
+                        MetaTrainingSet.contains(TrainingLoop.baseName(cell.optimizer()), params, cell.task(),
+                                cell.steps()), (step, loss) -> progress.step(index, cells.size(), cell.label(), step, cell.steps(),
                                 loss, base + step, totalSteps));
                 writer.writeCell(rec);
                 done.add(rec.cellKey());

@@ -126,7 +126,8 @@ public final class TrainingLoop {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("evalEvery", cell.evalEvery());
         if (!inMetaTrainingSet) {
-            Map<String, Object> ood = MetaTrainingSet.describe(cell.task(), steps);
+            Map<String, Object> ood = MetaTrainingSet.describe(baseName(cell.optimizer()), optimizerParams,
+                    cell.task(), steps);
             if (!ood.isEmpty()) {
                 meta.put("ood", ood);
             }
@@ -173,5 +174,14 @@ public final class TrainingLoop {
         int m = c.length;
         double med = m % 2 == 1 ? c[m / 2] : (c[m / 2 - 1] + c[m / 2]) / 2.0;
         return med / 1e6;
+    }
+
+    /** The optimizer's registry name (the spec text before any parameters). */
+    static String baseName(String spec) {
+        try {
+            return dev.lobench.optimizers.OptimizerSpec.parse(spec).name();
+        } catch (RuntimeException e) {
+            return spec;
+        }
     }
 }

@@ -430,7 +430,14 @@ public final class PaperClaims {
     // ------------------------------------------------------------------ win rate
 
     static Result winRate(List<CellRecord> cells, String a, String b, boolean oodOnly) {
-        List<CellRecord> use = oodOnly ? cells.stream().filter(c -> !c.inMetaTrainingSet()).toList() : cells;
+        // out of distribution for both: a task is left out when any cell of a or of b is in its meta-training set
+        java.util.Set<String> inSet = new java.util.HashSet<>();
+        for (CellRecord c : cells) {
+            if (c.inMetaTrainingSet() && (base(c.optimizer()).equals(a) || base(c.optimizer()).equals(b))) {
+                inSet.add(c.task());
+            }
+        }
+        List<CellRecord> use = oodOnly ? cells.stream().filter(c -> !inSet.contains(c.task())).toList() : cells;
         WinRate.Result r = WinRate.compute(use, a, b, WinRate.DEFAULT_MARGIN, Bootstrap.DEFAULT_SEED);
         if (r.pairs() == 0) {
             return new Result("—", Verdict.NO_RECORD, "no task has cells of both " + a + " and " + b);

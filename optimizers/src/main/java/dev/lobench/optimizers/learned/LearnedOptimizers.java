@@ -58,7 +58,7 @@ public final class LearnedOptimizers {
         String res = shippedResource(name);
         if (bytes == null) {
             throw new UserError("no shipped learned optimizer weights named '" + name + "' (resource " + res
-                    + " not found; shipped: star, small-fc; or pass a .safetensors file)");
+                    + " not found; shipped: star, small-fc, star-fmnist8-v1, small-fc-fmnist8-v1; or pass a .safetensors file)");
         }
         return ThetaFiles.parse(bytes, "resource " + res);
     }

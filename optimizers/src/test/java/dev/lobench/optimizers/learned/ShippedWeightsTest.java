@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-/** The shipped star / small-fc / velo-style weights: present, meta-trained, and made with the same meta-training. */
+/**
+ * The shipped weights: star and small-fc from experiments/star-paper-task (fmnist-mlp128x128) at the same outer step,
+ * velo-style and the first star / small-fc (by name, star-fmnist8-v1 and small-fc-fmnist8-v1) from
+ * experiments/meta-training (fmnist8-mlp32).
+ */
 class ShippedWeightsTest {
 
     private static JsonNode metaTraining(ThetaFiles.Loaded l) throws Exception {
@@ -20,24 +24,49 @@ class ShippedWeightsTest {
     }
 
     @Test
-    void starAndSmallFcShipWithIdenticalMetaTraining() throws Exception {
+    void starAndSmallFcShipFromTheSameExperimentAtEqualMetaCompute() throws Exception {
         ThetaFiles.Loaded star = LearnedOptimizers.loadShipped("star");
         ThetaFiles.Loaded fc = LearnedOptimizers.loadShipped("small-fc");
         assertEquals(Arch.STAR, star.theta().arch());
         assertEquals(Arch.SMALL_FC, fc.theta().arch());
-        // meta-trained: not the theta-init of the recorded seed
+        // meta-trained: not the theta-init of the recorded seed (star: its zero-direction init, small-fc: code init)
         long seed = new ObjectMapper().readTree(star.metadata().get("provenance")).path("seed").asLong();
-        assertNotEquals(Theta.init(Arch.STAR, seed), star.theta());
+        assertNotEquals(Theta.init(Arch.STAR, seed, HeadInit.ZERO_DIRECTION).withStepMult(star.theta().stepMult()),
+                star.theta());
         assertNotEquals(Theta.init(Arch.SMALL_FC, seed), fc.theta());
         JsonNode a = metaTraining(star);
         JsonNode b = metaTraining(fc);
+        // experiments/star-paper-task: the paper's task and estimator, the same number of outer steps
         for (String k : List.of("task", "inner_problem", "estimator", "sign_only", "particles", "trunc", "horizon",
-                "sigma", "meta_lr", "meta_wd", "outer_steps", "inner_seed_base")) {
+                "sigma", "meta_lr", "outer_steps", "inner_seed_base", "loss_normaliser")) {
             assertTrue(a.has(k), k);
             assertEquals(a.get(k), b.get(k), "same " + k + " for star and small-fc");
         }
+        assertEquals("fmnist-mlp128x128", a.path("task").asText());
+        assertEquals("clip", a.path("loss_normaliser").asText());
+        // the arms' own choices (star-zero-sm1e-5 and small-fc), as recorded
         assertEquals("star", a.path("arch").asText());
+        assertEquals("zero-direction", a.path("head_init").asText());
+        assertEquals(1.0, a.path("meta_wd").asDouble());
+        assertEquals(1e-5f, star.theta().stepMult());
+        assertEquals(1e-5, a.path("step_mult").asDouble(), 1e-12);
         assertEquals("small-fc", b.path("arch").asText());
+        assertEquals("code", b.path("head_init").asText());
+        assertEquals(0.0, b.path("meta_wd").asDouble());
+        assertEquals(Theta.DEFAULT_STEP_MULT, fc.theta().stepMult());
+    }
+
+    @Test
+    void theFirstShippedWeightsStayLoadableByName() throws Exception {
+        // meta-trained on fmnist8-mlp32 with the raw-loss objective, the code head init and meta-wd 0.1
+        for (String name : List.of("star-fmnist8-v1", "small-fc-fmnist8-v1")) {
+            ThetaFiles.Loaded l = LearnedOptimizers.loadShipped(name);
+            JsonNode m = metaTraining(l);
+            assertEquals("fmnist8-mlp32", m.path("task").asText(), name);
+            assertEquals(Theta.DEFAULT_STEP_MULT, l.theta().stepMult(), name);
+            LearnedRegistration.Resolved r = LearnedRegistration.resolve(l.theta().arch(), name);
+            assertEquals("shipped:" + name, r.source());
+        }
     }
 
     @Test
@@ -50,8 +79,9 @@ class ShippedWeightsTest {
         long seed = p.path("seed").asLong();
         assertNotEquals(VeloTheta.initMeta(velo.theta().hidden(), velo.theta().bank(), seed), velo.theta());
         JsonNode v = p.path("meta_training");
-        JsonNode s = metaTraining(LearnedOptimizers.loadShipped("star"));
-        // same task, estimator and meta-compute as star and small-fc (its meta-lr is its own: experiments/meta-training/README.md)
+        JsonNode s = metaTraining(LearnedOptimizers.loadShipped("star-fmnist8-v1"));
+        // same task, estimator and meta-compute as the first shipped star and small-fc, now star-fmnist8-v1 and
+        // small-fc-fmnist8-v1 (its meta-lr is its own: experiments/meta-training/README.md)
         for (String k : List.of("task", "inner_problem", "estimator", "sign_only", "particles", "trunc", "horizon",
                 "sigma", "meta_wd", "outer_steps", "inner_seed_base")) {
             assertTrue(v.has(k), k);
