@@ -18,7 +18,8 @@ import java.io.IOException;
  *
  * <p>Non-finite numbers. JSON has no NaN or Infinity, so every non-finite {@code double} (in any record field
  * or map value) and every non-finite entry of a {@code float[]} (training-loss curves) is written as
- * {@code null}, and {@code null} is read back as NaN. The sign of an infinity is therefore not kept: a
+ * {@code null}, and {@code null} is read back as NaN; so is every non-finite entry of a {@code double[]} (also
+ * inside a {@code double[][]}, e.g. stability eigenvalues). The sign of an infinity is therefore not kept: a
  * non-finite value means "no usable value" everywhere in lobench (a diverged step, an accuracy a task does not
  * have). An absent {@code double} field also reads as NaN. For leniency the strings {@code "NaN"},
  * {@code "Infinity"} and {@code "-Infinity"} are also read as numbers.
@@ -45,9 +46,11 @@ public final class ResultsJson {
         m.addSerializer(Double.class, new DoubleSer());
         m.addSerializer(Double.TYPE, new DoubleSer());
         m.addSerializer(float[].class, new FloatArraySer());
+        m.addSerializer(double[].class, new DoubleArraySer());
         m.addDeserializer(Double.class, new DoubleDeser());
         m.addDeserializer(Double.TYPE, new DoubleDeser());
         m.addDeserializer(float[].class, new FloatArrayDeser());
+        m.addDeserializer(double[].class, new DoubleArrayDeser());
         return m;
     }
 
@@ -69,6 +72,22 @@ public final class ResultsJson {
             for (float f : a) {
                 if (Float.isFinite(f)) {
                     g.writeNumber(f);
+                } else {
+                    g.writeNull();
+                }
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /** Without it Jackson writes a non-finite array entry as the string "NaN" or "Infinity", not null. */
+    private static final class DoubleArraySer extends JsonSerializer<double[]> {
+        @Override
+        public void serialize(double[] a, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeStartArray(a, a.length);
+            for (double d : a) {
+                if (Double.isFinite(d)) {
+                    g.writeNumber(d);
                 } else {
                     g.writeNull();
                 }
@@ -138,6 +157,35 @@ public final class ResultsJson {
                     v = (float) parseSpecial(p.getText(), p);
                 } else {
                     return (float[]) ctxt.handleUnexpectedToken(float[].class, p);
+                }
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, n * 2);
+                }
+                buf[n++] = v;
+            }
+            return java.util.Arrays.copyOf(buf, n);
+        }
+    }
+
+    private static final class DoubleArrayDeser extends JsonDeserializer<double[]> {
+        @Override
+        public double[] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                return (double[]) ctxt.handleUnexpectedToken(double[].class, p);
+            }
+            double[] buf = new double[16];
+            int n = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                double v;
+                if (t == JsonToken.VALUE_NULL) {
+                    v = Double.NaN;
+                } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    v = p.getDoubleValue();
+                } else if (t == JsonToken.VALUE_STRING) {
+                    v = parseSpecial(p.getText(), p);
+                } else {
+                    return (double[]) ctxt.handleUnexpectedToken(double[].class, p);
                 }
                 if (n == buf.length) {
                     buf = java.util.Arrays.copyOf(buf, n * 2);
