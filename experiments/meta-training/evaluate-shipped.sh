@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Evaluates the shipped learned optimizers (star, small-fc, velo-style; weights=auto) against Adam at lr 1e-3 and a
+# Evaluates the learned optimizers this experiment produced (star-fmnist8-v1, small-fc-fmnist8-v1, velo-style: shipped
+# under those names since star and small-fc ship from experiments/star-paper-task) against Adam at lr 1e-3 and a
 # small learning-rate grid, on seeds held out from meta-training (benchmark seeds 0..2; meta-training's inner runs use
 # seeds >= 10^6):
 #   - the meta-training task fmnist8-mlp32 at its meta-training horizon (2000 steps);
@@ -12,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 SEEDS="${SEEDS:-3}"
-OPTS="star,small-fc,velo-style,adam,adam-tuned:lrs=5,min=3e-4,max=3e-2"
+OPTS="star:weights=star-fmnist8-v1,small-fc:weights=small-fc-fmnist8-v1,velo-style,adam,adam-tuned:lrs=5,min=3e-4,max=3e-2"
 
 evaluate() {
   local task="$1" steps="$2"

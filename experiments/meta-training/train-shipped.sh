@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Meta-trains the shipped learned optimizers star, small-fc and velo-style with the same task, estimator and
 # meta-compute (velo-style at its own meta-lr), and copies the weights to
-# optimizers/src/main/resources/lobench/weights/<arch>.safetensors (used by weights=auto).
+# optimizers/src/main/resources/lobench/weights/: velo-style.safetensors (weights=auto) and, for star and small-fc,
+# <arch>-fmnist8-v1.safetensors (their weights=auto now ships from experiments/star-paper-task). Copied weights must be
+# pinned in PinnedWeights.SHA256.
 #
 #   experiments/meta-training/train-shipped.sh                 # all three archs, concurrently (one thread each)
 #   PARALLEL=0 experiments/meta-training/train-shipped.sh      # one after the other
@@ -69,8 +71,10 @@ train() {
       --out "$out" "${resume[@]}" >"$dir/stdout.txt" 2>"$dir/stderr.txt"
   gzip -9 -n -f "$out.jsonl"
   mkdir -p optimizers/src/main/resources/lobench/weights
-  cp "$out" "optimizers/src/main/resources/lobench/weights/$arch.safetensors"
-  echo "meta-train $arch: done; weights copied to optimizers/src/main/resources/lobench/weights/$arch.safetensors" >&2
+  local name="$arch"
+  [ "$arch" = velo-style ] || name="$arch-fmnist8-v1"
+  cp "$out" "optimizers/src/main/resources/lobench/weights/$name.safetensors"
+  echo "meta-train $arch: done; weights copied to optimizers/src/main/resources/lobench/weights/$name.safetensors" >&2
 }
 
 status=0
