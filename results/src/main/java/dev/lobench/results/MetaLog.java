@@ -105,6 +105,11 @@ public record MetaLog(String name, Path source, long[] outerStep, double[] metaL
         Path abs = file.toAbsolutePath();
         String name = abs.getParent() != null && abs.getParent().getFileName() != null
                 ? abs.getParent().getFileName().toString() : file.getFileName().toString();
+        // runs laid out as ARM/seedS/<file> (experiments/star-paper-task) are named ARM/seedS, not just seedS
+        if (name.matches("seed\\d+") && abs.getParent().getParent() != null
+                && abs.getParent().getParent().getFileName() != null) {
+            name = abs.getParent().getParent().getFileName() + "/" + name;
+        }
         return new MetaLog(name, file, step, loss, norm, nan, wall, inner);
     }
 

@@ -56,6 +56,16 @@ class MetaLogTest {
     }
 
     @Test
+    void runsLaidOutByArmAndSeedAreNamedByBoth() throws Exception {
+        Path f = Files.createDirectories(dir.resolve("star-zero/seed1")).resolve("star-zero-s1.safetensors.jsonl");
+        Files.writeString(f, "{\"outer_step\":1,\"meta_loss\":1.5}\n");
+        assertEquals("star-zero/seed1", MetaLog.read(f).name());
+        Path g = Files.createDirectories(dir.resolve("plain")).resolve("x.jsonl");
+        Files.writeString(g, "{\"outer_step\":1,\"meta_loss\":1.5}\n");
+        assertEquals("plain", MetaLog.read(g).name());
+    }
+
+    @Test
     void compressedLogReadsLikeThePlainOne() throws Exception {
         Path plain = log("star", false);
         Path gz = plain.resolveSibling(plain.getFileName() + ".gz");
