@@ -1,95 +1,50 @@
 package dev.lobench.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lobench.tasks.Names;
+import dev.lobench.tasks.Task;
+import dev.lobench.tasks.TaskRegistry;
 import dev.lobench.tasks.UserError;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The named suites. */
+/**
+ * The named suites, declared in the resource {@code /lobench/suites.yaml} (beside the named tasks of
+ * {@code tasks.yaml}, which they refer to by name). Unknown keys, missing or ill-typed fields and unknown task names
+ * are errors naming the line.
+ */
 public final class Suites {
+    static final String RESOURCE = "/lobench/suites.yaml";
+    private static final Set<String> SUITE_KEYS = Set.of("name", "description", "tasks", "optimizers", "seeds");
+    private static final Set<String> ENTRY_KEYS = Set.of("task", "steps", "evalEvery", "label");
+
     private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
 
-    /** The task the shipped learned optimizers were meta-trained on (see optimizers' weight provenance). */
-    public static final String META_TRAINING_TASK = "fmnist8-mlp32";
-    /** Their meta-training inner-run length (horizon), in steps. */
-    public static final int META_TRAINING_HORIZON = 2000;
-
-    private static final List<String> LEARNED = List.of("star", "small-fc", "velo-style");
-
     static {
-        add(new Suite("smoke", "CI smoke test: every task family, Adam and SGD-momentum, 1 seed, a few hundred steps",
-                List.of(new Suite.Entry("fmnist8-mlp32", 300, 100),
-                        new Suite.Entry("fmnist-cnn16x32", 150, 75),
-                        new Suite.Entry("fortunes-tf-w32-d1", 150, 75),
-                        new Suite.Entry("quadratic-d100-k100", 300, 100)),
-                List.of("adam", "sgdm"), 1));
-        add(new Suite("quick", "Each family once, short runs: Adam, SGD-momentum and the learned optimizers, 2 seeds",
-                List.of(new Suite.Entry("fmnist8-mlp32", 1000, 250),
-                        new Suite.Entry("fmnist-mlp128x128", 1000, 250),
-                        new Suite.Entry("fmnist-cnn16x32", 300, 150),
-                        new Suite.Entry("fortunes-tf-w32-d1", 400, 200),
-                        new Suite.Entry("quadratic-d100-k100", 1000, 250)),
-                concat(List.of("adam", "sgdm"), LEARNED), 2));
-        add(new Suite("generalization",
-                "The paper's question: the learned optimizers (meta-trained on " + META_TRAINING_TASK
-                        + ") against tuned Adam on MLPs, a CNN and transformers far from it",
-                List.of(new Suite.Entry("fmnist8-mlp32", 2000, 250),
-                        new Suite.Entry("fmnist-mlp128x128", 2000, 250),
-                        new Suite.Entry("fmnist-cnn16x32", 1000, 250),
-                        new Suite.Entry("fortunes-tf-w64-d2", 1000, 250),
-                        new Suite.Entry("fortunes-tf-w128-d4", 500, 250)),
-                concat(List.of("adam-tuned:lrs=5,min=1e-4,max=1e-1"), LEARNED), 2));
-        add(new Suite("ood", "One out-of-distribution axis at a time around the meta-training task "
-                + META_TRAINING_TASK + " (width, depth, activation, resolution, batch, loss scale, label noise, "
-                + "data shift, architecture)",
-                List.of(new Suite.Entry("fmnist8-mlp32", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp128", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32x32x32", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-tanh", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-gelu", 2000, 500),
-                        new Suite.Entry("fmnist-mlp32", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-b16", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-lossx100", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-lossx0.01", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-labelnoise0.3", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-invert", 2000, 500),
-                        new Suite.Entry("fmnist8-mlp32-shift2", 2000, 500),
-                        new Suite.Entry("fmnist8-cnn8x16", 2000, 500),
-                        new Suite.Entry("fortunes-de-tf-w64-d2", 1000, 250)),
-                concat(List.of("adam-tuned:lrs=5,min=1e-4,max=1e-1"), LEARNED), 2));
-        add(new Suite("horizon", "Horizon generalization: star and small-fc at 1x, 10x and 100x their meta-training "
-                + "horizon (" + META_TRAINING_HORIZON + " steps) on the meta-training task and one OOD task, "
-                + "against tuned Adam",
-                List.of(new Suite.Entry("fmnist8-mlp32", 2000, 500, "fmnist8-mlp32-h1x"),
-                        new Suite.Entry("fmnist8-mlp32", 20000, 2000, "fmnist8-mlp32-h10x"),
-                        new Suite.Entry("fmnist8-mlp32", 200000, 20000, "fmnist8-mlp32-h100x"),
-                        new Suite.Entry("fmnist8-mlp32-tanh", 2000, 500, "fmnist8-mlp32-tanh-h1x"),
-                        new Suite.Entry("fmnist8-mlp32-tanh", 20000, 2000, "fmnist8-mlp32-tanh-h10x"),
-                        new Suite.Entry("fmnist8-mlp32-tanh", 200000, 20000, "fmnist8-mlp32-tanh-h100x")),
-                List.of("adam-tuned:lrs=3,min=3e-4,max=3e-3", "star", "small-fc"), 1));
-        List<Suite.Entry> all = new ArrayList<>();
-        for (dev.lobench.tasks.Task t : dev.lobench.tasks.TaskRegistry.all()) {
-            all.add(new Suite.Entry(t.name(), t.defaultSteps(), Math.max(1, t.defaultSteps() / 8)));
+        try (InputStream in = Suites.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + RESOURCE + " missing from the build");
+            }
+            for (Suite s : parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "resource " + RESOURCE)) {
+                SUITES.put(s.name(), s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        add(new Suite("full", "Everything: every named task at its default steps, tuned Adam/AdamW/SGD-momentum "
-                + "(7 learning rates each) and every learned optimizer, 3 seeds (hours)",
-                all, concat(List.of("adam-tuned", "adamw-tuned", "sgdm-tuned"), LEARNED), 3));
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> l = new ArrayList<>(a);
-        l.addAll(b);
-        return List.copyOf(l);
     }
 
     private Suites() {}
-
-    private static void add(Suite s) {
-        SUITES.put(s.name(), s);
-    }
 
     public static List<Suite> all() {
         return new ArrayList<>(SUITES.values());
@@ -101,5 +56,169 @@ public final class Suites {
             throw new UserError(Names.unknown("suite", name, SUITES.keySet()));
         }
         return s;
+    }
+
+    /** A parsed YAML value with the line it starts on (for a mapping's entry: the line of its key). */
+    private record Node(Object value, int line) {}
+
+    /**
+     * Parses suites in the format of {@code suites.yaml}: {@code suites:} followed by a list of suites. Errors are
+     * UserErrors {@code SOURCE:LINE: ...}.
+     */
+    public static List<Suite> parse(String text, String source) {
+        Node root;
+        try (JsonParser p = new YAMLFactory().createParser(text)) {
+            if (p.nextToken() == null) {
+                throw new UserError(source + ": empty suites file");
+            }
+            root = read(p, source);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            throw new UserError(source + (line > 0 ? ":" + line : "") + ": not valid YAML: "
+                    + e.getOriginalMessage().replaceAll("\\s+", " "));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Node> top = mapping(root, source, "the file", Set.of("suites"));
+        Node list = require(top, "suites", root, source);
+        List<Node> items = list(list, source, "suites");
+        List<Suite> out = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (Node item : items) {
+            Suite s = suite(item, source);
+            if (!names.add(s.name())) {
+                throw new UserError(at(source, item) + "suite '" + s.name() + "' defined twice");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static Suite suite(Node node, String source) {
+        Map<String, Node> m = mapping(node, source, "a suite", SUITE_KEYS);
+        String name = string(require(m, "name", node, source), source, "name");
+        String where = "suite " + name + ": ";
+        String description = string(require(m, "description", node, source), source, where + "description");
+        Node tasksNode = require(m, "tasks", node, source);
+        List<Suite.Entry> entries = new ArrayList<>();
+        if ("all".equals(tasksNode.value())) {
+            for (Task t : TaskRegistry.all()) {
+                entries.add(new Suite.Entry(t.name(), t.defaultSteps(), Math.max(1, t.defaultSteps() / 8)));
+            }
+        } else if (tasksNode.value() instanceof List<?>) {
+            for (Node e : list(tasksNode, source, where + "tasks")) {
+                entries.add(entry(e, source, where));
+            }
+        } else {
+            throw new UserError(at(source, tasksNode) + where + "tasks: expected a list of {task, steps, evalEvery} "
+                    + "or 'all', got " + tasksNode.value());
+        }
+        List<String> optimizers = new ArrayList<>();
+        for (Node o : list(require(m, "optimizers", node, source), source, where + "optimizers")) {
+            optimizers.add(string(o, source, where + "optimizers"));
+        }
+        int seeds = positive(require(m, "seeds", node, source), source, where + "seeds");
+        return new Suite(name, description, List.copyOf(entries), List.copyOf(optimizers), seeds);
+    }
+
+    private static Suite.Entry entry(Node node, String source, String where) {
+        Map<String, Node> m = mapping(node, source, "a task entry", ENTRY_KEYS);
+        Node taskNode = require(m, "task", node, source);
+        String task = string(taskNode, source, where + "task");
+        if (!TaskRegistry.names().contains(task)) {
+            throw new UserError(at(source, taskNode) + where + Names.unknown("task", task, TaskRegistry.names()));
+        }
+        int steps = positive(require(m, "steps", node, source), source, where + task + ": steps");
+        int evalEvery = positive(require(m, "evalEvery", node, source), source, where + task + ": evalEvery");
+        String label = m.containsKey("label") ? string(m.get("label"), source, where + task + ": label") : null;
+        return new Suite.Entry(task, steps, evalEvery, label);
+    }
+
+    private static Node read(JsonParser p, String source) throws IOException {
+        JsonToken t = p.currentToken();
+        int line = p.currentTokenLocation().getLineNr();
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Node> m = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    int keyLine = p.currentTokenLocation().getLineNr();
+                    p.nextToken();
+                    Node v = read(p, source);
+                    if (m.put(key, new Node(v.value(), keyLine)) != null) {
+                        throw new UserError(source + ":" + keyLine + ": key '" + key + "' given twice");
+                    }
+                }
+                return new Node(m, line);
+            }
+            case START_ARRAY: {
+                List<Node> l = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    l.add(read(p, source));
+                }
+                return new Node(l, line);
+            }
+            case VALUE_NUMBER_INT:
+                return new Node(p.getNumberValue(), line);
+            case VALUE_NUMBER_FLOAT:
+                return new Node(p.getDoubleValue(), line);
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return new Node(p.getBooleanValue(), line);
+            case VALUE_NULL:
+                return new Node(null, line);
+            default:
+                return new Node(p.getText(), line);
+        }
+    }
+
+    private static String at(String source, Node n) {
+        return source + ":" + n.line() + ": ";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Node> mapping(Node n, String source, String what, Set<String> keys) {
+        if (!(n.value() instanceof Map<?, ?>)) {
+            throw new UserError(at(source, n) + "expected " + what + " (a mapping with keys "
+                    + String.join(", ", new java.util.TreeSet<>(keys)) + ")");
+        }
+        Map<String, Node> m = (Map<String, Node>) n.value();
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (!keys.contains(e.getKey())) {
+                throw new UserError(at(source, e.getValue()) + Names.unknown("key", e.getKey(), keys) + " (in "
+                        + what + ")");
+            }
+        }
+        return m;
+    }
+
+    private static Node require(Map<String, Node> m, String key, Node parent, String source) {
+        Node v = m.get(key);
+        if (v == null || v.value() == null) {
+            throw new UserError(at(source, parent) + key + ": missing (required)");
+        }
+        return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Node> list(Node n, String source, String field) {
+        if (!(n.value() instanceof List<?> l) || l.isEmpty()) {
+            throw new UserError(at(source, n) + field + ": expected a non-empty list");
+        }
+        return (List<Node>) l;
+    }
+
+    private static String string(Node n, String source, String field) {
+        if (!(n.value() instanceof String s) || s.isBlank()) {
+            throw new UserError(at(source, n) + field + ": expected a non-empty string, got " + n.value());
+        }
+        return s.trim();
+    }
+
+    private static int positive(Node n, String source, String field) {
+        if (!(n.value() instanceof Integer i) || i < 1) {
+            throw new UserError(at(source, n) + field + ": expected a whole number >= 1, got " + n.value());
+        }
+        return i;
     }
 }

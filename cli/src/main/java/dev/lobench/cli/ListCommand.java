@@ -42,10 +42,8 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private void listTasks() {
-        List<String> families = family == null ? TaskRegistry.FAMILIES : List.of(family);
-        if (family != null && !TaskRegistry.FAMILIES.contains(family)) {
-            throw new UserError(Names.unknown("task family", family, TaskRegistry.FAMILIES));
-        }
+        dev.lobench.tasks.Family only = family == null ? null : TaskRegistry.family(family);
+        List<String> families = only == null ? TaskRegistry.FAMILIES : List.of(only.name());
         System.out.printf("%-24s %-12s %10s %7s  %s%n", "TASK", "FAMILY", "PARAMS", "STEPS", "DEFINITION");
         for (Task t : TaskRegistry.all()) {
             if (families.contains(t.family())) {
@@ -53,11 +51,11 @@ final class ListCommand implements Callable<Integer> {
                         compact(t.parameters()));
             }
         }
-        if (family != null) {
+        if (only != null) {
             System.out.println();
-            System.out.println("family " + family + ": " + TaskRegistry.summary(family));
+            System.out.println("family " + only.name() + ": " + only.summary());
             System.out.println("parameters (for --task-spec files):");
-            for (String line : TaskRegistry.describeFamily(family)) {
+            for (String line : only.describeParameters()) {
                 System.out.println("  " + line);
             }
         } else {

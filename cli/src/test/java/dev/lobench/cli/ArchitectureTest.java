@@ -36,14 +36,6 @@ class ArchitectureTest {
             "ci", Set.of("results"),
             "cli", Set.of("bench", "ci"));
 
-    /**
-     * The one package cycle left, named so that it cannot grow unnoticed: the task registry ({@code TaskRegistry},
-     * in the root package) dispatches to every family package, whose classes use the root package's types. It goes
-     * when task families become one class each behind a family interface (issue 16, not done).
-     */
-    static final Set<String> KNOWN_TASKS_CYCLE = Set.of("dev.lobench.tasks", "dev.lobench.tasks.data",
-            "dev.lobench.tasks.family", "dev.lobench.tasks.lm", "dev.lobench.tasks.models", "dev.lobench.tasks.quadratic");
-
     private static final Pattern REF = Pattern.compile("\\bdev\\.lobench(?:\\.[a-z_][a-z0-9_]*)+(?:\\.[A-Z]\\w*)?");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
     private static final Pattern DEP = Pattern.compile(
@@ -241,16 +233,14 @@ class ArchitectureTest {
     }
 
     @Test
-    void sourcesFollowTheModuleGraphAndHaveNoNewPackageCycle() throws IOException {
+    void sourcesFollowTheModuleGraphAndHaveNoPackageCycle() throws IOException {
         Map<String, Set<String>> g = packageGraph(SelfContainedDocsTest.repositoryRoot());
         assertTrue(g.keySet().containsAll(Set.of("dev.lobench.tasks", "dev.lobench.optimizers.learned",
                 "dev.lobench.optimizers.meta", "dev.lobench.cli")), g.keySet().toString());
         assertEquals(List.of(), moduleViolations(g), "module edges outside " + POM_DEPENDENCIES);
         List<String> bad = new ArrayList<>();
         for (Set<String> c : cycles(g)) {
-            if (!KNOWN_TASKS_CYCLE.containsAll(c)) {
-                bad.add("package cycle " + c + describe(c, g));
-            }
+            bad.add("package cycle " + c + describe(c, g));
         }
         assertEquals(List.of(), bad);
     }

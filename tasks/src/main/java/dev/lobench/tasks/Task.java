@@ -27,4 +27,12 @@ public interface Task {
      * losses on CPU. Arrays are attached to {@code manager}.
      */
     TaskInstance instantiate(NDManager manager, long seed, DataContext data);
+
+    /**
+     * The same task under another name (a named task of {@code tasks.yaml}, a suite's horizon variant). The default
+     * wraps this task; a family whose task type callers rely on (e.g. a classifier record) returns its own copy.
+     */
+    default Task withName(String name) {
+        return new NamedTask(name, this);
+    }
 }

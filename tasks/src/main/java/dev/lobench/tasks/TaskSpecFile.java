@@ -22,8 +22,8 @@ import java.util.Set;
  * {@code tasks:}. Fields:
  * <pre>
  * name: my-task            # optional; derived from the parameters when absent
- * family: mlp              # mlp | cnn | transformer | quadratic
- * dataset: fashion-mnist   # optional; must match the family (fashion-mnist | fortunes | synthetic)
+ * family: mlp              # a family of TaskRegistry.FAMILIES: mlp | cnn | transformer | quadratic
+ * dataset: fashion-mnist   # optional; must be the family's (Family.dataset(): fashion-mnist, fortunes, ...)
  * parameters:              # the family's parameters ('lobench list tasks --family F')
  *   resolution: 8
  *   hidden: [64, 64]
@@ -37,8 +37,6 @@ import java.util.Set;
 public final class TaskSpecFile {
     static final Set<String> FIELDS = Set.of("name", "family", "dataset", "parameters", "steps", "seeds",
             "optimizers");
-    static final Map<String, String> DATASETS = Map.of("mlp", "fashion-mnist", "cnn", "fashion-mnist",
-            "transformer", "fortunes", "quadratic", "synthetic");
 
     /** One task of a spec file with the run settings the file asks for (null = not given). */
     public record Entry(Task task, Integer seeds, List<String> optimizers) {}
@@ -99,13 +97,16 @@ public final class TaskSpecFile {
                 throw new UserError(where + ": " + Names.unknown("field", f, FIELDS));
             }
         }
-        String family = text(node, "family", where, true);
-        if (!TaskRegistry.FAMILIES.contains(family)) {
-            throw new UserError(where + ": family: " + Names.unknown("task family", family, TaskRegistry.FAMILIES));
+        String familyName = text(node, "family", where, true);
+        Family family;
+        try {
+            family = TaskRegistry.family(familyName);
+        } catch (UserError e) {
+            throw new UserError(where + ": family: " + e.getMessage(), e);
         }
         String dataset = text(node, "dataset", where, false);
-        if (dataset != null && !dataset.equals(DATASETS.get(family))) {
-            throw new UserError(where + ": dataset: family " + family + " trains on '" + DATASETS.get(family)
+        if (dataset != null && !dataset.equals(family.dataset())) {
+            throw new UserError(where + ": dataset: family " + family.name() + " trains on '" + family.dataset()
                     + "', got '" + dataset + "'");
         }
         String name = text(node, "name", where, false);
@@ -156,7 +157,7 @@ public final class TaskSpecFile {
         }
         Task task;
         try {
-            task = TaskRegistry.fromParameters(name, family, params);
+            task = TaskRegistry.fromParameters(name, family.name(), params);
         } catch (UserError e) {
             throw new UserError(where + ": parameters: " + e.getMessage(), e);
         }

@@ -63,7 +63,8 @@ class TaskSpecFileTest {
         assertEquals("t.yaml: dataset: family mlp trains on 'fashion-mnist', got 'cifar10'",
                 err("family: mlp\ndataset: cifar10\n"));
         assertTrue(err("family: mlp\nparameters: {activation: swish}\n")
-                .startsWith("t.yaml: parameters: mlp.activation: unknown activation 'swish'"));
+                .startsWith("t.yaml: parameters: task family 'mlp': parameter 'activation' must be one of "
+                        + "relu|tanh|gelu, got 'swish'"));
         assertEquals("t.yaml: steps: must be >= 1, got 0", err("family: mlp\nsteps: 0\n"));
         assertEquals("t.yaml: seeds: expected a whole number, got 1.5", err("family: mlp\nseeds: 1.5\n"));
         assertTrue(err("family: transformer\nparameters: {heads: 3, width: 64}\n").contains("heads"));

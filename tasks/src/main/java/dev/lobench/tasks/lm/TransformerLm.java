@@ -5,10 +5,8 @@ import ai.djl.ndarray.types.DataType;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskInstance;
-import dev.lobench.tasks.family.FamilyParams;
-import dev.lobench.tasks.family.ParamSpec;
+import dev.lobench.tasks.FamilyParams;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,21 +30,6 @@ import java.util.Map;
  */
 public final class TransformerLm implements Task {
     public static final String FAMILY = "transformer";
-    /** One line for {@code lobench list tasks}. */
-    public static final String SUMMARY =
-            "byte-level causal transformer LM on Debian fortunes text (en, or de as the data-shift axis)";
-
-    public static final List<ParamSpec> PARAMETERS = List.of(
-            ParamSpec.ofInt("width", 64, 4, 2048, "model width (embedding size); a multiple of heads"),
-            ParamSpec.ofInt("depth", 2, 1, 48, "number of transformer blocks"),
-            ParamSpec.ofInt("heads", 4, 1, 64, "attention heads; must divide width"),
-            ParamSpec.ofInt("context", 64, 2, 4096, "sequence length in bytes"),
-            ParamSpec.ofInt("batch", 32, 1, 4096, "sequences per minibatch"),
-            ParamSpec.ofChoice("lang", "en", List.of("en", "de"),
-                    "fortunes language: en (Debian fortunes) or de (fortunes-de, the data-shift axis)"),
-            ParamSpec.ofInt("evalBatches", 32, 1, 1024, "test set size in minibatches of fixed windows"),
-            ParamSpec.ofInt("steps", 2000, 1, 10_000_000, "default number of training steps"));
-
     final int width;
     final int depth;
     final int heads;
@@ -75,16 +58,17 @@ public final class TransformerLm implements Task {
     }
 
     /**
-     * Builds a task from user parameters (see {@link #PARAMETERS}; absent keys take their defaults). Values may be
-     * numbers or strings. Unknown keys, bad types and out-of-range values are UserErrors naming the field.
+     * Builds a task from user parameters (see {@link TransformerFamily#PARAMETERS}; absent keys take their
+     * defaults). Values may be numbers or strings. Unknown keys, bad types and out-of-range values are UserErrors naming the field.
      */
     public static Task fromParameters(Map<String, ?> params) {
-        return new TransformerLm(FamilyParams.validate(FAMILY, PARAMETERS, params), DataType.FLOAT32);
+        return new TransformerLm(FamilyParams.validate(FAMILY, TransformerFamily.PARAMETERS, params),
+                DataType.FLOAT32);
     }
 
     /** As {@link #fromParameters} with another floating dtype (float64 for gradient checks in tests). */
     static TransformerLm create(Map<String, ?> params, DataType dtype) {
-        return new TransformerLm(FamilyParams.validate(FAMILY, PARAMETERS, params), dtype);
+        return new TransformerLm(FamilyParams.validate(FAMILY, TransformerFamily.PARAMETERS, params), dtype);
     }
 
     @Override

@@ -21,6 +21,12 @@ public record ClassifierTask(String name, String family, int resolution, Network
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
+    /** Renamed, still a {@code ClassifierTask} (meta-training and tests read its network and data). */
+    @Override
+    public Task withName(String name) {
+        return new ClassifierTask(name, family, resolution, network, batch, transform, defaultSteps, parameters);
+    }
+
     @Override
     public long numParams() {
         return network.numParams();

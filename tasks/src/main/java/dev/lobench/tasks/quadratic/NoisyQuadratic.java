@@ -10,8 +10,7 @@ import dev.lobench.tasks.Evaluation;
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskInstance;
-import dev.lobench.tasks.family.FamilyParams;
-import dev.lobench.tasks.family.ParamSpec;
+import dev.lobench.tasks.FamilyParams;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,21 +38,6 @@ import java.util.Random;
  */
 public final class NoisyQuadratic implements Task {
     public static final String FAMILY = "quadratic";
-    /** One line for {@code lobench list tasks}. */
-    public static final String SUMMARY =
-            "noisy quadratic 1/2 (x - xi)^T H (x - xi), diagonal H of condition number kappa, fresh xi each step";
-
-    public static final List<ParamSpec> PARAMETERS = List.of(
-            ParamSpec.ofInt("dim", 100, 1, 50_000_000, "number of coordinates"),
-            ParamSpec.ofDouble("kappa", 100.0, 1.0, 1e12, "condition number hmax / hmin of the diagonal Hessian"),
-            ParamSpec.ofChoice("spectrum", "loguniform", List.of("loguniform", "linear"),
-                    "spacing of the Hessian eigenvalues between hmax/kappa and hmax"),
-            ParamSpec.ofDouble("hmax", 1.0, 1e-12, 1e12, "largest Hessian eigenvalue"),
-            ParamSpec.ofDouble("noise", 1.0, 0.0, 1e6, "standard deviation s of the per-step target noise xi"),
-            ParamSpec.ofInt("rows", 1, 1, 50_000_000,
-                    "1: x is a vector [dim]; >1: x is a matrix [rows, dim/rows] (rows must divide dim)"),
-            ParamSpec.ofInt("steps", 1000, 1, 10_000_000, "default number of training steps"));
-
     final int dim;
     final double kappa;
     final String spectrum;
@@ -77,9 +61,12 @@ public final class NoisyQuadratic implements Task {
         parameters = p.asMap();
     }
 
-    /** Builds a task from user parameters (see {@link #PARAMETERS}); errors are UserErrors naming the field. */
+    /**
+     * Builds a task from user parameters (see {@link QuadraticFamily#PARAMETERS}); errors are UserErrors naming the
+     * field.
+     */
     public static Task fromParameters(Map<String, ?> params) {
-        return new NoisyQuadratic(FamilyParams.validate(FAMILY, PARAMETERS, params));
+        return new NoisyQuadratic(FamilyParams.validate(FAMILY, QuadraticFamily.PARAMETERS, params));
     }
 
     @Override

@@ -1,6 +1,5 @@
-package dev.lobench.tasks.family;
+package dev.lobench.tasks;
 
-import dev.lobench.tasks.UserError;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +31,10 @@ public final class FamilyParams {
         Set<String> unknown = new TreeSet<>(in.keySet());
         unknown.removeAll(byName.keySet());
         if (!unknown.isEmpty()) {
-            throw new UserError("task family '" + family + "': unknown parameter '" + unknown.iterator().next()
-                    + "'; accepted parameters: " + String.join(", ", byName.keySet()));
+            String bad = unknown.iterator().next();
+            throw new UserError("task family '" + family + "': unknown parameter '" + bad + "'"
+                    + Names.closest(bad, byName.keySet()).map(c -> "; did you mean '" + c + "'?").orElse(";")
+                    + " accepted parameters: " + String.join(", ", byName.keySet()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         for (ParamSpec s : specs) {
@@ -50,21 +51,41 @@ public final class FamilyParams {
         }
         switch (s.type()) {
             case "int": {
-                long v;
-                if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
-                    v = ((Number) raw).longValue();
-                } else if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                        && Math.abs(n.doubleValue()) < 1e15) {
-                    v = (long) n.doubleValue();
-                } else if (raw instanceof String str && str.trim().matches("[+-]?\\d{1,15}")) {
-                    v = Long.parseLong(str.trim());
-                } else {
-                    throw new UserError(where + " must be an integer in " + s.allowed() + ", got '" + raw + "'");
-                }
-                if (v < s.min().longValue() || v > s.max().longValue()) {
+                long v = integer(raw, where + " must be an integer in " + s.allowed() + ", got '" + raw + "'");
+                if (!s.choices().isEmpty()) {
+                    if (!s.choices().contains(Long.toString(v))) {
+                        throw new UserError(where + " must be one of " + s.allowed() + ", got " + v);
+                    }
+                } else if (v < s.min().longValue() || v > s.max().longValue()) {
                     throw new UserError(where + " must be in " + s.allowed() + ", got " + v);
                 }
                 return (int) v;
+            }
+            case "bool": {
+                if (raw instanceof Boolean b) {
+                    return b;
+                }
+                if (raw instanceof String str && (str.trim().equals("true") || str.trim().equals("false"))) {
+                    return Boolean.parseBoolean(str.trim());
+                }
+                throw new UserError(where + " must be true or false, got '" + raw + "'");
+            }
+            case "list": {
+                if (!(raw instanceof java.util.Collection<?> c)) {
+                    throw new UserError(where + " must be a " + s.allowed() + ", got '" + raw + "'");
+                }
+                if (c.isEmpty() && s.nonEmpty()) {
+                    throw new UserError(where + " must not be empty; allowed: " + s.allowed());
+                }
+                java.util.List<Integer> out = new java.util.ArrayList<>();
+                for (Object o : c) {
+                    long x = integer(o, where + " must be a " + s.allowed() + ", got element '" + o + "'");
+                    if (x < s.min().longValue() || x > s.max().longValue()) {
+                        throw new UserError(where + ": element " + x + " is out of range; allowed: " + s.allowed());
+                    }
+                    out.add((int) x);
+                }
+                return java.util.List.copyOf(out);
             }
             case "double": {
                 double v;
@@ -85,15 +106,31 @@ public final class FamilyParams {
                 return v;
             }
             case "string": {
+                // case-insensitive, canonical spelling kept (a spec file's 'ReLU' is 'relu')
                 String v = String.valueOf(raw).trim();
-                if (!s.choices().contains(v)) {
-                    throw new UserError(where + " must be one of " + s.allowed() + ", got '" + raw + "'");
+                for (String c : s.choices()) {
+                    if (c.equalsIgnoreCase(v)) {
+                        return c;
+                    }
                 }
-                return v;
+                throw new UserError(where + " must be one of " + s.allowed() + ", got '" + raw + "'");
             }
             default:
                 throw new IllegalStateException("unknown parameter type " + s.type());
         }
+    }
+
+    /** An integral value: Integer/Long/Short/Byte, an integral Number, or a decimal string; else {@code err}. */
+    private static long integer(Object raw, String err) {
+        if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
+            return ((Number) raw).longValue();
+        } else if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) < 1e15) {
+            return (long) n.doubleValue();
+        } else if (raw instanceof String str && str.trim().matches("[+-]?\\d{1,15}")) {
+            return Long.parseLong(str.trim());
+        }
+        throw new UserError(err);
     }
 
     public int getInt(String name) {
@@ -106,6 +143,15 @@ public final class FamilyParams {
 
     public String getString(String name) {
         return (String) require(name);
+    }
+
+    public boolean getBool(String name) {
+        return (Boolean) require(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    public java.util.List<Integer> getIntList(String name) {
+        return (java.util.List<Integer>) require(name);
     }
 
     /** Fails with a UserError naming the field; used for cross-field constraints. */

@@ -1,6 +1,5 @@
-package dev.lobench.tasks.family;
+package dev.lobench.tasks;
 
-import dev.lobench.tasks.UserError;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
