@@ -126,6 +126,14 @@ final class ListCommand implements Callable<Integer> {
             System.out.printf("  %-10s %s%n", name, info == null ? "none (runs from theta-init, weights=init:0)"
                     : info.summary() + ", sha256 " + info.sha256().substring(0, 12));
         }
+        System.out.println("also shipped, by name (e.g. star:weights=star-fmnist8-v1):");
+        for (String name : List.of("star-fmnist8-v1", "small-fc-fmnist8-v1")) {
+            dev.lobench.optimizers.learned.LearnedOptimizers.ShippedInfo info =
+                    dev.lobench.optimizers.learned.LearnedOptimizers.shippedInfo(name);
+            if (info != null) {
+                System.out.printf("  %-19s %s, sha256 %s%n", name, info.summary(), info.sha256().substring(0, 12));
+            }
+        }
         System.out.println();
         System.out.println("spec syntax: NAME or NAME:key=value,key=value (e.g. adam:lr=3e-3, star:weights=init:7)");
     }

@@ -79,12 +79,15 @@ public final class LearnedOptimizers {
             if (m.isMissingNode() || !m.has("task")) {
                 return "no meta-training provenance";
             }
+            String extra = (m.has("head_init") ? ", head " + m.path("head_init").asText() : "")
+                    + (m.has("step_mult") && m.path("step_mult").asDouble() != 0.001
+                            ? ", learned-term step multiplier " + m.path("step_mult").asText() : "");
             return String.format(java.util.Locale.ROOT,
                     "meta-trained on %s (%s, %d particles x trunc %d, horizon %d, %d outer steps, meta-lr %s, "
-                            + "meta-wd %s, final meta-loss %.3f)",
+                            + "meta-wd %s%s, final meta-loss %.3f)",
                     m.path("task").asText(), m.path("estimator").asText(), m.path("particles").asInt(),
                     m.path("trunc").asInt(), m.path("horizon").asInt(), m.path("outer_steps").asInt(),
-                    m.path("meta_lr").asText(), m.path("meta_wd").asText(), m.path("final_meta_loss").asDouble());
+                    m.path("meta_lr").asText(), m.path("meta_wd").asText(), extra, m.path("final_meta_loss").asDouble());
         }
     }
 
