@@ -200,19 +200,21 @@ public final class HtmlReport {
     /** Writes every plot, the stability map included when there are stability records, as {@code DIR/<id>.png}. */
     public static List<Path> writePngs(Path dir, List<CellRecord> cells, List<StabilityRecord> stability)
             throws IOException {
-        Files.createDirectories(dir);
-        List<Path> out = new ArrayList<>();
+        return Plots.writePngs(dir, plots(cells, stability));
+    }
+
+    /** Writes every plot, the stability map included, as {@code DIR/<id>.svg} (the names of the PNG files). */
+    public static List<Path> writeSvgs(Path dir, List<CellRecord> cells, List<StabilityRecord> stability)
+            throws IOException {
+        return Plots.writeSvgs(dir, plots(cells, stability));
+    }
+
+    /** The report's plots: those of the cells ({@link Plots#all}), then the stability map when there are records. */
+    public static List<Plots.Plot> plots(List<CellRecord> cells, List<StabilityRecord> stability) {
         List<Plots.Plot> plots = new ArrayList<>(cells.isEmpty() ? List.of() : Plots.all(cells, Analysis.of(cells)));
         if (!stability.isEmpty()) {
             plots.add(StabilityChart.plot(stability));
         }
-        for (Plots.Plot p : plots) {
-            PngCanvas c = new PngCanvas(Plots.WIDTH, Plots.HEIGHT);
-            p.draw().accept(c);
-            Path f = dir.resolve(p.id() + ".png");
-            c.write(f);
-            out.add(f);
-        }
-        return out;
+        return plots;
     }
 }

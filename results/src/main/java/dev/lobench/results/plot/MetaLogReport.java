@@ -92,6 +92,18 @@ public final class MetaLogReport {
         });
     }
 
+    /** The plots of the logs (may be empty) and of the held-out evaluation (may be null), as in the HTML page. */
+    public static List<Plots.Plot> plots(List<MetaLog> logs, int smooth, HeldOutCurves heldOut) {
+        List<Plots.Plot> plots = new ArrayList<>();
+        if (!logs.isEmpty()) {
+            plots.add(plot(logs, smooth));
+        }
+        if (heldOut != null) {
+            plots.add(HeldOutPlot.plot(heldOut, HeldOutCurves.Metric.FINAL_TRAIN_LOSS));
+        }
+        return plots;
+    }
+
     /** A self-contained HTML page: the plot (inline SVG) and the tables as preformatted Markdown. */
     public static String html(List<MetaLog> logs, int window, int smooth) {
         return html(logs, window, smooth, null);
