@@ -9,7 +9,7 @@ import java.util.List;
  * A linear or log10 axis mapping data values to pixels, with ticks chosen for the pixels the axis has.
  *
  * <p>Linear: the densest step of 1, 2 or 5 x 10^k with at least 3 ticks whose labels do not overlap. Log: the
- * densest of these tick sets whose labels fit: 1..9 x 10^k, {1, 2, 3, 5}, {1, 2, 5}, {1, 3}, {1} x 10^k, every 2nd,
+ * densest of these tick sets whose labels fit: 1..9 x 10^k, {1, 2, 3, 4, 5, 6, 8}, {1, 2, 3, 5}, {1, 2, 5}, {1, 3}, {1} x 10^k, every 2nd,
  * 3rd, 5th, 10th ... decade; when none has 3 ticks (a range inside about one decade) {1, 2, 4, 6, 8} x 10^k, then
  * linear 1-2-5 steps on the log scale. When no set of 3 or more labels fits (long labels on a short range), the
  * densest set with each label that would overlap the last one kept left out (an unlabelled tick), so 3 labels remain
@@ -163,7 +163,7 @@ final class Axis {
         int e0 = (int) Math.floor(Math.log10(lo)) - 1;
         int e1 = (int) Math.ceil(Math.log10(hi)) + 1;
         List<List<BigDecimal>> out = new ArrayList<>();
-        int[][] sets = {{1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 5}, {1, 2, 5}, {1, 3}, {1}};
+        int[][] sets = {{1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 5, 6, 8}, {1, 2, 3, 5}, {1, 2, 5}, {1, 3}, {1}};
         for (int[] set : sets) {
             out.add(decades(e0, e1, set, 1));
         }

@@ -65,11 +65,27 @@ final class Frame {
         return Math.max(110, Math.min(300, 40 + w + 14));
     }
 
+    /** Estimated width of running text (letters and spaces are narrower than digits), px. */
+    static double proseWidth(String s, double size) {
+        return s.length() * 0.58 * size;
+    }
+
+    /** The font size, down to 80% of {@code size}, at which {@code s} fits into {@code px}. */
+    static double fitSize(String s, double size, double px) {
+        double w = proseWidth(s, size);
+        return w <= px ? size : Math.max(0.8 * size, size * px / w);
+    }
+
+    /** {@code s}, shortened with an ellipsis when it does not fit into {@code px} at {@code size}. */
+    static String fit(String s, double size, double px) {
+        return LineChart.shorten(s, Math.max(4, (int) Math.floor(px / (0.58 * size) + 1e-6)));
+    }
+
     /** Grid, ticks, labels, axis lines, title (centred over the plot area) and axis titles. */
     void draw(Canvas c, String title, String xLabel, String yLabel) {
-        int titleChars = (int) ((c.width() - 20) / (0.62 * TITLE_SIZE));
-        double tx = Math.max((left + right) / 2, Axis.labelWidth(title, TITLE_SIZE) * 0.5 + 10);
-        c.text(Math.min(tx, c.width() / 2.0), 22, LineChart.shorten(title, titleChars), TITLE_SIZE,
+        double titleSize = fitSize(title, TITLE_SIZE, c.width() - 20);
+        double tx = Math.max((left + right) / 2, proseWidth(title, titleSize) * 0.5 + 10);
+        c.text(Math.min(tx, c.width() / 2.0), 22, fit(title, titleSize, c.width() - 20), titleSize,
                 Canvas.Anchor.MIDDLE, INK, true, false);
         for (Axis.Tick t : xTicks) {
             double px = ax.map(t.value());
@@ -99,8 +115,8 @@ final class Frame {
         if (xLabel != null) {
             c.text((left + right) / 2, c.height() - 10, xLabel, LABEL_SIZE, Canvas.Anchor.MIDDLE, INK, false, false);
         }
-        int yChars = (int) ((bottom - top + 30) / (0.62 * LABEL_SIZE));
-        c.text(18, (top + bottom) / 2, LineChart.shorten(yLabel, yChars), LABEL_SIZE, Canvas.Anchor.MIDDLE, INK,
+        double ySize = fitSize(yLabel, LABEL_SIZE, bottom - top + 30);
+        c.text(18, (top + bottom) / 2, fit(yLabel, ySize, bottom - top + 30), ySize, Canvas.Anchor.MIDDLE, INK,
                 false, true);
     }
 }

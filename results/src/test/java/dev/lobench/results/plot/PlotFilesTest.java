@@ -79,6 +79,20 @@ class PlotFilesTest {
         assertTrue(parse(dir.resolve("svg/loss-a.svg")).getDocumentElement().getTextContent().contains("lo & <co>"));
     }
 
+    @Test
+    void htmlFiguresScaleToThePageAndTablesScrollInTheirOwnBox() {
+        String html = HtmlReport.render(null, cells());
+        // every figure keeps its viewBox and is sized by the page's CSS
+        int figures = html.split("<svg ", -1).length - 1;
+        assertEquals(figures, html.split("viewBox=\"0 0 " + Plots.WIDTH + " " + Plots.HEIGHT + "\"", -1).length - 1);
+        assertTrue(html.contains("svg{display:block;width:100%;height:auto;max-width:"), html);
+        // every table sits in a box that scrolls sideways
+        int tables = html.split("<table>", -1).length - 1;
+        assertTrue(tables > 0);
+        assertEquals(tables, html.split("<div class=\"tw\"><table>", -1).length - 1);
+        assertTrue(html.contains(".tw{overflow-x:auto"), html);
+    }
+
     private static int polylines(Path dir, String id) throws Exception {
         return parse(dir.resolve("svg/" + id + ".svg")).getElementsByTagNameNS("http://www.w3.org/2000/svg",
                 "polyline").getLength();
