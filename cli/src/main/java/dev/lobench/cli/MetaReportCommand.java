@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "meta-report", mixinStandardHelpOptions = true,
         description = {"Compare meta-training runs from their logs (<out>.jsonl of 'lobench meta-train'): a summary "
                 + "per run, mean meta-loss per window of outer steps, and optionally the meta-loss curves as HTML "
-                + "(inline SVG) or PNG.",
+                + "(inline SVG), PNG or SVG files.",
             "With --eval: the held-out evaluation of the runs' snapshots (DIR/ARM-sS/outerN run directories of "
                 + "'lobench run', e.g. experiments/star-paper-task/eval): per arm and outer step, per meta-seed the "
                 + "median over evaluation seeds of the final and the mean training loss and of the test accuracy "
