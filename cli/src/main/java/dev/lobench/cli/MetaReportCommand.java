@@ -2,9 +2,7 @@ package dev.lobench.cli;
 
 import dev.lobench.results.HeldOutCurves;
 import dev.lobench.results.MetaLog;
-import dev.lobench.results.plot.HeldOutPlot;
 import dev.lobench.results.plot.MetaLogReport;
-import dev.lobench.results.plot.PngCanvas;
 import dev.lobench.results.plot.Plots;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
@@ -20,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "meta-report", mixinStandardHelpOptions = true,
         description = {"Compare meta-training runs from their logs (<out>.jsonl of 'lobench meta-train'): a summary "
                 + "per run, mean meta-loss per window of outer steps, and optionally the meta-loss curves as HTML "
-                + "(inline SVG) or PNG.",
+                + "(inline SVG), PNG or SVG files.",
             "With --eval: the held-out evaluation of the runs' snapshots (DIR/ARM-sS/outerN run directories of "
                 + "'lobench run', e.g. experiments/star-paper-task/eval): per arm and outer step, per meta-seed the "
                 + "median over evaluation seeds of the final and the mean training loss and of the test accuracy "
@@ -58,6 +56,9 @@ final class MetaReportCommand implements Callable<Integer> {
             + "DIR/held-out.png (--eval).")
     Path png;
 
+    @Option(names = "--svg", paramLabel = "DIR", description = "Also write the plots as SVG files, named as with --png.")
+    Path svg;
+
     @Override
     public Integer call() throws Exception {
         if (window < 1 || smooth < 1) {
@@ -75,6 +76,7 @@ final class MetaReportCommand implements Callable<Integer> {
         }
         OutputGuard.check("--html", html, OutputGuard.Kind.OTHER, inputs);
         OutputGuard.check("--png", png, OutputGuard.Kind.OTHER, inputs);
+        OutputGuard.check("--svg", svg, OutputGuard.Kind.OTHER, inputs);
         List<MetaLog> read = new ArrayList<>();
         for (Path p : logs) {
             if (!Files.isRegularFile(p)) {
@@ -97,20 +99,14 @@ final class MetaReportCommand implements Callable<Integer> {
             Files.writeString(html, MetaLogReport.html(read, window, smooth, heldOut));
             System.err.println("lobench: meta-training report -> " + html);
         }
+        List<Plots.Plot> plots = MetaLogReport.plots(read, smooth, heldOut);
         if (png != null) {
-            Files.createDirectories(png);
-            List<Plots.Plot> plots = new ArrayList<>();
-            if (!read.isEmpty()) {
-                plots.add(MetaLogReport.plot(read, smooth));
+            for (Path f : Plots.writePngs(png, plots)) {
+                System.err.println("lobench: plot -> " + f);
             }
-            if (heldOut != null) {
-                plots.add(HeldOutPlot.plot(heldOut, HeldOutCurves.Metric.FINAL_TRAIN_LOSS));
-            }
-            for (Plots.Plot plot : plots) {
-                PngCanvas c = new PngCanvas(Plots.WIDTH, Plots.HEIGHT);
-                plot.draw().accept(c);
-                Path f = png.resolve(plot.id() + ".png");
-                c.write(f);
+        }
+        if (svg != null) {
+            for (Path f : Plots.writeSvgs(svg, plots)) {
                 System.err.println("lobench: plot -> " + f);
             }
         }

@@ -29,6 +29,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--png", paramLabel = "DIR", description = "Also write the plots as PNG files into DIR.")
     Path png;
 
+    @Option(names = "--svg", paramLabel = "DIR", description = "Also write the plots as SVG files into DIR (the names "
+            + "of the PNG files).")
+    Path svg;
+
     // ---- cost columns: see OverheadReport ----
     @Option(names = "--overhead", paramLabel = "OVERHEAD_DIR",
             description = "Join a 'lobench overhead' run of the same machine: cost table, wall-clock speedup over "
@@ -51,6 +55,7 @@ final class ReportCommand implements Callable<Integer> {
         all.add(overhead);
         OutputGuard.check("--html", html, OutputGuard.Kind.OTHER, all);
         OutputGuard.check("--png", png, OutputGuard.Kind.OTHER, all);
+        OutputGuard.check("--svg", svg, OutputGuard.Kind.OTHER, all);
         FullReport.Format fmt = parseFullFormat(format);
         Inputs in = Inputs.readWithStability(inputs);
         if (in.cells().isEmpty() && overhead != null) {
@@ -78,6 +83,10 @@ final class ReportCommand implements Callable<Integer> {
             if (png != null) {
                 java.util.List<Path> files = HtmlReport.writePngs(png, in.cells(), in.stability());
                 System.err.println("lobench: " + files.size() + " PNG plot(s) -> " + png);
+            }
+            if (svg != null) {
+                java.util.List<Path> files = HtmlReport.writeSvgs(svg, in.cells(), in.stability());
+                System.err.println("lobench: " + files.size() + " SVG plot(s) -> " + svg);
             }
         } catch (java.io.IOException e) {
             throw new UserError("cannot write the report: " + dev.lobench.results.IoErrors.describe(e), e);

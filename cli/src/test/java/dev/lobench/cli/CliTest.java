@@ -249,10 +249,19 @@ class CliTest {
                 + "\"inner_steps\":10}\n{\"outer_step\":2,\"meta_loss\":1.0,\"grad_norm\":1,\"nan_count\":0,"
                 + "\"wall_s\":2,\"inner_steps\":20}\n");
         Path html = dir.resolve("m.html");
-        Result r = run("meta-report", log.toString(), "--window", "1", "--html", html.toString());
+        Path svg = dir.resolve("svg");
+        Result r = run("meta-report", log.toString(), "--window", "1", "--html", html.toString(), "--svg",
+                svg.toString(), "--png", dir.resolve("png").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("| star | 2 | 20 |"), r.out());
         assertTrue(Files.readString(html).contains("<svg"));
+        assertTrue(Files.exists(dir.resolve("png/meta-loss.png")));
+        try (var files = Files.list(svg)) {
+            assertEquals(List.of("meta-loss.svg"), files.map(f -> f.getFileName().toString()).toList());
+        }
+        // well-formed XML, the one log's curve as one line
+        assertEquals(1, javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(svg.resolve("meta-loss.svg").toFile()).getElementsByTagName("polyline").getLength());
         assertOneLineError(run("meta-report", dir.resolve("none.jsonl").toString()), "no such meta-training log");
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"type\":\"header\"}\n");
@@ -280,8 +289,11 @@ class CliTest {
         }
         Files.createDirectories(eval.resolve("misc"));
         Path html = dir.resolve("c2.html");
-        Result r = run("meta-report", "--eval", eval.toString(), "--html", html.toString());
+        Result r = run("meta-report", "--eval", eval.toString(), "--html", html.toString(), "--svg",
+                dir.resolve("svg").toString());
         assertEquals(0, r.code(), r.err());
+        assertEquals("svg", javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(dir.resolve("svg/held-out.svg").toFile()).getDocumentElement().getTagName());
         assertTrue(r.out().contains("| 100 | 2.5 [2, 3] (n=2) |"), r.out());
         assertTrue(Files.readString(html).contains("<svg") && Files.readString(html).contains("Held-out"));
         assertOneLineError(run("meta-report"), "give meta-training logs");

@@ -116,11 +116,20 @@ class GateCommandsTest {
         assertEquals(2, exec("compare", "adam", "nadam", "--results", base.toString()).code());
         Path html = dir.resolve("r/report.html");
         Out r = exec("report", base.toString(), "--format", "latex", "--html", html.toString(), "--png",
-                dir.resolve("png").toString());
+                dir.resolve("png").toString(), "--svg", dir.resolve("svg").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\\toprule"));
         assertTrue(Files.readString(html).contains("<svg "));
         assertTrue(Files.exists(dir.resolve("png/speedup.png")));
+        // one SVG per PNG, same names; well-formed XML with one line per optimizer in a loss plot
+        try (var pngs = Files.list(dir.resolve("png")); var svgs = Files.list(dir.resolve("svg"))) {
+            assertEquals(pngs.map(f -> f.getFileName().toString().replace(".png", "")).sorted().toList(),
+                    svgs.map(f -> f.getFileName().toString().replace(".svg", "")).sorted().toList());
+        }
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(dir.resolve("svg/loss-t1.svg").toFile());
+        assertEquals("svg", doc.getDocumentElement().getTagName());
+        assertEquals(2, doc.getElementsByTagName("polyline").getLength());
         assertEquals(2, exec("report", base.toString(), "--format", "xml").code());
     }
 }

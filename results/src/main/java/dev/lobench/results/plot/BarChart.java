@@ -23,10 +23,6 @@ public final class BarChart {
     }
 
     public void draw(Canvas c) {
-        double left = 70;
-        double right = c.width() - 190;
-        double top = 34;
-        double bottom = c.height() - 70;
         double max = Double.isFinite(reference) ? reference : 0;
         for (double[] row : values) {
             for (double v : row) {
@@ -35,16 +31,14 @@ public final class BarChart {
                 }
             }
         }
-        Axis ay = new Axis(0, max <= 0 ? 1 : max * 1.1, false, bottom, top);
-        c.text(c.width() / 2.0 - 90, 20, title, 14, Canvas.Anchor.MIDDLE, 0x222222, true, false);
-        for (double t : ay.ticks()) {
-            double py = ay.map(t);
-            c.line(left, py, right, py, 0xe6e6e6, 1, false);
-            c.text(left - 7, py + 4, Axis.label(t), 11, Canvas.Anchor.END, 0x444444, false, false);
-        }
-        c.line(left, bottom, right, bottom, 0x444444, 1, false);
-        c.line(left, top, left, bottom, 0x444444, 1, false);
-        c.text(16, (top + bottom) / 2, yLabel, 12, Canvas.Anchor.MIDDLE, 0x222222, false, true);
+        Frame f = new Frame(c, Double.NaN, Double.NaN, false, 0, max <= 0 ? 1 : max * 1.1, false,
+                Frame.legendWidth(series), 70);
+        f.draw(c, title, null, yLabel);
+        Axis ay = f.ay;
+        double left = f.left;
+        double right = f.right;
+        double top = f.top;
+        double bottom = f.bottom;
         int nc = Math.max(1, categories.size());
         double gw = (right - left) / nc;
         double bw = gw * 0.8 / Math.max(1, series.size());
@@ -57,27 +51,28 @@ public final class BarChart {
                 if (Double.isFinite(v)) {
                     double py = ay.map(Math.max(0, v));
                     c.rect(x + 1, py, bw - 2, bottom - py, col, 0.85);
-                    if (bw > 22) {
-                        c.text(x + bw / 2, py - 3, Report.formatNumber(v), 9, Canvas.Anchor.MIDDLE, 0x333333,
+                    if (bw > Axis.labelWidth(Report.formatNumber(v), 10) + 2) {
+                        c.text(x + bw / 2, py - 3, Report.formatNumber(v), 10, Canvas.Anchor.MIDDLE, 0x333333,
                                 false, false);
                     }
                 } else {
                     c.text(x + bw / 2, bottom - 4, "n/a", 9, Canvas.Anchor.MIDDLE, 0x999999, false, false);
                 }
             }
-            c.text(left + k * gw + gw / 2, bottom + 16, LineChart.shorten(categories.get(k), 22), 11,
-                    Canvas.Anchor.MIDDLE, 0x222222, false, false);
+            int chars = Math.max(4, (int) ((gw - 6) / (Axis.CHAR_EM * Frame.TICK_SIZE)));
+            c.text(left + k * gw + gw / 2, bottom + 18, LineChart.shorten(categories.get(k), Math.min(30, chars)),
+                    Frame.TICK_SIZE, Canvas.Anchor.MIDDLE, Frame.INK, false, false);
         }
         if (Double.isFinite(reference)) {
             double py = ay.map(reference);
             c.line(left, py, right, py, 0x333333, 1.2, true);
         }
-        double ly = top + 8;
+        double ly = top + 10;
         for (int s = 0; s < series.size(); s++) {
             c.rect(right + 14, ly - 10, 14, 10, LineChart.PALETTE[s % LineChart.PALETTE.length], 0.85);
-            c.text(right + 34, ly, LineChart.shorten(series.get(s), 24), 11, Canvas.Anchor.START, 0x222222, false,
-                    false);
-            ly += 18;
+            c.text(right + 34, ly, LineChart.shorten(series.get(s), Frame.LEGEND_CHARS), Frame.LEGEND_SIZE,
+                    Canvas.Anchor.START, Frame.INK, false, false);
+            ly += 20;
         }
     }
 }

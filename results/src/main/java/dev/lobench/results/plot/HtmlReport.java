@@ -37,7 +37,7 @@ public final class HtmlReport {
     }
 
     private static void table(StringBuilder sb, List<String> head, List<List<String>> rows) {
-        sb.append("<table><thead><tr>");
+        sb.append("<div class=\"tw\"><table><thead><tr>");
         for (String h : head) {
             sb.append("<th>").append(esc(h)).append("</th>");
         }
@@ -49,7 +49,7 @@ public final class HtmlReport {
             }
             sb.append("</tr>\n");
         }
-        sb.append("</tbody></table>\n");
+        sb.append("</tbody></table></div>\n");
     }
 
     public static String render(RunHeader header, List<CellRecord> cells) {
@@ -63,11 +63,7 @@ public final class HtmlReport {
     public static String render(RunHeader header, List<CellRecord> cells, List<StabilityRecord> stability) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lobench report</title>\n"
-                + "<style>body{font-family:DejaVu Sans,Arial,Helvetica,sans-serif;margin:24px;color:#222;"
-                + "max-width:1300px}h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}"
-                + "table{border-collapse:collapse;font-size:12px;margin:8px 0}th,td{border:1px solid #ccc;"
-                + "padding:3px 7px}th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-                + ".plots svg{margin:6px 0;border:1px solid #eee}p.note{font-size:12px;color:#555;max-width:1100px}"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>" + HtmlStyle.CSS
                 + "</style></head><body>\n");
         sb.append("<h1>lobench report</h1>\n");
         if (header != null) {
@@ -200,19 +196,21 @@ public final class HtmlReport {
     /** Writes every plot, the stability map included when there are stability records, as {@code DIR/<id>.png}. */
     public static List<Path> writePngs(Path dir, List<CellRecord> cells, List<StabilityRecord> stability)
             throws IOException {
-        Files.createDirectories(dir);
-        List<Path> out = new ArrayList<>();
+        return Plots.writePngs(dir, plots(cells, stability));
+    }
+
+    /** Writes every plot, the stability map included, as {@code DIR/<id>.svg} (the names of the PNG files). */
+    public static List<Path> writeSvgs(Path dir, List<CellRecord> cells, List<StabilityRecord> stability)
+            throws IOException {
+        return Plots.writeSvgs(dir, plots(cells, stability));
+    }
+
+    /** The report's plots: those of the cells ({@link Plots#all}), then the stability map when there are records. */
+    public static List<Plots.Plot> plots(List<CellRecord> cells, List<StabilityRecord> stability) {
         List<Plots.Plot> plots = new ArrayList<>(cells.isEmpty() ? List.of() : Plots.all(cells, Analysis.of(cells)));
         if (!stability.isEmpty()) {
             plots.add(StabilityChart.plot(stability));
         }
-        for (Plots.Plot p : plots) {
-            PngCanvas c = new PngCanvas(Plots.WIDTH, Plots.HEIGHT);
-            p.draw().accept(c);
-            Path f = dir.resolve(p.id() + ".png");
-            c.write(f);
-            out.add(f);
-        }
-        return out;
+        return plots;
     }
 }

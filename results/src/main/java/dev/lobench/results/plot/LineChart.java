@@ -26,6 +26,9 @@ public final class LineChart {
     /** A horizontal dashed line at {@code y}, labelled on the line and in the legend. */
     public record Reference(String label, double y, int color) {}
 
+    /** Font size of the labels on reference lines. */
+    static final double REF_SIZE = 11;
+
     public static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2,
         0x7f7f7f, 0xbcbd22, 0x17becf};
 
@@ -83,10 +86,6 @@ public final class LineChart {
     }
 
     public void draw(Canvas c) {
-        double left = 70;
-        double right = c.width() - 190;
-        double top = 34;
-        double bottom = c.height() - 46;
         double x0 = Double.POSITIVE_INFINITY;
         double x1 = Double.NEGATIVE_INFINITY;
         double y0 = Double.POSITIVE_INFINITY;
@@ -130,25 +129,18 @@ public final class LineChart {
             y0 -= pad;
             y1 += pad;
         }
-        Axis ax = new Axis(xMin != null ? xMin : x0, xMax != null ? xMax : x1, logX, left, right);
-        Axis ay = new Axis(yMin != null ? yMin : y0, yMax != null ? yMax : y1, logY, bottom, top);
-        c.text(c.width() / 2.0 - 90, 20, title, 14, Canvas.Anchor.MIDDLE, 0x222222, true, false);
-        for (double t : ax.ticks()) {
-            double px = ax.map(t);
-            c.line(px, top, px, bottom, 0xe6e6e6, 1, false);
-            c.line(px, bottom, px, bottom + 4, 0x444444, 1, false);
-            c.text(px, bottom + 17, Axis.label(t), 11, Canvas.Anchor.MIDDLE, 0x444444, false, false);
-        }
-        for (double t : ay.ticks()) {
-            double py = ay.map(t);
-            c.line(left, py, right, py, 0xe6e6e6, 1, false);
-            c.line(left - 4, py, left, py, 0x444444, 1, false);
-            c.text(left - 7, py + 4, Axis.label(t), 11, Canvas.Anchor.END, 0x444444, false, false);
-        }
-        c.line(left, bottom, right, bottom, 0x444444, 1, false);
-        c.line(left, top, left, bottom, 0x444444, 1, false);
-        c.text((left + right) / 2, c.height() - 10, xLabel, 12, Canvas.Anchor.MIDDLE, 0x222222, false, false);
-        c.text(16, (top + bottom) / 2, yLabel, 12, Canvas.Anchor.MIDDLE, 0x222222, false, true);
+        List<String> legendNames = new ArrayList<>();
+        series.stream().filter(Series::legend).forEach(s -> legendNames.add(s.name()));
+        references.forEach(r -> legendNames.add(r.label()));
+        Frame f = new Frame(c, xMin != null ? xMin : x0, xMax != null ? xMax : x1, logX, yMin != null ? yMin : y0,
+                yMax != null ? yMax : y1, logY, Frame.legendWidth(legendNames), 48);
+        f.draw(c, title, xLabel, yLabel);
+        Axis ax = f.ax;
+        Axis ay = f.ay;
+        double left = f.left;
+        double right = f.right;
+        double top = f.top;
+        double bottom = f.bottom;
         for (Series s : series) {
             if (s.lo() != null && s.hi() != null) {
                 for (int[] seg : segments(s, true)) {
@@ -187,12 +179,22 @@ public final class LineChart {
         // reference lines, labelled alternately at the right and the left end (sorted by y) so close ones stay legible
         List<Reference> refs = references.stream().filter(r -> ok(r.y(), logY))
                 .sorted((a, b) -> Double.compare(a.y(), b.y())).toList();
+        double[] lastLabel = {Double.NaN, Double.NaN}; // y of the last label at the right, at the left
         for (int i = 0; i < refs.size(); i++) {
             Reference r = refs.get(i);
             double py = clamp(ay.map(r.y()), top, bottom);
             c.line(left, py, right, py, r.color(), 1.5, true);
-            boolean atRight = i % 2 == 0;
-            c.text(atRight ? right - 4 : left + 4, py - 3, r.label(), 10, atRight ? Canvas.Anchor.END
+            // alternate sides; a label that would touch the previous one on both sides is left to the legend
+            int side = i % 2;
+            if (Math.abs(py - lastLabel[side]) < REF_SIZE + 3) {
+                side = 1 - side;
+            }
+            if (Math.abs(py - lastLabel[side]) < REF_SIZE + 3) {
+                continue;
+            }
+            lastLabel[side] = py;
+            boolean atRight = side == 0;
+            c.text(atRight ? right - 4 : left + 4, py - 3, r.label(), REF_SIZE, atRight ? Canvas.Anchor.END
                     : Canvas.Anchor.START, r.color(), false, false);
         }
         for (double[] m : marks) {
@@ -201,19 +203,24 @@ public final class LineChart {
                         false);
             }
         }
-        double ly = top + 8;
+        double ly = top + 10;
+        // 20 px per entry, less when that would run off the bottom of the canvas
+        double step = Math.max(Frame.LEGEND_SIZE, Math.min(20, (c.height() - ly - 6) / Math.max(1,
+                legendNames.size())));
         for (Series s : series) {
             if (!s.legend()) {
                 continue;
             }
             c.line(right + 14, ly - 4, right + 34, ly - 4, s.color(), Math.max(1, Math.min(3, s.width())), false);
-            c.text(right + 40, ly, shorten(s.name(), 24), 11, Canvas.Anchor.START, 0x222222, false, false);
-            ly += 18;
+            c.text(right + 40, ly, shorten(s.name(), Frame.LEGEND_CHARS), Frame.LEGEND_SIZE, Canvas.Anchor.START,
+                    Frame.INK, false, false);
+            ly += step;
         }
         for (Reference r : references) {
             c.line(right + 14, ly - 4, right + 34, ly - 4, r.color(), 1.5, true);
-            c.text(right + 40, ly, shorten(r.label(), 24), 11, Canvas.Anchor.START, 0x222222, false, false);
-            ly += 18;
+            c.text(right + 40, ly, shorten(r.label(), Frame.LEGEND_CHARS), Frame.LEGEND_SIZE, Canvas.Anchor.START,
+                    Frame.INK, false, false);
+            ly += step;
         }
     }
 

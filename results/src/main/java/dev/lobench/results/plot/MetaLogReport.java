@@ -92,6 +92,18 @@ public final class MetaLogReport {
         });
     }
 
+    /** The plots of the logs (may be empty) and of the held-out evaluation (may be null), as in the HTML page. */
+    public static List<Plots.Plot> plots(List<MetaLog> logs, int smooth, HeldOutCurves heldOut) {
+        List<Plots.Plot> plots = new ArrayList<>();
+        if (!logs.isEmpty()) {
+            plots.add(plot(logs, smooth));
+        }
+        if (heldOut != null) {
+            plots.add(HeldOutPlot.plot(heldOut, HeldOutCurves.Metric.FINAL_TRAIN_LOSS));
+        }
+        return plots;
+    }
+
     /** A self-contained HTML page: the plot (inline SVG) and the tables as preformatted Markdown. */
     public static String html(List<MetaLog> logs, int window, int smooth) {
         return html(logs, window, smooth, null);
@@ -105,9 +117,9 @@ public final class MetaLogReport {
     public static String html(List<MetaLog> logs, int window, int smooth, HeldOutCurves heldOut) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lobench meta-training "
-                + "report</title>\n<style>body{font-family:DejaVu Sans,Arial,Helvetica,sans-serif;margin:24px;"
-                + "color:#222;max-width:1300px}h1{font-size:22px}h2{font-size:18px}pre{font-size:12px;"
-                + "background:#f7f7f7;padding:8px;overflow-x:auto}svg{border:1px solid #eee}</style></head><body>\n"
+                + "report</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<style>" + HtmlStyle.CSS
+                + "</style></head><body>\n"
                 + "<h1>lobench meta-training report</h1>\n");
         if (!logs.isEmpty()) {
             sb.append("<p>Logs: ");

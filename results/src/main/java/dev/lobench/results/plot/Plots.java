@@ -5,6 +5,10 @@ import dev.lobench.results.CellRecord;
 import dev.lobench.results.Curves;
 import dev.lobench.results.Outcome;
 import dev.lobench.results.PerformanceProfile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,11 +35,43 @@ public final class Plots {
 
     /** A named plot: file-name stem, title, drawing code. */
     public record Plot(String id, String title, Consumer<Canvas> draw) {
+        /** The plot as an SVG element (inline in HTML: the page's CSS scales it by its viewBox). */
         public String svg() {
             SvgCanvas c = new SvgCanvas(WIDTH, HEIGHT);
             draw.accept(c);
             return c.svg();
         }
+
+        /** The plot as a stand-alone SVG document (XML declaration, UTF-8). */
+        public String svgDocument() {
+            return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg();
+        }
+    }
+
+    /** Writes each plot as {@code DIR/<id>.png}; returns the files in the order of the plots. */
+    public static List<Path> writePngs(Path dir, List<Plot> plots) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (Plot p : plots) {
+            PngCanvas c = new PngCanvas(WIDTH, HEIGHT);
+            p.draw().accept(c);
+            Path f = dir.resolve(p.id() + ".png");
+            c.write(f);
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** Writes each plot as {@code DIR/<id>.svg} (the PNG's name, same drawing); returns the files. */
+    public static List<Path> writeSvgs(Path dir, List<Plot> plots) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        for (Plot p : plots) {
+            Path f = dir.resolve(p.id() + ".svg");
+            Files.writeString(f, p.svgDocument(), StandardCharsets.UTF_8);
+            out.add(f);
+        }
+        return out;
     }
 
     private Plots() {}

@@ -1,5 +1,6 @@
 package dev.lobench.results.plot;
 
+import dev.lobench.results.Report;
 import dev.lobench.results.StabilityRecord;
 
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public final class StabilityChart {
         boolean mixed = records.stream().map(r -> r.noise() + "/" + r.dim()).distinct().count() > 1;
         Map<String, List<StabilityRecord>> out = new LinkedHashMap<>();
         for (StabilityRecord r : records) {
-            String k = mixed ? r.optimizer() + " s=" + Axis.label(r.noise()) + " d=" + r.dim() : r.optimizer();
+            String k = mixed ? r.optimizer() + " s=" + Report.formatNumber(r.noise()) + " d=" + r.dim() : r.optimizer();
             out.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
         }
         out.values().forEach(l -> l.sort((a, b) -> Double.compare(a.curvature(), b.curvature())));
@@ -35,10 +36,6 @@ public final class StabilityChart {
     }
 
     static void draw(Canvas c, List<StabilityRecord> records) {
-        double left = 70;
-        double right = c.width() - 190;
-        double top = 34;
-        double bottom = c.height() - 46;
         double x0 = Double.POSITIVE_INFINITY;
         double x1 = Double.NEGATIVE_INFINITY;
         double ymax = 1.2;
@@ -55,31 +52,20 @@ public final class StabilityChart {
             x0 = 1;
             x1 = 10;
         }
-        Axis ax = new Axis(x0, x1, true, left, right);
-        Axis ay = new Axis(0, ymax, false, bottom, top);
-        c.text(c.width() / 2.0 - 90, 20, "Spectral radius of the joint (phi, state) map vs curvature", 14,
-                Canvas.Anchor.MIDDLE, 0x222222, true, false);
-        for (double t : ax.ticks()) {
-            double px = ax.map(t);
-            c.line(px, top, px, bottom, 0xe6e6e6, 1, false);
-            c.line(px, bottom, px, bottom + 4, 0x444444, 1, false);
-            c.text(px, bottom + 17, Axis.label(t), 11, Canvas.Anchor.MIDDLE, 0x444444, false, false);
-        }
-        for (double t : ay.ticks()) {
-            double py = ay.map(t);
-            c.line(left, py, right, py, 0xe6e6e6, 1, false);
-            c.line(left - 4, py, left, py, 0x444444, 1, false);
-            c.text(left - 7, py + 4, Axis.label(t), 11, Canvas.Anchor.END, 0x444444, false, false);
-        }
-        c.line(left, bottom, right, bottom, 0x444444, 1, false);
-        c.line(left, top, left, bottom, 0x444444, 1, false);
+        List<String> legend = new ArrayList<>(series(records).keySet());
+        legend.add("run completed");
+        Frame f = new Frame(c, x0, x1, true, 0, ymax, false, Frame.legendWidth(legend), 48);
+        f.draw(c, "Spectral radius of the joint (phi, state) map vs curvature", "curvature h (log scale)",
+                "spectral radius");
+        Axis ax = f.ax;
+        Axis ay = f.ay;
+        double left = f.left;
+        double right = f.right;
+        double top = f.top;
         c.line(left, ay.map(1), right, ay.map(1), 0x000000, 1.5, true);
-        c.text(right - 4, ay.map(1) - 5, "radius = 1", 11, Canvas.Anchor.END, 0x000000, false, false);
-        c.text((left + right) / 2, c.height() - 10, "curvature h (log scale)", 12, Canvas.Anchor.MIDDLE, 0x222222,
-                false, false);
-        c.text(16, (top + bottom) / 2, "spectral radius", 12, Canvas.Anchor.MIDDLE, 0x222222, false, true);
+        c.text(right - 4, ay.map(1) - 5, "radius = 1", 12, Canvas.Anchor.END, 0x000000, false, false);
         int k = 0;
-        double ly = top + 8;
+        double ly = top + 10;
         for (Map.Entry<String, List<StabilityRecord>> e : series(records).entrySet()) {
             int color = LineChart.PALETTE[k++ % LineChart.PALETTE.length];
             List<double[]> seg = new ArrayList<>();
@@ -110,16 +96,17 @@ public final class StabilityChart {
                 }
             }
             c.line(right + 14, ly - 4, right + 34, ly - 4, color, 3, false);
-            c.text(right + 40, ly, LineChart.shorten(e.getKey(), 24), 11, Canvas.Anchor.START, 0x222222, false, false);
-            ly += 18;
+            c.text(right + 40, ly, LineChart.shorten(e.getKey(), Frame.LEGEND_CHARS), Frame.LEGEND_SIZE,
+                    Canvas.Anchor.START, Frame.INK, false, false);
+            ly += 20;
         }
         ly += 8;
         c.rect(right + 21, ly - 8, 5, 5, 0x444444, 1);
-        c.text(right + 40, ly, "run completed", 11, Canvas.Anchor.START, 0x222222, false, false);
-        ly += 18;
+        c.text(right + 40, ly, "run completed", Frame.LEGEND_SIZE, Canvas.Anchor.START, Frame.INK, false, false);
+        ly += 20;
         c.line(right + 19, ly - 10, right + 29, ly, 0x444444, 2, false);
         c.line(right + 19, ly, right + 29, ly - 10, 0x444444, 2, false);
-        c.text(right + 40, ly, "run diverged", 11, Canvas.Anchor.START, 0x222222, false, false);
+        c.text(right + 40, ly, "run diverged", Frame.LEGEND_SIZE, Canvas.Anchor.START, Frame.INK, false, false);
     }
 
     private static void flush(Canvas c, List<double[]> seg, int color) {
