@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Claim C4 beside tuned Adam: per task of generalization/ (the ood suite, 3 evaluation seeds), the median final
+# training loss (lobench report's: mean of the last min(max(1, steps/10), 20) losses; a cell that did not complete
+# counts as infinite) of the best of the five tuned Adam learning rates, star, small-fc and velo-style, and how many
+# tasks each learned optimizer beats that best Adam on. Tasks with missing cells are listed as incomplete.
+#   experiments/star-paper-task/generalization-table.sh [RESULTS=generalization/results.jsonl(.gz)]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+f="${1:-}"
+if [ -z "$f" ]; then
+  f="$here/generalization/results.jsonl"
+  [ -f "$f" ] || f="$f.gz"
+fi
+python3 - "$f" <<'PY'
+import collections, gzip, json, statistics, sys
+p = sys.argv[1]
+cells = collections.defaultdict(lambda: collections.defaultdict(list))
+with (gzip.open(p, 'rt') if p.endswith('.gz') else open(p)) as fh:
+    for line in fh:
+        r = json.loads(line)
+        if r.get('type') != 'cell':
+            continue
+        k = min(max(1, r['steps'] // 10), 20)
+        v = statistics.fmean(r['trainLoss'][-k:]) if r['outcome'] == 'completed' else float('inf')
+        cells[r['task']][r['optimizer']].append(v)
+learned = ['star', 'small-fc', 'velo-style']
+wins, n = collections.Counter(), 0
+print('| task | best tuned Adam | its loss | star | small-fc | velo-style |')
+print('|---|---|---|---|---|---|')
+incomplete = []
+for t, d in sorted(cells.items()):
+    if (any(len(v) < 3 for v in d.values()) or not all(o in d for o in learned)
+            or sum(o.startswith('adam') for o in d) < 5):
+        incomplete.append(t)
+        continue
+    med = {o: statistics.median(v) for o, v in d.items()}
+    adams = {o: m for o, m in med.items() if o.startswith('adam')}
+    best = min(adams, key=adams.get)
+    n += 1
+    row = [f'**{med[o]:.4g}**' if med[o] < adams[best] else f'{med[o]:.4g}' for o in learned]
+    for o in learned:
+        wins[o] += med[o] < adams[best]
+    print(f'| {t} | {best} | {adams[best]:.4g} | ' + ' | '.join(row) + ' |')
+print()
+print(f'{n} complete tasks; bold: below the best tuned Adam. Beats the best tuned Adam on: '
+      + ', '.join(f'{o} {wins[o]}/{n}' for o in learned) + '.')
+if incomplete:
+    print('Incomplete (cells missing): ' + ', '.join(incomplete) + '.')
+PY
