@@ -200,16 +200,24 @@ public final class Calibration {
 
     /** Estimated wall seconds of the cells, or NaN when something is not calibrated. */
     public double estimateSeconds(List<CellSpec> cells) {
-        double ms = 0;
+        double s = 0;
         for (CellSpec c : cells) {
-            double[] t = tasks.get(c.task().name().replaceAll("-h\\d+x$", ""));
-            Double up = optimizers.get(base(c.optimizer()));
-            if (t == null || up == null) {
-                return Double.NaN;
-            }
-            int evals = 1 + (c.evalEvery() > 0 ? c.steps() / c.evalEvery() : 0);
-            ms += c.steps() * (t[0] + up * c.task().numParams() / 1e6) + evals * t[1];
+            s += estimateSeconds(c);
         }
-        return ms / 1000;
+        return s;
+    }
+
+    /**
+     * Estimated wall seconds of one cell: steps x (forward+backward ms of its task + update ns per parameter of its
+     * optimizer x parameters) + evaluations x evaluation ms; NaN when its task or optimizer is not calibrated.
+     */
+    public double estimateSeconds(CellSpec c) {
+        double[] t = tasks.get(c.task().name().replaceAll("-h\\d+x$", ""));
+        Double up = optimizers.get(base(c.optimizer()));
+        if (t == null || up == null) {
+            return Double.NaN;
+        }
+        int evals = 1 + (c.evalEvery() > 0 ? c.steps() / c.evalEvery() : 0);
+        return (c.steps() * (t[0] + up * c.task().numParams() / 1e6) + evals * t[1]) / 1000;
     }
 }

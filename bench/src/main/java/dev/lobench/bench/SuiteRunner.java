@@ -3,6 +3,7 @@ package dev.lobench.bench;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.OptimizerRegistry;
 import dev.lobench.optimizers.OptimizerSpec;
+import dev.lobench.results.CellMetrics;
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.ResultStore;
 import dev.lobench.results.ResultWriter;
@@ -123,32 +124,35 @@ public final class SuiteRunner {
         Set<String> done = new java.util.HashSet<>(writer.cellKeys());
         int ran = 0;
         int skipped = 0;
-        long totalSteps = plan.totalSteps();
-        long[] doneSteps = {0};
+        List<CellSpec> cells = plan.cells();
         try (writer) {
-            List<CellSpec> cells = plan.cells();
+            // the skipped cells are known before the first cell runs, so the ETA never counts them as work left
+            progress.start(Eta.of(cells, Calibration.load(Calibration.defaultFile())));
+            boolean[] skip = new boolean[cells.size()];
+            for (int i = 0; i < cells.size(); i++) {
+                skip[i] = !done.add(cells.get(i).key(version));
+                if (skip[i]) {
+                    progress.skip(i);
+                }
+            }
             for (int i = 0; i < cells.size(); i++) {
                 CellSpec cell = cells.get(i);
-                if (done.contains(cell.key(version))) {
+                if (skip[i]) {
                     skipped++;
-                    doneSteps[0] += cell.steps();
                     continue;
                 }
                 Optimizer opt = Devices.forDevice(cell.optimizer(), OptimizerRegistry.create(cell.optimizer(),
                         cell.steps()), dev);
-                int index = i + 1;
-                long base = doneSteps[0];
+                int index = i;
                 Map<String, Object> params = optimizerParameters(cell);
                 CellRecord rec = TrainingLoop.run(cell, opt, dev, data, version, params,
                         MetaTrainingSet.contains(TrainingLoop.baseName(cell.optimizer()), params, cell.task(),
-                                cell.steps()), (step, loss) -> progress.step(index, cells.size(), cell.label(), step, cell.steps(),
-                                loss, base + step, totalSteps));
+                                cell.steps()), (step, loss) -> progress.step(index, cell.label(), step, cell.steps(),
+                                loss));
                 writer.writeCell(rec);
-                done.add(rec.cellKey());
                 ran++;
-                doneSteps[0] += cell.steps();
-                progress.line(String.format("cell %d/%d %-40s %-10s final loss %s  %.1fs", index, cells.size(),
-                        cell.label(), rec.outcome(), finalLoss(rec), rec.timing().wallSeconds()));
+                progress.cellDone(i, String.format("cell %d/%d %-40s %-10s final train loss %s  %.1fs", i + 1,
+                        cells.size(), cell.label(), rec.outcome(), finalTrainLoss(rec), rec.timing().wallSeconds()));
             }
             writer.writeEnd(Instant.now().toString());
         } finally {
@@ -261,12 +265,15 @@ public final class SuiteRunner {
                 RunEnvironment.os(), Instant.now().toString(), commandLine, extra);
     }
 
-    private static String finalLoss(CellRecord r) {
-        float[] l = r.trainLoss();
-        if (l.length == 0) {
-            return "-";
-        }
-        return String.format("%.4g", l[l.length - 1]);
+    /**
+     * The cell's final train loss as {@code lobench report}'s train_loss column computes it
+     * ({@link CellMetrics#finalTrainLoss}: the mean of the last min(max(1, steps/10), 20) losses), written as the
+     * Markdown table writes it, "-" when the cell did not complete (the report leaves such cells out of that column)
+     * or the value is not finite.
+     */
+    static String finalTrainLoss(CellRecord r) {
+        double v = r.outcome() == dev.lobench.results.Outcome.completed ? CellMetrics.finalTrainLoss(r) : Double.NaN;
+        return Double.isFinite(v) ? dev.lobench.results.Report.formatNumber(v) : "-";
     }
 
     /** The optimizer's hyperparameters: its registered defaults overridden by the spec's values. */

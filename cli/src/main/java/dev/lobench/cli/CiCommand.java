@@ -38,7 +38,7 @@ final class CiCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
         List<Path> inputs;
 
-        @Option(names = "--out", required = true, description = "Baseline file to write, e.g. ci/baselines/smoke.json.")
+        @Option(names = {"-o", "--out"}, required = true, description = "Baseline file to write, e.g. ci/baselines/smoke.json.")
         Path out;
 
         @Option(names = "--allow-partial",

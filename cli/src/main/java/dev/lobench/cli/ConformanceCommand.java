@@ -53,7 +53,7 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--trace", required = true, description = "TRACE.json")
     Path trace;
 
-    @Option(names = "--out", required = true, description = "OUT.json")
+    @Option(names = {"-o", "--out"}, required = true, description = "OUT.json")
     Path out;
 
     @Override

@@ -57,7 +57,7 @@ final class LoptCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "FILE", description = "The published weights (.safetensors).")
         Path in;
 
-        @picocli.CommandLine.Option(names = "--out",
+        @picocli.CommandLine.Option(names = {"-o", "--out"},
                 description = "Output weights file (default: velo-imported.safetensors next to FILE).")
         Path out;
 

@@ -22,7 +22,7 @@ final class MergeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
     List<Path> inputs;
 
-    @Option(names = "--out", required = true, description = "Output directory (must not hold results yet).")
+    @Option(names = {"-o", "--out"}, required = true, description = "Output directory (must not hold results yet).")
     Path out;
 
     @Override

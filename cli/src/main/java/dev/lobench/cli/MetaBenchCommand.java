@@ -34,7 +34,7 @@ final class MetaBenchCommand implements Callable<Integer> {
             description = "Architectures to time; none = no update (forward/backward only) (default: ${DEFAULT-VALUE}).")
     List<String> archs;
 
-    @Option(names = "--task", defaultValue = "fmnist8-mlp32", description = "MLP task (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-t", "--task"}, defaultValue = "fmnist8-mlp32", description = "MLP task (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--particles", defaultValue = "8", description = "Antithetic particle pairs (default: ${DEFAULT-VALUE}).")

@@ -36,7 +36,7 @@ final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--bank", defaultValue = "16", description = "velo-style: number of per-element MLPs (published: 256).")
     int bank;
 
-    @Option(names = "--task", defaultValue = "fmnist8-mlp32",
+    @Option(names = {"-t", "--task"}, defaultValue = "fmnist8-mlp32",
             description = "Meta-training task: an mlp-family task, several (comma-separated; particle pair i trains "
                     + "task i mod T) or the family mlp (all its supported tasks) (default: ${DEFAULT-VALUE}).")
     String task;
@@ -93,7 +93,7 @@ final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Theta-init and estimator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", required = true, description = "Weights file to write (.safetensors).")
+    @Option(names = {"-o", "--out"}, required = true, description = "Weights file to write (.safetensors).")
     Path out;
 
     @Option(names = "--resume", description = "Continue from <out>.ckpt (same settings required).")

@@ -25,7 +25,7 @@ final class OverheadCommand implements Callable<Integer> {
     @Option(names = "--optimizers", split = ",", description = "Optimizer specs (default: adam,star,small-fc).")
     List<String> optimizers;
 
-    @Option(names = "--tasks", split = ",", description = "Task names and/or synthetic-10k|100k|1M (optimizer-only "
+    @Option(names = {"-t", "--tasks"}, split = ",", description = "Task names and/or synthetic-10k|100k|1M (optimizer-only "
             + "only; synthetic-10M|100M for GPUs). Default: fmnist8-mlp32,fmnist-mlp128x128,fmnist-cnn16x32,fortunes-tf-w64-d2,synthetic-10k,"
             + "synthetic-100k,synthetic-1M; with --quick: fmnist8-mlp32,fmnist-cnn16x32,synthetic-100k.")
     List<String> tasks;
@@ -45,7 +45,7 @@ final class OverheadCommand implements Callable<Integer> {
     @Option(names = "--forks", description = "JMH forks per benchmark (default 2, --quick 1; 0 = in this JVM).")
     Integer forks;
 
-    @Option(names = "--out", description = "Run directory (default: lobench-runs/<timestamp>-overhead).")
+    @Option(names = {"-o", "--out"}, description = "Run directory (default: lobench-runs/<timestamp>-overhead).")
     Path out;
 
     @picocli.CommandLine.Mixin

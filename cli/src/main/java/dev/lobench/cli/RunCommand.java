@@ -22,7 +22,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--suite", description = "A named suite (see 'lobench list suites').")
     String suite;
 
-    @Option(names = "--task", split = ",", description = "Task names (see 'lobench list tasks').")
+    @Option(names = {"-t", "--task"}, split = ",", description = "Task names (see 'lobench list tasks').")
     List<String> tasks;
 
     @Option(names = "--task-spec", paramLabel = "FILE",
@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--eval-every", description = "Test-set evaluation period in steps (default: steps/4).")
     Integer evalEvery;
 
-    @Option(names = "--out", description = "Results directory (default: lobench-runs/<timestamp>-<name>).")
+    @Option(names = {"-o", "--out"}, description = "Results directory (default: lobench-runs/<timestamp>-<name>).")
     Path out;
 
     @picocli.CommandLine.Mixin

@@ -84,7 +84,7 @@ final class StabilityCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "md", description = "Tables printed: md, csv or json.")
     String format;
 
-    @Option(names = "--out", description = "Output directory (default: lobench-runs/<timestamp>-stability).")
+    @Option(names = {"-o", "--out"}, description = "Output directory (default: lobench-runs/<timestamp>-stability).")
     Path out;
 
     @Override

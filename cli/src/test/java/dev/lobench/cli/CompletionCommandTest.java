@@ -15,6 +15,9 @@ class CompletionCommandTest {
         }
         assertTrue(r.out().contains("complete -F _complete_lobench"), "registers the completion function");
         assertTrue(r.out().contains("'--optimizer-spec'") && r.out().contains("'--plugins'"), "run's options");
+        // the short options complete like their long forms (a file name after -o)
+        assertTrue(r.out().contains("'-o'|'--out')") && r.out().contains("'-t'|'--task')")
+                && r.out().contains("'-t'|'--tasks')"), "short options");
         CliTest.assertOneLineError(CliTest.run("completion", "fish"), "unknown shell 'fish'");
     }
 }
