@@ -10,12 +10,35 @@ import java.util.TreeMap;
 
 /**
  * One cell of a suite: a task, an optimizer spec, a seed and a step budget. {@code evalEvery} is the test-set
- * evaluation period (evaluations also happen at step 0 and at the end).
+ * evaluation period (evaluations also happen at step 0 and at the end). {@code divergenceFactor}: the cell stops as
+ * diverged when a minibatch loss exceeds this multiple of the initial loss ({@link TrainingLoop#DIVERGENCE_FACTOR}
+ * unless {@code run --divergence-factor} says otherwise; +Infinity stops only on a non-finite loss).
  */
-public record CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery, String optimizerIdentity) {
+public record CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery, String optimizerIdentity,
+        double divergenceFactor) {
+
+    public CellSpec {
+        if (!(divergenceFactor > 1)) {
+            throw new IllegalArgumentException("divergence factor must be > 1, got " + divergenceFactor);
+        }
+    }
+
+    public CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery, String optimizerIdentity) {
+        this(task, optimizer, seed, steps, evalEvery, optimizerIdentity, TrainingLoop.DIVERGENCE_FACTOR);
+    }
 
     public CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery) {
         this(task, optimizer, seed, steps, evalEvery, optimizer);
+    }
+
+    /** This cell with another divergence factor. */
+    public CellSpec withDivergenceFactor(double factor) {
+        return new CellSpec(task, optimizer, seed, steps, evalEvery, optimizerIdentity, factor);
+    }
+
+    /** True when the cell uses the default divergence rule (10x the initial loss). */
+    public boolean defaultDivergence() {
+        return divergenceFactor == TrainingLoop.DIVERGENCE_FACTOR;
     }
 
     public String label() {
@@ -24,12 +47,13 @@ public record CellSpec(Task task, String optimizer, long seed, int steps, int ev
 
     /**
      * Stable key: a hash of the task definition, the optimizer identity (its spec, plus the SHA-256 of learned
-     * weights when there are any), the seed, the steps and the lobench version. Resume skips cells whose key
-     * already has a record.
+     * weights when there are any), the seed, the steps, a non-default divergence factor and the lobench version.
+     * Resume skips cells whose key already has a record.
      */
     public String key(String lobenchVersion) {
         String text = task.family() + "|" + task.name() + "|" + new TreeMap<>(task.parameters()) + "|"
-                + optimizerIdentity + "|" + seed + "|" + steps + "|" + evalEvery + "|" + lobenchVersion;
+                + optimizerIdentity + "|" + seed + "|" + steps + "|" + evalEvery + "|" + lobenchVersion
+                + (defaultDivergence() ? "" : "|divergence=" + divergenceFactor);
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 12);

@@ -191,6 +191,17 @@ public record RunPlan(String name, List<CellSpec> cells) {
     }
 
     /**
+     * This plan with every cell's divergence factor set to {@code factor} (> 1; +Infinity: stop only on a non-finite
+     * loss).
+     */
+    public RunPlan withDivergenceFactor(double factor) {
+        if (!(factor > 1)) {
+            throw new UserError("--divergence-factor must be > 1 (or inf), got " + factor);
+        }
+        return new RunPlan(name, cells.stream().map(c -> c.withDivergenceFactor(factor)).toList());
+    }
+
+    /**
      * The deterministic 1/n of the cells for shard {@code index} (1-based): cells whose position in the full plan
      * is congruent to index-1 mod n. The shards of one plan partition it exactly.
      */

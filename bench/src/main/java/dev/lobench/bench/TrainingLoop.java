@@ -24,8 +24,9 @@ import java.util.Map;
 /**
  * Trains one cell and returns its record. The loop per step: draw minibatch + forward + backward (timed as
  * forward+backward), check the loss, optimizer update (timed as update). A cell diverges when its minibatch
- * loss is NaN/Inf or exceeds {@value #DIVERGENCE_FACTOR} x the initial loss; the cell then stops and is recorded
- * with the curve up to that step. Exceptions inside a cell are recorded as outcome {@code error}, except
+ * loss is NaN/Inf or exceeds {@value #DIVERGENCE_FACTOR} x the initial loss (the cell's own factor when
+ * {@code run --divergence-factor} set one; it is then recorded in the cell's {@code meta.divergenceFactor}); the
+ * cell then stops and is recorded with the curve up to that step. Exceptions inside a cell are recorded as outcome {@code error}, except
  * {@link UserError} which is the user's mistake and propagates.
  */
 public final class TrainingLoop {
@@ -84,10 +85,12 @@ public final class TrainingLoop {
                         detail = "non-finite loss " + loss + " at step " + t;
                         break;
                     }
-                    if (Double.isFinite(initialLoss) && loss > DIVERGENCE_FACTOR * Math.max(initialLoss, 1e-12)) {
+                    if (Double.isFinite(initialLoss)
+                            && loss > cell.divergenceFactor() * Math.max(initialLoss, 1e-12)) {
                         outcome = Outcome.diverged;
-                        detail = String.format("loss %.4g > %.0fx initial loss %.4g at step %d", loss,
-                                DIVERGENCE_FACTOR, initialLoss, t);
+                        double f = cell.divergenceFactor();
+                        detail = String.format(java.util.Locale.ROOT, "loss %.4g > %sx initial loss %.4g at step %d",
+                                loss, f == Math.rint(f) ? String.valueOf((long) f) : String.valueOf(f), initialLoss, t);
                         break;
                     }
                     List<NDArray> grads = instance.grads();
@@ -125,6 +128,10 @@ public final class TrainingLoop {
                 medianMs(add(fb, up, timed), timed), medianMs(fb, timed), medianMs(up, timed), WARMUP_STEPS);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("evalEvery", cell.evalEvery());
+        if (!cell.defaultDivergence()) {
+            double f = cell.divergenceFactor();
+            meta.put("divergenceFactor", Double.isInfinite(f) ? (Object) "inf" : (Object) f);   // JSON has no inf
+        }
         if (!inMetaTrainingSet) {
             Map<String, Object> ood = MetaTrainingSet.describe(baseName(cell.optimizer()), optimizerParams,
                     cell.task(), steps);

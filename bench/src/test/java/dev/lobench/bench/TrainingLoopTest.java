@@ -49,6 +49,31 @@ class TrainingLoopTest {
     }
 
     @Test
+    void divergenceFactorMovesTheStopAndIsRecorded() {
+        CellSpec base = new CellSpec(QUAD, "sgd:lr=2.5", 0, 400, 10);
+        CellRecord ten = TrainingLoop.run(base, OptimizerRegistry.create("sgd:lr=2.5", 400), DataContext.defaults(),
+                "test", Map.of(), false, null);
+        CellSpec wide = base.withDivergenceFactor(1e6);
+        CellRecord million = TrainingLoop.run(wide, OptimizerRegistry.create("sgd:lr=2.5", 400),
+                DataContext.defaults(), "test", Map.of(), false, null);
+        assertEquals(Outcome.diverged, million.outcome());
+        int n10 = ten.trainLoss().length;
+        int n6 = million.trainLoss().length;
+        assertTrue(n6 > n10, "a larger factor stops later: " + n10 + " vs " + n6);
+        float[] prefix = java.util.Arrays.copyOf(million.trainLoss(), n10);
+        assertArrayEquals(ten.trainLoss(), prefix, "the same trajectory up to the default stop");
+        float last = million.trainLoss()[n6 - 1];
+        assertTrue(!Float.isFinite(last) || last > 1e6 * million.initialLoss(), "last loss " + last);
+        assertTrue(million.outcomeDetail().contains("1000000x") || million.outcomeDetail().contains("non-finite"),
+                million.outcomeDetail());
+        assertEquals(1e6, million.meta().get("divergenceFactor"));
+        assertTrue(!ten.meta().containsKey("divergenceFactor"), "the default is not written");
+        assertTrue(!base.key("v").equals(wide.key("v")), "the factor is part of the cell key");
+        assertEquals(base.key("v"), base.withDivergenceFactor(TrainingLoop.DIVERGENCE_FACTOR).key("v"),
+                "the default keeps the keys of earlier runs");
+    }
+
+    @Test
     void adamImprovesOnTheQuadratic() {
         CellRecord r = run("adam:lr=0.05", 1, 200);
         assertEquals(Outcome.completed, r.outcome());

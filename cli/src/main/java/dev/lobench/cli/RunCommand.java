@@ -63,6 +63,11 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PluginOptions pluginOptions = new PluginOptions();
 
+    @Option(names = "--divergence-factor", paramLabel = "F", description = "A cell stops as diverged when a minibatch "
+            + "loss exceeds F x its initial loss (default 10, the metric's rule); inf: only a non-finite loss stops it. "
+            + "Recorded in each cell's meta and in the cell keys (for diagnostics, e.g. whether a loss spike recovers).")
+    String divergenceFactor;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu (needs a CUDA libtorch: "
             + "./lobench --libtorch DIR, see README 'GPU'); recorded in the results header.")
     String device;
@@ -105,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
                         taskSpec.getFileName().toString().replaceAll("\\.(ya?ml|json)$", ""), optimizers, seeds,
                         steps, evalEvery)
                 : RunPlan.ofTasks(tasks, optimizers, seeds, steps, evalEvery);
-        RunPlan plan = plan0;
+        RunPlan plan = divergenceFactor == null ? plan0 : plan0.withDivergenceFactor(parseFactor(divergenceFactor));
         if (shard != null) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)/(\\d+)").matcher(shard.trim());
             if (!m.matches()) {
@@ -147,7 +152,28 @@ final class RunCommand implements Callable<Integer> {
         a.put("--steps", steps);
         a.put("--eval-every", evalEvery);
         a.put("--shard", shard);
+        if (divergenceFactor != null) {
+            a.put("--divergence-factor", divergenceFactor);   // only when given: headers of earlier runs lack it
+        }
         return a;
+    }
+
+    static double parseFactor(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        double f;
+        if (t.equals("inf") || t.equals("infinity")) {
+            f = Double.POSITIVE_INFINITY;
+        } else {
+            try {
+                f = Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                throw new UserError("--divergence-factor must be a number > 1 or inf, got '" + text + "'");
+            }
+        }
+        if (!(f > 1)) {
+            throw new UserError("--divergence-factor must be a number > 1 or inf, got '" + text + "'");
+        }
+        return f;
     }
 
     /** Prints the plan's size and estimated wall time before a plan estimated to take over an hour. */

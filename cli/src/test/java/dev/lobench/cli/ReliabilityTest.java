@@ -184,6 +184,12 @@ class ReliabilityTest {
         seeds[5] = "2";
         assertRefused(exec(args("run", seeds, "--resume", out.toString())), "--seeds 6 (run) vs 2 (now)");
         assertRefused(exec("run", "--suite", "smoke", "--resume", out.toString()), "--suite null (run) vs smoke (now)");
+        assertRefused(exec(args("run", PLAN, "--divergence-factor", "inf", "--resume", out.toString())),
+                "--divergence-factor null (run) vs inf (now)");
+        assertRefused(exec(args("run", PLAN, "--divergence-factor", "1", "--out", dir.resolve("f1").toString())),
+                "--divergence-factor must be a number > 1 or inf, got '1'");
+        assertRefused(exec(args("run", PLAN, "--divergence-factor", "ten", "--out", dir.resolve("f2").toString())),
+                "--divergence-factor must be a number > 1 or inf, got 'ten'");
         assertArrayEquals(killed, Files.readAllBytes(results));
         // a file written before plan fingerprints: the cells it holds must belong to the plan
         String text = Files.readString(results);
