@@ -156,8 +156,21 @@ public final class MetaTrainer {
     private MetaTrainer() {}
 
     public static Result run(Config cfg, ThetaSink sink) throws IOException {
-        boolean tty = System.console() != null && !"0".equals(System.getenv("LOBENCH_PROGRESS"));
-        return run(cfg, sink, tty ? System.err : null);
+        return run(cfg, sink, progressOnTerminal(System.getProperty("lobench.stderrTty"), System.console() != null,
+                System.getenv("LOBENCH_PROGRESS")) ? System.err : null);
+    }
+
+    /**
+     * Whether to redraw the progress line on stderr: only when stderr is a terminal, which the {@code ./lobench}
+     * launcher states with {@code -Dlobench.stderrTty=true|false} ({@code [ -t 2 ]}); without that property (a plain
+     * {@code java -jar}) the JVM's console test (stdin and stdout on a terminal) decides. {@code LOBENCH_PROGRESS=0}
+     * turns it off. A log file never gets {@code \r} redraw frames.
+     */
+    static boolean progressOnTerminal(String stderrTtyProperty, boolean console, String progressEnv) {
+        if ("0".equals(progressEnv)) {
+            return false;
+        }
+        return stderrTtyProperty != null ? Boolean.parseBoolean(stderrTtyProperty) : console;
     }
 
     /** @param progress where to redraw the progress line, or null for none */

@@ -92,6 +92,18 @@ class MetaTrainerTest {
     }
 
     @Test
+    void progressLineOnlyWhenStderrIsATerminal() {
+        // the launcher's -Dlobench.stderrTty decides; a redirected stderr (log file) gets no redraw frames even when
+        // stdin/stdout are a terminal
+        assertFalse(MetaTrainer.progressOnTerminal("false", true, null));
+        assertTrue(MetaTrainer.progressOnTerminal("true", false, null));
+        assertFalse(MetaTrainer.progressOnTerminal("true", true, "0"));
+        // without the launcher's property: the JVM's console test
+        assertTrue(MetaTrainer.progressOnTerminal(null, true, null));
+        assertFalse(MetaTrainer.progressOnTerminal(null, false, "1"));
+    }
+
+    @Test
     void lightCheckpointResumeContinuesThetaAdamAndRngWithFreshInnerRuns() throws IOException {
         Path a = dir.resolve("a/theta.bin");
         Sink sa = new Sink();
