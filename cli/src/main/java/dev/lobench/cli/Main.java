@@ -14,8 +14,8 @@ import java.util.List;
 /** The {@code lobench} command. */
 @Command(name = "lobench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks learned optimizers (star, small-fc, velo-style) against tuned Adam.",
-        subcommands = {ListCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, CiCommand.class,
-                DataCommand.class, LoptCommand.class, ConformanceCommand.class, MergeCommand.class,
+        subcommands = {ListCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, ExportCommand.class,
+                CiCommand.class, DataCommand.class, LoptCommand.class, ConformanceCommand.class, MergeCommand.class,
                 MetaTrainCommand.class, MetaBenchCommand.class, MetaReportCommand.class, OverheadCommand.class, StabilityCommand.class, ReproduceCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

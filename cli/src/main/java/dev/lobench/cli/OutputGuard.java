@@ -55,6 +55,49 @@ final class OutputGuard {
         }
     }
 
+    /**
+     * Refuses writing the CSV tables {@code tables} (file name -> content) into the directory {@code dir}: when
+     * {@code dir} exists and is not a directory, when a file would be an input or existing lobench data
+     * ({@link #check}), and when a file of that name exists that is not this command's own earlier output of that
+     * table, told by its first line (the table's header) being the header about to be written. Checks every file
+     * before anything is written.
+     */
+    static void checkTableDir(String option, Path dir, java.util.Map<String, String> tables, Collection<Path> inputs) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError(option + " " + dir + " exists and is not a directory (choose a directory)");
+        }
+        for (java.util.Map.Entry<String, String> t : tables.entrySet()) {
+            Path f = dir.resolve(t.getKey());
+            check(option, f, Kind.OTHER, inputs);
+            if (!Files.exists(f)) {
+                continue;
+            }
+            String header = firstLine(t.getValue());
+            if (!Files.isRegularFile(f) || !header.equals(firstLine(f))) {
+                throw new UserError(option + " " + dir + ": " + f + " exists and is not a " + t.getKey()
+                        + " this option wrote (its first line is not the table's header); refusing to overwrite it"
+                        + " (choose another directory)");
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The first line of a file (of its first 64 KiB), or null when it cannot be read. */
+    private static String firstLine(Path file) {
+        byte[] head = new byte[65536];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return null;
+        }
+        return firstLine(new String(head, 0, n, StandardCharsets.UTF_8));
+    }
+
     /** The real path of {@code p}, or of its nearest existing parent joined with the rest when it does not exist. */
     static Path resolve(Path p) {
         Path abs = p.toAbsolutePath().normalize();

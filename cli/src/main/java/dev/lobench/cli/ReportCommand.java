@@ -19,8 +19,15 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
     java.util.List<Path> inputs;
 
-    @Option(names = "--format", defaultValue = "md", description = "md (default), csv, json or latex (booktabs).")
+    @Option(names = "--format", defaultValue = "md", description = "md (default), csv, json or latex (booktabs). csv "
+            + "prints one table, the per-(task, optimizer) summary (the stability table for stability records alone); "
+            + "--csv-dir writes every table.")
     String format;
+
+    @Option(names = "--csv-dir", paramLabel = "DIR", description = "Also write every table of the report as its own CSV "
+            + "file into DIR: " + TABLES + " (a table without rows: its header alone). Replaces only files of these "
+            + "names whose header is the table's (an earlier --csv-dir); refuses any other.")
+    Path csvDir;
 
     @Option(names = "--html", paramLabel = "FILE",
             description = "Also write one self-contained HTML report (inline SVG plots and tables, opens offline).")
@@ -48,6 +55,11 @@ final class ReportCommand implements Callable<Integer> {
             description = "With --overhead: trailing-mean window (steps) of the loss curves (default 10).")
     int smooth;
 
+    static final String STABILITY_CSV = "stability.csv";
+    /** The file names --csv-dir writes, in order. */
+    static final String TABLES = FullReport.SUMMARY_CSV + ", " + FullReport.STEP_METRICS_CSV + ", "
+            + FullReport.CROSS_TASK_CSV + ", " + STABILITY_CSV;
+
     @Override
     public Integer call() {
         OverheadReport.checkOptions(overhead, matched, smooth, format);
@@ -61,21 +73,41 @@ final class ReportCommand implements Callable<Integer> {
         if (in.cells().isEmpty() && overhead != null) {
             throw new UserError("--overhead needs result cells; " + inputs + " holds only stability records");
         }
-        if (!in.cells().isEmpty()) {
+        java.util.Map<String, String> tables = null;
+        if (csvDir != null) {
+            tables = new java.util.LinkedHashMap<>(FullReport.csvTables(in.cells()));
+            tables.put(STABILITY_CSV, StabilityCommand.render(in.stability(), "csv"));
+            OutputGuard.checkTableDir("--csv-dir", csvDir, tables, all);
+        }
+        if (fmt == FullReport.Format.CSV) {
+            // one CSV table on stdout, so that it loads as one table: the summary, else the stability table
+            if (!in.cells().isEmpty()) {
+                System.out.print(FullReport.render(in.header(), in.cells(), fmt));
+            } else {
+                System.out.print(StabilityCommand.render(in.stability(), "csv"));
+            }
+            if (csvDir == null && !in.cells().isEmpty()) {
+                System.err.println("lobench: --format csv prints the summary table only; --csv-dir DIR writes every"
+                        + " table (" + TABLES + ")");
+            }
+        } else if (!in.cells().isEmpty()) {
             System.out.print(FullReport.render(in.header(), in.cells(), fmt));
         }
-        if (!in.stability().isEmpty()) {
-            String sfmt = switch (fmt) {
-                case CSV -> "csv";
-                case JSON -> "json";
-                default -> "md";
-            };
+        if (fmt != FullReport.Format.CSV && !in.stability().isEmpty()) {
+            String sfmt = fmt == FullReport.Format.JSON ? "json" : "md";
             System.out.print(StabilityCommand.render(in.stability(), sfmt));
         }
         if (overhead != null) {
             System.out.println(OverheadReport.render(inputs, in.cells(), overhead, matched != null, smooth));
         }
         try {
+            if (csvDir != null) {
+                java.nio.file.Files.createDirectories(csvDir);
+                for (java.util.Map.Entry<String, String> t : tables.entrySet()) {
+                    java.nio.file.Files.writeString(csvDir.resolve(t.getKey()), t.getValue());
+                }
+                System.err.println("lobench: " + tables.size() + " CSV table(s) -> " + csvDir);
+            }
             if (html != null) {
                 HtmlReport.write(html, in.header(), in.cells(), in.stability());
                 System.err.println("lobench: HTML report -> " + html);

@@ -135,8 +135,10 @@ final class RunCommand implements Callable<Integer> {
         if (resume != null) {
             System.err.println("resumed: " + summary.skipped() + " finished cells kept, " + summary.ran() + " run now");
         }
-        // stdout carries only the table asked for (so --format csv > t.csv is a clean CSV); messages go to stderr
-        System.out.println(Report.render(summary.records(), fmt));
+        // stdout carries only the table asked for (so --format csv > t.csv is a clean CSV: one header, no blank
+        // line); messages go to stderr
+        String table = Report.render(summary.records(), fmt);
+        System.out.print(table.endsWith("\n") ? table : table + "\n");
         System.err.println("results: " + summary.resultsFile().toAbsolutePath());
         return 0;
     }

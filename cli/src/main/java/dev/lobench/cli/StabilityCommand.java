@@ -176,11 +176,12 @@ final class StabilityCommand implements Callable<Integer> {
             sb.append("optimizer,curvature,radius,radius_min,radius_max,predicted_stable,outcome,diverged_at_step,"
                     + "final_loss,mean_train_loss,noise_floor\n");
             for (StabilityRecord r : records) {
-                sb.append(TextTable.csv(r.optimizer())).append(',').append(r.curvature()).append(',').append(r.radius())
-                        .append(',').append(r.radiusMin()).append(',').append(r.radiusMax()).append(',')
-                        .append(r.predictedStable()).append(',').append(r.outcome()).append(',')
-                        .append(r.divergedAtStep()).append(',').append(r.finalLoss()).append(',')
-                        .append(r.meanTrainLoss()).append(',').append(r.noiseFloor()).append('\n');
+                sb.append(TextTable.csv(r.optimizer())).append(',').append(csvNum(r.curvature())).append(',')
+                        .append(csvNum(r.radius())).append(',').append(csvNum(r.radiusMin())).append(',')
+                        .append(csvNum(r.radiusMax())).append(',').append(r.predictedStable()).append(',')
+                        .append(r.outcome()).append(',').append(r.divergedAtStep()).append(',')
+                        .append(csvNum(r.finalLoss())).append(',').append(csvNum(r.meanTrainLoss())).append(',')
+                        .append(csvNum(r.noiseFloor())).append('\n');
             }
             return sb.toString();
         }
@@ -210,6 +211,11 @@ final class StabilityCommand implements Callable<Integer> {
         sb.append("### Summary\n\n").append(summary.markdown());
         sb.append('\n').append(HtmlReport.STABILITY_NOTE).append('\n');
         return sb.toString();
+    }
+
+    /** A CSV number as in the report's CSV tables: NaN (a null in the record) empty, infinities as Java writes them. */
+    private static String csvNum(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
     }
 
     private static String range(int n, double lo, double hi) {

@@ -50,7 +50,8 @@ class OwnOptimizerCliTest {
         CliTest.Result r = runCapturingErr("run", "--task", "quadratic-d100-k100", "--steps", "5", "--optimizer",
                 "adam,sgdm", "--format", "csv", "--out", dir.resolve("r").toString());
         assertEquals(0, r.code(), r.err());
-        List<String> lines = r.out().strip().lines().toList();
+        assertTrue(r.out().endsWith("\n") && !r.out().contains("\n\n"), "no blank line: " + r.out());
+        List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), "a header and one row per optimizer, nothing else: " + r.out());
         assertTrue(lines.get(0).startsWith("task,optimizer,"), lines.get(0));
         int columns = lines.get(0).split(",", -1).length;

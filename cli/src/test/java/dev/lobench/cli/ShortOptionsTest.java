@@ -45,6 +45,7 @@ class ShortOptionsTest {
         CASES.put("conformance", List.of("conformance", "--optimizer", "star", "--trace", "t.json", "--out", "o.json"));
         CASES.put("lopt import", List.of("lopt", "import", "velo", "velo.safetensors", "--out", "v.safetensors"));
         CASES.put("merge", List.of("merge", "runs/s1", "runs/s2", "--out", "runs/m"));
+        CASES.put("export curves", List.of("export", "curves", "runs/a", "runs/b.jsonl.gz", "--out", "curves.csv"));
         CASES.put("meta-train", List.of("meta-train", "--arch", "star", "--task", "fmnist8-mlp32,fmnist-mlp128x128",
                 "--outer-steps", "10", "--out", "star.safetensors"));
         CASES.put("meta-bench", List.of("meta-bench", "--task", "fmnist-mlp128x128", "--steps", "5"));

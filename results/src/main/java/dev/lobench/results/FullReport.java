@@ -14,10 +14,10 @@ import tech.tablesaw.api.Table;
  * rates with bootstrap CIs, performance-profile summary), per task group (all / in-distribution /
  * out-of-distribution).
  *
- * <p>Formats: Markdown; CSV as three tables separated by one blank line (the {@link Report} table, the step
- * metrics, then the cross-task metrics in long form: group, metric, optimizer, other, value, ci_low, ci_high,
- * n); JSON as one object {@code {"rows", "stepMetrics", "crossTask"}} (NaN and infinity as null); LaTeX as
- * booktabs tables.
+ * <p>Formats: Markdown; CSV as one table, the {@link Report} table (one header, so the output loads as one CSV),
+ * with every table as its own CSV in {@link #csvTables} (the {@link Report} table, the step metrics, the cross-task
+ * metrics in long form: group, metric, optimizer, other, value, ci_low, ci_high, n); JSON as one object
+ * {@code {"rows", "stepMetrics", "crossTask"}} (NaN and infinity as null); LaTeX as booktabs tables.
  */
 public final class FullReport {
     public enum Format {
@@ -30,13 +30,41 @@ public final class FullReport {
     private FullReport() {}
 
     public static String render(RunHeader header, List<CellRecord> cells, Format format) {
+        if (format == Format.CSV) {
+            return Report.render(cells, Report.Format.CSV);
+        }
         Analysis a = Analysis.of(cells);
         return switch (format) {
             case MARKDOWN -> Report.render(header, cells, Report.Format.MARKDOWN) + "\n" + markdown(a);
-            case CSV -> Report.render(cells, Report.Format.CSV) + "\n" + stepCsv(a) + "\n" + crossCsv(a);
+            case CSV -> throw new IllegalStateException("handled above");
             case JSON -> json(cells, a);
             case LATEX -> latex(cells, a);
         };
+    }
+
+    /** The file name of the {@link Report} table in {@link #csvTables}. */
+    public static final String SUMMARY_CSV = "summary.csv";
+    /** The file name of the step metrics (speedup, normalised loss) in {@link #csvTables}. */
+    public static final String STEP_METRICS_CSV = "step-metrics.csv";
+    /** The file name of the cross-task metrics (win rates, performance profile) in {@link #csvTables}. */
+    public static final String CROSS_TASK_CSV = "cross-task.csv";
+
+    /**
+     * Every table of the report as its own CSV (one header each), by file name in a fixed order: {@link #SUMMARY_CSV},
+     * {@link #STEP_METRICS_CSV}, {@link #CROSS_TASK_CSV}. Without cells each is its header line alone.
+     */
+    public static Map<String, String> csvTables(List<CellRecord> cells) {
+        Map<String, String> tables = new LinkedHashMap<>();
+        tables.put(SUMMARY_CSV, Report.render(cells, Report.Format.CSV));
+        if (cells.isEmpty()) {
+            tables.put(STEP_METRICS_CSV, STEP_CSV_HEADER);
+            tables.put(CROSS_TASK_CSV, CROSS_CSV_HEADER);
+        } else {
+            Analysis a = Analysis.of(cells);
+            tables.put(STEP_METRICS_CSV, stepCsv(a));
+            tables.put(CROSS_TASK_CSV, crossCsv(a));
+        }
+        return tables;
     }
 
     static String fmt(double v) {
@@ -132,9 +160,12 @@ public final class FullReport {
         return Double.isNaN(v) ? "" : v == Double.POSITIVE_INFINITY ? "Infinity" : Double.toString(v);
     }
 
+    private static final String STEP_CSV_HEADER = "task,optimizer,in_distribution,seeds,speedup_T,speedup_half,"
+            + "normalised_loss\n";
+    private static final String CROSS_CSV_HEADER = "group,metric,optimizer,other,value,ci_low,ci_high,n\n";
+
     static String stepCsv(Analysis a) {
-        StringBuilder sb = new StringBuilder("task,optimizer,in_distribution,seeds,speedup_T,speedup_half,"
-                + "normalised_loss\n");
+        StringBuilder sb = new StringBuilder(STEP_CSV_HEADER);
         for (Analysis.StepRow r : a.rows()) {
             sb.append(TextTable.csv(r.task())).append(',').append(TextTable.csv(r.optimizer())).append(',')
                     .append(r.inDistribution()).append(',').append(r.seeds()).append(',').append(csvNum(r.speedupT()))
@@ -145,7 +176,7 @@ public final class FullReport {
     }
 
     static String crossCsv(Analysis a) {
-        StringBuilder sb = new StringBuilder("group,metric,optimizer,other,value,ci_low,ci_high,n\n");
+        StringBuilder sb = new StringBuilder(CROSS_CSV_HEADER);
         for (Analysis.Group g : a.groups()) {
             for (WinRate.Result r : g.winRates()) {
                 sb.append(g.name()).append(",win_rate,").append(TextTable.csv(r.a())).append(',').append(TextTable.csv(r.b()))

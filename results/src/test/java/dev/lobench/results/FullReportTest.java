@@ -70,9 +70,26 @@ class FullReportTest {
         String md = FullReport.render(null, fixture(), FullReport.Format.MARKDOWN);
         assertTrue(md.contains("## Cross-task: in-distribution (1 task)"), md);
         assertTrue(md.contains("| adam(lr=0.1) | lo | 4 | 2 | 2 | 0 | 50% |"), md);
+        // CSV: the summary table alone (one header); every table as its own CSV in csvTables
         String csv = FullReport.render(null, fixture(), FullReport.Format.CSV);
-        assertTrue(csv.contains("\ntask,optimizer,in_distribution,seeds,speedup_T,speedup_half,normalised_loss\n"));
-        assertTrue(csv.contains("all,win_rate,adam(lr=0.1),lo,0.5,"), csv);
+        assertEquals(Report.render(fixture(), Report.Format.CSV), csv);
+        java.util.Map<String, String> tables = FullReport.csvTables(fixture());
+        assertEquals(List.of(FullReport.SUMMARY_CSV, FullReport.STEP_METRICS_CSV, FullReport.CROSS_TASK_CSV),
+                List.copyOf(tables.keySet()));
+        assertEquals(csv, tables.get(FullReport.SUMMARY_CSV));
+        assertTrue(tables.get(FullReport.STEP_METRICS_CSV).startsWith(
+                "task,optimizer,in_distribution,seeds,speedup_T,speedup_half,normalised_loss\n"));
+        assertTrue(tables.get(FullReport.CROSS_TASK_CSV).contains("\nall,win_rate,adam(lr=0.1),lo,0.5,"),
+                tables.get(FullReport.CROSS_TASK_CSV));
+        for (java.util.Map.Entry<String, String> e : tables.entrySet()) {
+            assertFalse(e.getValue().contains("\n\n"), e.getKey() + " holds one table: " + e.getValue());
+        }
+        // without cells every table is its header alone, the same header as with cells
+        java.util.Map<String, String> empty = FullReport.csvTables(List.of());
+        for (java.util.Map.Entry<String, String> e : empty.entrySet()) {
+            String withCells = tables.get(e.getKey());
+            assertEquals(withCells.substring(0, withCells.indexOf('\n') + 1), e.getValue(), e.getKey());
+        }
         JsonNode j = ResultsJson.mapper().readTree(FullReport.render(null, fixture(), FullReport.Format.JSON));
         assertEquals(4, j.get("rows").size());
         assertEquals(0.5, j.get("crossTask").get(0).get("winRates").get(0).get("winRate").asDouble(), 0);
