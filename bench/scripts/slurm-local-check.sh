@@ -4,7 +4,8 @@
 # of SHARDS tasks, merges the shards in a job that depends on the array (afterok), runs the same plan unsharded with
 # `lobench run`, and checks that every merged cell's per-step training losses (and outcome and test-loss evaluations)
 # equal the unsharded run's bit for bit. Exit 0 only if they do.
-#   sudo bench/scripts/slurm-local-check.sh [LOG]          (root: installs slurm-wlm and munge with apt if missing)
+#   sudo bench/scripts/slurm-local-check.sh [LOG]   (as root: installs slurm-wlm and munge with apt if missing; LOG
+#                                                    must not exist yet; default: in the scratch folder)
 # Environment: SUITE (default smoke), SHARDS (4), RUN_ARGS (extra `lobench run` arguments for both runs, e.g.
 # "--steps 100"), WORK (scratch folder, default a new one under /tmp, removed at the end unless KEEP=1),
 # OMP_NUM_THREADS (libtorch threads of every run, default 1), NICE (OS nice value of slurmd, its jobs and the
@@ -26,6 +27,7 @@ work="${WORK:-$(mktemp -d /tmp/slurm-local-check.XXXXXX)}"
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
 log="${1:-$work/slurm-local-check.log}"
+if [ -s "$log" ]; then echo "slurm-local-check: $log exists; give another log path (or delete it)" >&2; exit 2; fi
 mkdir -p "$(dirname "$log")"
 : >"$log"
 exec > >(tee -a "$log") 2>&1
@@ -43,6 +45,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q >/dev/null
   apt-get install -y -q --no-install-recommends slurm-wlm munge python3 >/dev/null
 fi
+say "$(date -u +%F), lobench $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), suite $suite, $shards shards${RUN_ARGS:+, RUN_ARGS=$RUN_ARGS}"
 say "host $(hostname -s), $cpus CPUs, $(free -m | awk '/^Mem:/ {print $2" MiB memory, "$7" MiB available"}');" \
   "slurm-wlm $(dpkg-query -W -f '${Version}' slurm-wlm 2>/dev/null || echo '?'), $(munged --version 2>&1 | head -1)"
 
