@@ -23,11 +23,11 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 nice_n="${NICE:-19}"
 max_wait="${MAX_WAIT:-3600}"
 read -r ctld_port slurmd_port <<<"${SLURM_PORTS:-6817 6818}"
+if [ -n "${1:-}" ] && [ -s "$1" ]; then echo "slurm-local-check: $1 exists; give another log path (or delete it)" >&2; exit 2; fi
 work="${WORK:-$(mktemp -d /tmp/slurm-local-check.XXXXXX)}"
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
 log="${1:-$work/slurm-local-check.log}"
-if [ -s "$log" ]; then echo "slurm-local-check: $log exists; give another log path (or delete it)" >&2; exit 2; fi
 mkdir -p "$(dirname "$log")"
 : >"$log"
 exec > >(tee -a "$log") 2>&1
