@@ -86,9 +86,19 @@ public final class DataPreflight {
         return List.copyOf(names);
     }
 
-    /** A dataset not found: why, whether fetching may get it, and the Debian packages that install it. */
-    private record Missing(String reason, boolean fetchable, List<String> packages, String command) {
+    /**
+     * A dataset not found: why, whether fetching may get it, the Debian packages or the command that install it, or
+     * (when neither does) what to do instead.
+     */
+    private record Missing(String reason, boolean fetchable, List<String> packages, String command, String fix) {
+        Missing(String reason, boolean fetchable, List<String> packages, String command) {
+            this(reason, fetchable, packages, command, null);
+        }
     }
+
+    /** What to do when an explicit directory lacks Fashion-MNIST (no install puts files there). */
+    static final String EXPLICIT_DIR_FIX = "copy its files there (`lobench data fetch` gets them and prints where"
+            + " they are) or leave out --data-dir and $LOBENCH_DATA";
 
     /**
      * Finds every dataset of {@code tasks}, fetching the missing ones when {@code data.allowFetch()}; returns where
@@ -142,7 +152,7 @@ public final class DataPreflight {
                 // --data-dir or $LOBENCH_DATA is searched alone when it holds none or some of the files: the fix is
                 // to complete that directory, which no fetch does
                 missing.put(name, new Missing(explicitDirLacksFiles.getMessage().replaceFirst("^" + FASHION_MNIST
-                        + ": ", ""), false, List.of(), null));
+                        + ": ", ""), false, List.of(), null, EXPLICIT_DIR_FIX));
             }
         } else if (name.startsWith("fortunes-")) {
             String lang = name.substring("fortunes-".length());
@@ -205,7 +215,11 @@ public final class DataPreflight {
         List<String> covered = new ArrayList<>();
         Set<String> packages = new LinkedHashSet<>();
         Set<String> commands = new LinkedHashSet<>();
+        List<String> fixes = new ArrayList<>();
         missing.forEach((name, m) -> {
+            if (m.fix() != null) {
+                fixes.add(name + ": " + m.fix());
+            }
             parts.add(name + " (" + m.reason() + ")");
             packages.addAll(m.packages());
             if (m.command() != null) {
@@ -225,6 +239,9 @@ public final class DataPreflight {
             String what = covered.size() < missing.size() ? String.join(", ", covered)
                     : missing.size() == 1 ? "it" : "them";
             sb.append("; install ").append(what).append(" with: ").append(String.join(" && ", install));
+        }
+        for (String f : fixes) {
+            sb.append("; ").append(f);
         }
         return sb.toString();
     }

@@ -209,9 +209,19 @@ class DataPreflightTest {
         assertOneLine(m);
         assertTrue(m.startsWith("data missing for this plan: fashion-mnist (" + data + " (--data-dir): "), m);
         assertFalse(m.contains("fortunes"), m);
-        assertFalse(m.contains("install"), "no fetch puts the files into --data-dir: " + m);
+        assertFalse(m.contains("apt-get"), "no install puts the files into --data-dir: " + m);
+        assertTrue(m.endsWith("; it needs " + String.join(", ", FashionMnist.FILES) + "); fashion-mnist: "
+                + DataPreflight.EXPLICIT_DIR_FIX), m);
         assertEquals(List.of(), downloads, "nothing fetched for a directory the user named");
         assertEquals("", err());
+
+        // with the German text missing too: the install command names what it installs
+        UserError both = assertThrows(UserError.class, () -> preflight(true).ensure(List.of(
+                TaskRegistry.get("fmnist8-mlp32"), TaskRegistry.get("fortunes-de-tf-w64-d2")), ctx(data, false)));
+        assertOneLine(both.getMessage());
+        assertTrue(both.getMessage().contains("), fortunes-de (looked in " + data.resolve("fortunes/de") + ", "
+                + fortunesRoot().resolve("de") + "); install fortunes-de with: sudo apt-get install -y fortunes-de;"
+                + " fashion-mnist: " + DataPreflight.EXPLICIT_DIR_FIX), both.getMessage());
 
         // the other way round: Fashion-MNIST in --data-dir, the German text nowhere
         Path data2 = tmp.resolve("data2");
