@@ -13,7 +13,7 @@ import dev.lobench.results.RunLock;
 import dev.lobench.results.Schema;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.UserError;
-import dev.lobench.tasks.data.DataPreflight;
+import dev.lobench.tasks.preflight.DataPreflight;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -30,7 +30,7 @@ public interface Task {
     TaskInstance instantiate(NDManager manager, long seed, DataContext data);
 
     /**
-     * The datasets {@link #instantiate} reads, named as {@link dev.lobench.tasks.data.DataPreflight} checks them
+     * The datasets {@link #instantiate} reads, named as {@link dev.lobench.tasks.preflight.DataPreflight} checks them
      * ({@code fashion-mnist}, {@code fortunes-en}, {@code fortunes-de}, {@code cifar-10}); each name starts with its
      * family's {@link Family#dataset()}. None (the default) for a task that generates its data. {@code lobench run},
      * {@code meta-train} and {@code overhead} check them all before the first cell trains.

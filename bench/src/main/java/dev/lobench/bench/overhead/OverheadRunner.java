@@ -145,7 +145,7 @@ public final class OverheadRunner {
         BenchSupport.device(config.device());
         // the tasks' data as the benchmarks load it (DataContext.defaults(): the standard locations, no fetching),
         // checked before any benchmark: one message names every missing dataset
-        dev.lobench.tasks.data.DataPreflight.check(real, DataContext.defaults());
+        dev.lobench.tasks.preflight.DataPreflight.check(real, DataContext.defaults());
     }
 
     public OverheadRun run() {

@@ -1,8 +1,10 @@
-package dev.lobench.tasks.data;
+package dev.lobench.tasks.preflight;
 
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.UserError;
+import dev.lobench.tasks.data.DataLocator;
+import dev.lobench.tasks.data.FashionMnist;
 import dev.lobench.tasks.data.cifar.Cifar10;
 import dev.lobench.tasks.lm.FortunesCorpus;
 

@@ -1,4 +1,4 @@
-package dev.lobench.tasks.data;
+package dev.lobench.tasks.preflight;
 
 import ai.djl.ndarray.NDManager;
 import dev.lobench.tasks.DataContext;
@@ -6,6 +6,8 @@ import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskInstance;
 import dev.lobench.tasks.TaskRegistry;
 import dev.lobench.tasks.UserError;
+import dev.lobench.tasks.data.DataLocator;
+import dev.lobench.tasks.data.FashionMnist;
 import dev.lobench.tasks.lm.FortunesCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +152,15 @@ class DataPreflightTest {
             } else {
                 assertEquals(1, t.datasets().size(), t.name());
                 assertTrue(t.datasets().get(0).startsWith(familyDataset), t.name() + ": " + t.datasets());
+            }
+        }
+        // and the preflight knows every one of them (an unknown name is an IllegalStateException, not a UserError)
+        for (Task t : TaskRegistry.all()) {
+            try {
+                preflight(false).ensure(List.of(t), ctx(null, false));
+            } catch (UserError missingHere) {
+                assertTrue(missingHere.getMessage().startsWith("data missing for this plan: " + t.datasets().get(0)
+                        + " ("), missingHere.getMessage());
             }
         }
         assertEquals(List.of("fashion-mnist"), TaskRegistry.get("fmnist8-mlp32").datasets());
