@@ -13,6 +13,7 @@ import dev.lobench.results.RunLock;
 import dev.lobench.results.Schema;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.UserError;
+import dev.lobench.tasks.preflight.DataPreflight;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,10 @@ import java.util.UUID;
  * fingerprint, a hash of the plan's cell keys in order, its cell count and the arguments that defined it); a
  * resume whose plan has another fingerprint, or (for files written before fingerprints) that would keep cells
  * not in its plan, is refused naming what differs.
+ *
+ * <p>Before the first cell trains, every dataset the cells to run read is found or fetched ({@link DataPreflight}),
+ * else the run stops with one message naming all missing datasets: before the run directory is created for a new run,
+ * before any further cell for a resume (whose file keeps its finished cells).
  */
 public final class SuiteRunner {
     public static final String RESULTS_FILE = "results.jsonl";
@@ -95,6 +100,11 @@ public final class SuiteRunner {
         if (plan.cells().isEmpty()) {
             throw new UserError("the plan has no cells (no optimizer or no task given); nothing to run");
         }
+        if (!resume) {
+            // every dataset of the plan is found (or fetched) before the run directory or its results file exists,
+            // so missing data stops the run before anything is trained or written
+            DataPreflight.check(plan.cells().stream().map(CellSpec::task).toList(), data);
+        }
         Path file = dir.resolve(RESULTS_FILE);
         try (RunLock lock = lock()) {
             return run(file, version, dev);
@@ -126,11 +136,21 @@ public final class SuiteRunner {
         int skipped = 0;
         List<CellSpec> cells = plan.cells();
         try (writer) {
-            // the skipped cells are known before the first cell runs, so the ETA never counts them as work left
-            progress.start(Eta.of(cells, Calibration.load(Calibration.defaultFile())));
             boolean[] skip = new boolean[cells.size()];
+            List<dev.lobench.tasks.Task> toRun = new ArrayList<>();
             for (int i = 0; i < cells.size(); i++) {
                 skip[i] = !done.add(cells.get(i).key(version));
+                if (!skip[i]) {
+                    toRun.add(cells.get(i).task());
+                }
+            }
+            if (resume) {
+                // the data of the cells still to run, before any of them trains; the file keeps every finished cell
+                DataPreflight.check(toRun, data);
+            }
+            // the skipped cells are known before the first cell runs, so the ETA never counts them as work left
+            progress.start(Eta.of(cells, Calibration.load(Calibration.defaultFile())));
+            for (int i = 0; i < cells.size(); i++) {
                 if (skip[i]) {
                     progress.skip(i);
                 }

@@ -78,6 +78,8 @@ final class MetaBenchCommand implements Callable<Integer> {
         }
         int t = threads != null ? threads : RunEnvironment.threads();
         TaskMlpProblem problem = new TaskMlpProblem(task, dataOptions.context());
+        dev.lobench.tasks.preflight.DataPreflight.check(List.of(dev.lobench.tasks.TaskRegistry.get(task)),
+                dataOptions.context());
         int slots = 2 * particles;
         System.out.printf(Locale.ROOT, "%s: %d particle pairs = %d inner runs, %d timed steps each, median of %d, "
                 + "%d thread(s)%n", task, particles, slots, steps, repeats, t);

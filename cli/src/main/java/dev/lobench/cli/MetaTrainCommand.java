@@ -172,6 +172,9 @@ final class MetaTrainCommand implements Callable<Integer> {
             throw new UserError("checkpoint " + (Files.exists(cfg.checkpointPath()) ? cfg.checkpointPath() : cfg.lightCheckpointPath())
                     + " exists; pass --resume to continue it or delete it to start over");
         }
+        // every task's data before meta-training starts (found, fetched, or one message naming what is missing)
+        dev.lobench.tasks.preflight.DataPreflight.check(taskNames.stream().map(dev.lobench.tasks.TaskRegistry::get).toList(),
+                dc);
         System.err.printf(Locale.ROOT, "lobench meta-train: %s on %s, %s %d particles x trunc %d, horizon %d, "
                 + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g (decoupled), loss normaliser %s%s%s, seed %d, %d thread(s)%s%n",
                 arch, task, kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr,

@@ -21,7 +21,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "md", description = "md (default), csv, json or latex (booktabs). csv "
             + "prints one table, the per-(task, optimizer) summary (the stability table for stability records alone); "
-            + "--csv-dir writes every table.")
+            + "--csv-dir writes every table. json prints one document: the report object, with the stability records "
+            + "under \"stability\" (an array of them for stability records alone).")
     String format;
 
     @Option(names = "--csv-dir", paramLabel = "DIR", description = "Also write every table of the report as its own CSV "
@@ -90,10 +91,14 @@ final class ReportCommand implements Callable<Integer> {
                 System.err.println("lobench: --format csv prints the summary table only; --csv-dir DIR writes every"
                         + " table (" + TABLES + ")");
             }
+        } else if (fmt == FullReport.Format.JSON && !in.cells().isEmpty()) {
+            // one JSON document: the report object, with the stability records under "stability" when given
+            System.out.print(FullReport.json(in.cells(), in.stability()));
         } else if (!in.cells().isEmpty()) {
             System.out.print(FullReport.render(in.header(), in.cells(), fmt));
         }
-        if (fmt != FullReport.Format.CSV && !in.stability().isEmpty()) {
+        if (fmt != FullReport.Format.CSV && !in.stability().isEmpty()
+                && !(fmt == FullReport.Format.JSON && !in.cells().isEmpty())) {
             String sfmt = fmt == FullReport.Format.JSON ? "json" : "md";
             System.out.print(StabilityCommand.render(in.stability(), sfmt));
         }

@@ -81,7 +81,8 @@ final class StabilityCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of phi0 and the noise (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--format", defaultValue = "md", description = "Tables printed: md, csv or json.")
+    @Option(names = "--format", defaultValue = "md", description = "Tables printed on stdout: md, csv (one table) or "
+            + "json (one array); the paths written go to stderr.")
     String format;
 
     @Option(names = {"-o", "--out"}, description = "Output directory (default: lobench-runs/<timestamp>-stability).")
@@ -125,10 +126,12 @@ final class StabilityCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot write " + dir + ": " + dev.lobench.results.IoErrors.describe(e), e);
         }
-        System.out.print(render(all, fmt));
-        System.out.println();
-        System.out.println("results: " + file.toAbsolutePath());
-        System.out.println("stability map: " + html.toAbsolutePath());
+        // stdout carries only the table asked for (so --format csv > t.csv is one clean CSV, json one document);
+        // messages go to stderr, as in 'lobench run'
+        String table = render(all, fmt);
+        System.out.print(table.endsWith("\n") ? table : table + "\n");
+        System.err.println("results: " + file.toAbsolutePath());
+        System.err.println("stability map: " + html.toAbsolutePath());
         return 0;
     }
 

@@ -437,4 +437,54 @@ class CsvOutputsTest {
                 "is not a directory");
         assertEquals("x\n", Files.readString(file));
     }
+
+    // ---- report --format json -----------------------------------------------------------------------------------
+
+    /** Exactly one JSON document: parsing it leaves nothing but whitespace (a second document fails). */
+    static com.fasterxml.jackson.databind.JsonNode oneJsonDocument(String s) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (com.fasterxml.jackson.core.JsonParser p = om.getFactory().createParser(s)) {
+            com.fasterxml.jackson.databind.JsonNode n = om.readTree(p);
+            assertTrue(n != null && !n.isMissingNode(), "a JSON document: " + s);
+            assertEquals(null, p.nextToken(), "one JSON document, nothing after it: " + s);
+            return n;
+        }
+    }
+
+    @Test
+    void reportJsonIsOneDocumentWithResultsAndStability(@TempDir Path dir) throws IOException {
+        Path run = runDir(dir);
+        List<StabilityRecord> stab = List.of(stability("sgd(lr=0.1)", 0.5, 0.95), stability("sgd(lr=0.1)", 30,
+                Double.NaN));
+        Path sdir = stabilityDir(dir, stab);
+
+        GateCommandsTest.Out both = GateCommandsTest.exec("report", run.toString(), sdir.toString(), "--format", "json");
+        assertEquals(0, both.code(), both.err());
+        com.fasterxml.jackson.databind.JsonNode root = oneJsonDocument(both.out());
+        assertEquals(List.of("rows", "stepMetrics", "crossTask", "stability"), iterable(root.fieldNames()));
+        assertEquals(pairs(runCells()).size(), root.get("rows").size());
+        com.fasterxml.jackson.databind.JsonNode st = root.get("stability");
+        assertEquals(stab.size(), st.size());
+        for (int i = 0; i < stab.size(); i++) {
+            assertEquals("stability", st.get(i).get("type").asText());
+            assertEquals(stab.get(i).curvature(), st.get(i).get("curvature").asDouble());
+        }
+        assertTrue(st.get(1).get("radius").isNull(), "NaN is null");
+
+        // results alone: the same object without "stability"; stability alone: the array of 'stability --format json'
+        GateCommandsTest.Out cells = GateCommandsTest.exec("report", run.toString(), "--format", "json");
+        assertEquals(0, cells.code(), cells.err());
+        com.fasterxml.jackson.databind.JsonNode c = oneJsonDocument(cells.out());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root).remove("stability");
+        assertEquals(c, root);
+        GateCommandsTest.Out only = GateCommandsTest.exec("report", sdir.toString(), "--format", "json");
+        assertEquals(0, only.code(), only.err());
+        assertEquals(st, oneJsonDocument(only.out()));
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> l = new ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
+    }
 }

@@ -64,4 +64,28 @@ class StabilityCommandTest {
         assertEquals(0, repGz.code(), repGz.err());
         assertEquals(CliTest.run("report", out.toString()).out(), repGz.out());
     }
+
+    @Test
+    void stdoutIsTheTableAloneAndMessagesGoToStderr(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("stab");
+        GateCommandsTest.Out csv = GateCommandsTest.exec("stability", "--optimizer", "sgd:lr=0.1", "--curvature", "1,30",
+                "--steps", "50", "--burn-in", "10", "--probes", "1", "--format", "csv", "--out", out.toString());
+        assertEquals(0, csv.code(), csv.err());
+        List<List<String>> rows = CsvOutputsTest.strictCsv(csv.out());
+        assertEquals(3, rows.size(), "header and one row per curvature, nothing else: " + csv.out());
+        assertEquals("optimizer", rows.get(0).get(0));
+        assertTrue(csv.err().contains("results: " + out.resolve(StabilityRecord.FILE).toAbsolutePath()), csv.err());
+        assertTrue(csv.err().contains("stability map: " + out.resolve("stability.html").toAbsolutePath()), csv.err());
+
+        Path out2 = tmp.resolve("stab2");
+        GateCommandsTest.Out json = GateCommandsTest.exec("stability", "--optimizer", "sgd:lr=0.1", "--curvature",
+                "1,30", "--steps", "50", "--burn-in", "10", "--probes", "1", "--format", "json", "--out",
+                out2.toString());
+        assertEquals(0, json.code(), json.err());
+        var doc = CsvOutputsTest.oneJsonDocument(json.out());
+        assertTrue(doc.isArray() && doc.size() == 2, json.out());
+        // the report of that directory prints the same document
+        assertEquals(doc, CsvOutputsTest.oneJsonDocument(GateCommandsTest.exec("report", out2.toString(), "--format",
+                "json").out()));
+    }
 }

@@ -17,7 +17,8 @@ import tech.tablesaw.api.Table;
  * <p>Formats: Markdown; CSV as one table, the {@link Report} table (one header, so the output loads as one CSV),
  * with every table as its own CSV in {@link #csvTables} (the {@link Report} table, the step metrics, the cross-task
  * metrics in long form: group, metric, optimizer, other, value, ci_low, ci_high, n); JSON as one object
- * {@code {"rows", "stepMetrics", "crossTask"}} (NaN and infinity as null); LaTeX as booktabs tables.
+ * {@code {"rows", "stepMetrics", "crossTask"}} (NaN and infinity as null; plus {@code "stability"} when stability
+ * records are reported with the cells, {@link #json(List, List)}); LaTeX as booktabs tables.
  */
 public final class FullReport {
     public enum Format {
@@ -37,7 +38,7 @@ public final class FullReport {
         return switch (format) {
             case MARKDOWN -> Report.render(header, cells, Report.Format.MARKDOWN) + "\n" + markdown(a);
             case CSV -> throw new IllegalStateException("handled above");
-            case JSON -> json(cells, a);
+            case JSON -> json(cells, a, List.of());
             case LATEX -> latex(cells, a);
         };
     }
@@ -205,7 +206,16 @@ public final class FullReport {
         return Double.isFinite(v) ? v : null;
     }
 
-    static String json(List<CellRecord> cells, Analysis a) {
+    /**
+     * The JSON report of {@code cells} as one object, with the {@code stability} records (as {@code lobench stability
+     * --format json} writes them: an array of {@code stability} records) under the key {@code "stability"} when there
+     * are any, so that a report of results and stability records is still one JSON document.
+     */
+    public static String json(List<CellRecord> cells, List<StabilityRecord> stability) {
+        return json(cells, Analysis.of(cells), stability);
+    }
+
+    static String json(List<CellRecord> cells, Analysis a, List<StabilityRecord> stability) {
         Map<String, Object> root = new LinkedHashMap<>();
         try {
             root.put("rows", ResultsJson.mapper().readValue(Report.render(cells, Report.Format.JSON), List.class));
@@ -270,6 +280,9 @@ public final class FullReport {
             groups.add(m);
         }
         root.put("crossTask", groups);
+        if (!stability.isEmpty()) {
+            root.put("stability", stability);
+        }
         try {
             return ResultsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

@@ -40,6 +40,11 @@ final class NamedTask implements Task {
     }
 
     @Override
+    public java.util.List<String> datasets() {
+        return task.datasets();
+    }
+
+    @Override
     public TaskInstance instantiate(NDManager manager, long seed, DataContext data) {
         return task.instantiate(manager, seed, data);
     }

@@ -2,6 +2,7 @@ package dev.lobench.tasks;
 
 import ai.djl.ndarray.NDManager;
 
+import java.util.List;
 import java.util.Map;
 
 /** A named, fully specified training problem (dataset + model + loss + batch size + default budget). */
@@ -27,6 +28,16 @@ public interface Task {
      * losses on CPU. Arrays are attached to {@code manager}.
      */
     TaskInstance instantiate(NDManager manager, long seed, DataContext data);
+
+    /**
+     * The datasets {@link #instantiate} reads, named as {@link dev.lobench.tasks.preflight.DataPreflight} checks them
+     * ({@code fashion-mnist}, {@code fortunes-en}, {@code fortunes-de}, {@code cifar-10}); each name starts with its
+     * family's {@link Family#dataset()}. None (the default) for a task that generates its data. {@code lobench run},
+     * {@code meta-train} and {@code overhead} check them all before the first cell trains.
+     */
+    default List<String> datasets() {
+        return List.of();
+    }
 
     /**
      * The same task under another name (a named task of {@code tasks.yaml}, a suite's horizon variant). The default

@@ -134,14 +134,18 @@ public final class OverheadRunner {
         for (String o : config.optimizers()) {
             OptimizerRegistry.create(o, 0);
         }
+        List<dev.lobench.tasks.Task> real = new java.util.ArrayList<>();
         for (String t : config.tasks()) {
             if (BenchSupport.isSynthetic(t)) {
                 BenchSupport.layers(t);
             } else {
-                TaskRegistry.get(t);
+                real.add(TaskRegistry.get(t));
             }
         }
         BenchSupport.device(config.device());
+        // the tasks' data as the benchmarks load it (DataContext.defaults(): the standard locations, no fetching),
+        // checked before any benchmark: one message names every missing dataset
+        dev.lobench.tasks.preflight.DataPreflight.check(real, DataContext.defaults());
     }
 
     public OverheadRun run() {

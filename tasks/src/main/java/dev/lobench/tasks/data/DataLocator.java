@@ -76,6 +76,20 @@ public final class DataLocator {
         void install() throws IOException;
     }
 
+    /**
+     * Installs Debian packages by name ({@link #aptInstall(String...)} in real use); returns normally when it
+     * succeeded. Injectable so tests never run apt.
+     */
+    @FunctionalInterface
+    public interface PackagesInstaller {
+        void install(List<String> packages) throws IOException;
+
+        /** apt-get install -y PACKAGES as root ({@link #aptInstall(String...)}). */
+        static PackagesInstaller apt() {
+            return packages -> aptInstall(packages.toArray(String[]::new));
+        }
+    }
+
     /** What a location holds. */
     public enum Status {
         /** All four files present (and, when verified, with a known checksum). */
@@ -123,6 +137,11 @@ public final class DataLocator {
         String xdg = env.apply("XDG_CACHE_HOME");
         Path root = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".cache");
         return root.resolve("lobench").resolve("fashion-mnist");
+    }
+
+    /** The Debian package's directory, the last place searched. */
+    public Path debianDir() {
+        return debianDir;
     }
 
     /** Every location in search order with what it holds. With {@code verify}, complete sets are checksummed. */
@@ -314,7 +333,8 @@ public final class DataLocator {
 
     /**
      * {@code apt-get install -y PACKAGES} as root (after {@code apt-get update} when the first attempt fails, as on a
-     * fresh machine without package lists); apt's output goes to stderr so stdout stays the command's own.
+     * fresh machine without package lists). apt's output is kept, not printed (stdout stays the command's own and
+     * stderr a line per event); a failure's message ends with apt's last output line.
      */
     public static void aptInstall(String... packages) throws IOException {
         if (!isRoot()) {
@@ -323,20 +343,32 @@ public final class DataLocator {
         Path apt = findOnPath("apt-get").orElseThrow(() -> new IOException("apt-get not found on PATH"));
         java.util.List<String> install = new java.util.ArrayList<>(java.util.List.of(apt.toString(), "install", "-y"));
         install.addAll(java.util.List.of(packages));
-        if (runToStderr(install) != 0) {
-            runToStderr(java.util.List.of(apt.toString(), "update", "-q"));
-            int rc = runToStderr(install);
-            if (rc != 0) {
-                throw new IOException("apt-get install -y " + String.join(" ", packages) + " exited with " + rc);
+        if (runQuietly(install).rc() != 0) {
+            runQuietly(java.util.List.of(apt.toString(), "update", "-q"));
+            Ran r = runQuietly(install);
+            if (r.rc() != 0) {
+                throw new IOException("apt-get install -y " + String.join(" ", packages) + " exited with " + r.rc()
+                        + (r.lastLine().isEmpty() ? "" : ": " + r.lastLine()));
             }
         }
     }
 
-    private static int runToStderr(java.util.List<String> cmd) throws IOException {
+    /** A finished process: its exit code and its last non-blank output line. */
+    record Ran(int rc, String lastLine) {
+    }
+
+    private static Ran runQuietly(java.util.List<String> cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        try (java.io.InputStream in = p.getInputStream()) {
-            in.transferTo(System.err);
+        String last = "";
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    last = line.strip();
+                }
+            }
         }
         try {
             if (!p.waitFor(30, TimeUnit.MINUTES)) {
@@ -348,7 +380,7 @@ public final class DataLocator {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + String.join(" ", cmd));
         }
-        return p.exitValue();
+        return new Ran(p.exitValue(), last);
     }
 
     static boolean isRoot() {

@@ -65,20 +65,50 @@ public final class FortunesCorpus {
 
     /** Loads {@code lang} ({@code en} or {@code de}) using the search order in the class comment. */
     public static FortunesCorpus load(String lang, DataContext data) {
+        return fromDirectory(lang, require(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT)),
+                dev.lobench.tasks.data.DataLocator.PackagesInstaller.apt(), System.err));
+    }
+
+    /** The Debian packages that install the text of every language ({@value #INSTALL_HINT}). */
+    public static final List<String> PACKAGES = List.of("fortunes", "fortunes-de");
+
+    /** The dataset name of {@code lang}'s text, as tasks declare it ({@link dev.lobench.tasks.Task#datasets()}). */
+    public static String datasetName(String lang) {
+        langDir(Path.of("."), lang); // validates lang
+        return "fortunes-" + lang;
+    }
+
+    /** The Debian package holding {@code lang}'s text: {@code fortunes} (en) or {@code fortunes-de} (de). */
+    public static String debianPackage(String lang) {
+        langDir(Path.of("."), lang);
+        return lang.equals("en") ? "fortunes" : "fortunes-" + lang;
+    }
+
+    /**
+     * The directory of {@code lang}'s text ({@link #locate}); if it is not found and {@code data.allowFetch()}, installs
+     * {@link #PACKAGES} with {@code installer} (as a run may install the data it needs, like Fashion-MNIST) and
+     * locates again. A UserError names what was searched and the install command, and why an install failed.
+     *
+     * @param note where to say that an install is tried (one line), or null for nothing
+     */
+    public static Path require(String lang, DataContext data, String lobenchData, List<Path> systemRoots,
+            dev.lobench.tasks.data.DataLocator.PackagesInstaller installer, java.io.PrintStream note) {
+        langDir(Path.of("."), lang); // an unknown language is an error, not a reason to install
         try {
-            return load(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT)));
+            return locate(lang, data, lobenchData, systemRoots);
         } catch (UserError missing) {
-            if (!data.allowFetch() || !missing.getMessage().contains("not found")) {
+            if (!data.allowFetch()) {
                 throw missing;
             }
-            // like Fashion-MNIST: a run may install the data it needs (as root, from Debian's packages)
-            System.err.println("lobench: fortunes text not found; trying: apt-get install -y fortunes fortunes-de");
+            if (note != null) {
+                note.println("lobench: fortunes text not found; trying: apt-get install -y " + String.join(" ", PACKAGES));
+            }
             try {
-                dev.lobench.tasks.data.DataLocator.aptInstall("fortunes", "fortunes-de");
+                installer.install(PACKAGES);
             } catch (java.io.IOException e) {
                 throw new UserError(missing.getMessage() + " (automatic install failed: " + e.getMessage() + ")", e);
             }
-            return load(lang, data, System.getenv("LOBENCH_DATA"), List.of(Path.of(DEBIAN_ROOT)));
+            return locate(lang, data, lobenchData, systemRoots);
         }
     }
 
@@ -105,17 +135,14 @@ public final class FortunesCorpus {
         return fromDirectory(lang, locate(lang, data, lobenchData, systemRoots));
     }
 
-    /** The directory holding {@code lang}'s fortune files; UserError naming the install command if none. */
-    static Path locate(String lang, DataContext data, String lobenchData, List<Path> systemRoots) {
-        List<Path> roots = new ArrayList<>();
-        data.dataDir().ifPresent(d -> roots.add(d.resolve("fortunes")));
-        if (lobenchData != null && !lobenchData.isBlank()) {
-            roots.add(Path.of(lobenchData).resolve("fortunes"));
-        }
-        roots.addAll(systemRoots);
+    /**
+     * The directory holding {@code lang}'s fortune files, searched in the order of the class comment with the given
+     * {@code $LOBENCH_DATA} value and system roots (normally {@value #DEBIAN_ROOT}); a UserError naming the install
+     * command if none. Checks only that a fortune file exists: nothing is read.
+     */
+    public static Path locate(String lang, DataContext data, String lobenchData, List<Path> systemRoots) {
         List<String> tried = new ArrayList<>();
-        for (Path root : roots) {
-            Path dir = langDir(root, lang);
+        for (Path dir : searched(lang, data, lobenchData, systemRoots)) {
             tried.add(dir.toString());
             if (Files.isDirectory(dir) && !fortuneFiles(dir).isEmpty()) {
                 return dir;
@@ -123,6 +150,21 @@ public final class FortunesCorpus {
         }
         throw new UserError("fortunes text (" + lang + ") not found; looked in " + String.join(", ", tried)
                 + "; install it with: " + INSTALL_HINT + " (or copy the files to $LOBENCH_DATA/fortunes)");
+    }
+
+    /** The directories {@link #locate} tries for {@code lang}, in order. */
+    public static List<Path> searched(String lang, DataContext data, String lobenchData, List<Path> systemRoots) {
+        List<Path> roots = new ArrayList<>();
+        data.dataDir().ifPresent(d -> roots.add(d.resolve("fortunes")));
+        if (lobenchData != null && !lobenchData.isBlank()) {
+            roots.add(Path.of(lobenchData).resolve("fortunes"));
+        }
+        roots.addAll(systemRoots);
+        List<Path> dirs = new ArrayList<>();
+        for (Path root : roots) {
+            dirs.add(langDir(root, lang));
+        }
+        return dirs;
     }
 
     static Path langDir(Path root, String lang) {

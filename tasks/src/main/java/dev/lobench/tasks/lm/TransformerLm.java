@@ -98,6 +98,12 @@ public final class TransformerLm implements Task {
         return 256 * w + (long) context * w + depth * perBlock + 2 * w + 256 * w + 256;
     }
 
+    /** {@code fortunes-en} or {@code fortunes-de}. */
+    @Override
+    public java.util.List<String> datasets() {
+        return java.util.List.of(FortunesCorpus.datasetName(lang));
+    }
+
     @Override
     public TaskInstance instantiate(NDManager manager, long seed, DataContext data) {
         FortunesCorpus corpus = FortunesCorpus.load(lang, data);

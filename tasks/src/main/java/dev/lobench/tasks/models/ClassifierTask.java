@@ -32,6 +32,11 @@ public record ClassifierTask(String name, String family, int resolution, Network
         return network.numParams();
     }
 
+    @Override
+    public java.util.List<String> datasets() {
+        return java.util.List.of(FashionMnist.NAME);
+    }
+
     /** Locates and loads Fashion-MNIST (see {@link dev.lobench.tasks.data.DataLocator}) and builds an instance. */
     @Override
     public TaskInstance instantiate(NDManager manager, long seed, DataContext data) {

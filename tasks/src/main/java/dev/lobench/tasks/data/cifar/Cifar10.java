@@ -78,7 +78,8 @@ public final class Cifar10 {
         return locate(data, System.getenv("LOBENCH_DATA"), Path.of(System.getProperty("user.home")));
     }
 
-    static Path locate(DataContext data, String lobenchData, Path home) {
+    /** {@link #locate(DataContext)} with the given {@code $LOBENCH_DATA} value and home directory (null: none). */
+    public static Path locate(DataContext data, String lobenchData, Path home) {
         List<Path> candidates = new ArrayList<>();
         data.dataDir().ifPresent(d -> {
             candidates.add(d.resolve(DIR_NAME));
