@@ -12,10 +12,11 @@ import java.util.TreeMap;
  * One cell of a suite: a task, an optimizer spec, a seed and a step budget. {@code evalEvery} is the test-set
  * evaluation period (evaluations also happen at step 0 and at the end). {@code divergenceFactor}: the cell stops as
  * diverged when a minibatch loss exceeds this multiple of the initial loss ({@link TrainingLoop#DIVERGENCE_FACTOR}
- * unless {@code run --divergence-factor} says otherwise; +Infinity stops only on a non-finite loss).
+ * unless {@code run --divergence-factor} says otherwise; +Infinity stops only on a non-finite loss). {@code paramStats}:
+ * record each parameter tensor's L2 norm and largest magnitude at every evaluation ({@code run --param-stats}).
  */
 public record CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery, String optimizerIdentity,
-        double divergenceFactor) {
+        double divergenceFactor, boolean paramStats) {
 
     public CellSpec {
         if (!(divergenceFactor > 1)) {
@@ -24,7 +25,7 @@ public record CellSpec(Task task, String optimizer, long seed, int steps, int ev
     }
 
     public CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery, String optimizerIdentity) {
-        this(task, optimizer, seed, steps, evalEvery, optimizerIdentity, TrainingLoop.DIVERGENCE_FACTOR);
+        this(task, optimizer, seed, steps, evalEvery, optimizerIdentity, TrainingLoop.DIVERGENCE_FACTOR, false);
     }
 
     public CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery) {
@@ -33,7 +34,12 @@ public record CellSpec(Task task, String optimizer, long seed, int steps, int ev
 
     /** This cell with another divergence factor. */
     public CellSpec withDivergenceFactor(double factor) {
-        return new CellSpec(task, optimizer, seed, steps, evalEvery, optimizerIdentity, factor);
+        return new CellSpec(task, optimizer, seed, steps, evalEvery, optimizerIdentity, factor, paramStats);
+    }
+
+    /** This cell with or without parameter statistics at every evaluation ({@code run --param-stats}). */
+    public CellSpec withParamStats(boolean on) {
+        return new CellSpec(task, optimizer, seed, steps, evalEvery, optimizerIdentity, divergenceFactor, on);
     }
 
     /** True when the cell uses the default divergence rule (10x the initial loss). */
@@ -53,7 +59,7 @@ public record CellSpec(Task task, String optimizer, long seed, int steps, int ev
     public String key(String lobenchVersion) {
         String text = task.family() + "|" + task.name() + "|" + new TreeMap<>(task.parameters()) + "|"
                 + optimizerIdentity + "|" + seed + "|" + steps + "|" + evalEvery + "|" + lobenchVersion
-                + (defaultDivergence() ? "" : "|divergence=" + divergenceFactor);
+                + (defaultDivergence() ? "" : "|divergence=" + divergenceFactor) + (paramStats ? "|paramStats" : "");
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 12);

@@ -201,6 +201,11 @@ public record RunPlan(String name, List<CellSpec> cells) {
         return new RunPlan(name, cells.stream().map(c -> c.withDivergenceFactor(factor)).toList());
     }
 
+    /** This plan with parameter statistics at every evaluation of every cell ({@code run --param-stats}). */
+    public RunPlan withParamStats() {
+        return new RunPlan(name, cells.stream().map(c -> c.withParamStats(true)).toList());
+    }
+
     /**
      * The deterministic 1/n of the cells for shard {@code index} (1-based): cells whose position in the full plan
      * is congruent to index-1 mod n. The shards of one plan partition it exactly.

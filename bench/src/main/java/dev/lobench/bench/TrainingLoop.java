@@ -54,6 +54,7 @@ public final class TrainingLoop {
         long[] fb = new long[steps];
         long[] up = new long[steps];
         List<EvalPoint> evals = new ArrayList<>();
+        List<Map<String, Object>> paramStats = cell.paramStats() ? new ArrayList<>() : null;
         int done = 0;
         Outcome outcome = Outcome.completed;
         String detail = null;
@@ -69,6 +70,7 @@ public final class TrainingLoop {
             try (OptState state = optimizer.init(params)) {
                 long e0 = System.nanoTime();
                 evals.add(point(0, instance.evaluate()));
+                addParamStats(paramStats, 0, params);
                 evalSeconds += (System.nanoTime() - e0) / 1e9;
                 for (int t = 0; t < steps; t++) {
                     long a = System.nanoTime();
@@ -105,6 +107,7 @@ public final class TrainingLoop {
                         Evaluation ev = instance.evaluate();
                         evalSeconds += (System.nanoTime() - e1) / 1e9;
                         evals.add(point(t + 1, ev));
+                        addParamStats(paramStats, t + 1, params);
                         if (!Double.isFinite(ev.loss())) {
                             outcome = Outcome.diverged;
                             detail = "non-finite test loss at step " + (t + 1);
@@ -128,6 +131,9 @@ public final class TrainingLoop {
                 medianMs(add(fb, up, timed), timed), medianMs(fb, timed), medianMs(up, timed), WARMUP_STEPS);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("evalEvery", cell.evalEvery());
+        if (paramStats != null) {
+            meta.put("paramStats", paramStats);
+        }
         if (!cell.defaultDivergence()) {
             double f = cell.divergenceFactor();
             meta.put("divergenceFactor", Double.isInfinite(f) ? (Object) "inf" : (Object) f);   // JSON has no inf
@@ -148,6 +154,36 @@ public final class TrainingLoop {
                 cell.task().family(), new LinkedHashMap<>(cell.task().parameters()), inMetaTrainingSet,
                 cell.optimizer(), optimizerParams, cell.seed(), steps, numParams, outcome, detail, initialLoss,
                 Arrays.copyOf(losses, done), evals, timing, meta);
+    }
+
+    /**
+     * With {@code run --param-stats}: each parameter tensor's L2 norm and largest magnitude at an evaluation step
+     * (weight growth is what long runs past a learned optimizer's horizon are diagnosed by). Non-finite values are
+     * written as null.
+     */
+    private static void addParamStats(List<Map<String, Object>> out, int step, List<Param> params) {
+        if (out == null) {
+            return;
+        }
+        Map<String, Object> l2 = new LinkedHashMap<>();
+        Map<String, Object> maxAbs = new LinkedHashMap<>();
+        for (Param p : params) {
+            float[] v = p.array().toFloatArray();
+            double ss = 0;
+            double m = 0;
+            for (float x : v) {
+                ss += (double) x * x;
+                m = Math.max(m, Math.abs(x));
+            }
+            double norm = Math.sqrt(ss);
+            l2.put(p.name(), Double.isFinite(norm) ? norm : null);
+            maxAbs.put(p.name(), Double.isFinite(m) ? m : null);
+        }
+        Map<String, Object> at = new LinkedHashMap<>();
+        at.put("step", step);
+        at.put("l2", l2);
+        at.put("maxAbs", maxAbs);
+        out.add(at);
     }
 
     private static EvalPoint point(int step, Evaluation e) {

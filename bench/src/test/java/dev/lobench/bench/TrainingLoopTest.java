@@ -74,6 +74,42 @@ class TrainingLoopTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void paramStatsAtEveryEvaluation() {
+        CellSpec plain = new CellSpec(QUAD, "sgdm", 2, 30, 10);
+        CellSpec with = plain.withParamStats(true);
+        CellRecord a = TrainingLoop.run(plain, OptimizerRegistry.create("sgdm", 30), DataContext.defaults(), "test",
+                Map.of(), false, null);
+        CellRecord b = TrainingLoop.run(with, OptimizerRegistry.create("sgdm", 30), DataContext.defaults(), "test",
+                Map.of(), false, null);
+        assertArrayEquals(a.trainLoss(), b.trainLoss(), "recording does not change training");
+        assertTrue(!a.meta().containsKey("paramStats"));
+        java.util.List<Map<String, Object>> stats = (java.util.List<Map<String, Object>>) b.meta().get("paramStats");
+        assertEquals(b.evals().size(), stats.size());
+        // the statistics of the initial parameters, computed here from a fresh instance of the same task and seed
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                dev.lobench.tasks.TaskInstance inst = QUAD.instantiate(m, 2, DataContext.defaults())) {
+            Map<String, Object> l2 = (Map<String, Object>) stats.get(0).get("l2");
+            Map<String, Object> mx = (Map<String, Object>) stats.get(0).get("maxAbs");
+            assertEquals(0, stats.get(0).get("step"));
+            assertEquals(inst.params().size(), l2.size());
+            for (dev.lobench.tasks.Param p : inst.params()) {
+                float[] v = p.array().toFloatArray();
+                double ss = 0;
+                double max = 0;
+                for (float x : v) {
+                    ss += x * (double) x;
+                    max = Math.max(max, Math.abs(x));
+                }
+                assertEquals(Math.sqrt(ss), (Double) l2.get(p.name()), 1e-9 * Math.max(1, Math.sqrt(ss)));
+                assertEquals(max, (Double) mx.get(p.name()), 0.0);
+            }
+        }
+        assertEquals(30, stats.get(stats.size() - 1).get("step"));
+        assertTrue(!plain.key("v").equals(with.key("v")), "part of the cell key");
+    }
+
+    @Test
     void adamImprovesOnTheQuadratic() {
         CellRecord r = run("adam:lr=0.05", 1, 200);
         assertEquals(Outcome.completed, r.outcome());

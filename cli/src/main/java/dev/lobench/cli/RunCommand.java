@@ -68,6 +68,10 @@ final class RunCommand implements Callable<Integer> {
             + "Recorded in each cell's meta and in the cell keys (for diagnostics, e.g. whether a loss spike recovers).")
     String divergenceFactor;
 
+    @Option(names = "--param-stats", description = "Record every parameter tensor's L2 norm and largest magnitude at "
+            + "each evaluation (cell meta.paramStats), e.g. to see weights grow far past a learned optimizer's horizon.")
+    boolean paramStats;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu (needs a CUDA libtorch: "
             + "./lobench --libtorch DIR, see README 'GPU'); recorded in the results header.")
     String device;
@@ -111,6 +115,9 @@ final class RunCommand implements Callable<Integer> {
                         steps, evalEvery)
                 : RunPlan.ofTasks(tasks, optimizers, seeds, steps, evalEvery);
         RunPlan plan = divergenceFactor == null ? plan0 : plan0.withDivergenceFactor(parseFactor(divergenceFactor));
+        if (paramStats) {
+            plan = plan.withParamStats();
+        }
         if (shard != null) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)/(\\d+)").matcher(shard.trim());
             if (!m.matches()) {
@@ -156,6 +163,9 @@ final class RunCommand implements Callable<Integer> {
         a.put("--shard", shard);
         if (divergenceFactor != null) {
             a.put("--divergence-factor", divergenceFactor);   // only when given: headers of earlier runs lack it
+        }
+        if (paramStats) {
+            a.put("--param-stats", true);
         }
         return a;
     }
