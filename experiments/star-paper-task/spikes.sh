@@ -3,7 +3,8 @@
 # minibatch losses above THRESHOLD (default 1.0, i.e. far above a trained model's 0.02-0.2 and below chance's 2.30),
 # per 10,000-step window: how many, the largest, and how many were back below THRESHOLD at the very next step (an
 # isolated spike: one bad minibatch, not a change of the weights that persists). Also the cell's outcome, the first
-# step above 10x the initial loss (lobench's divergence rule) and the test losses it recorded.
+# step above 10x the initial loss (lobench's divergence rule) and the test losses it recorded; with `run
+# --param-stats` records, each parameter tensor's L2 norm at every evaluation.
 #   experiments/star-paper-task/spikes.sh [--threshold X] RESULTS(.jsonl|.jsonl.gz)...
 set -euo pipefail
 threshold=1.0
@@ -27,6 +28,14 @@ for p in sys.argv[2:]:
                   + (f"; divergence factor {r['meta']['divergenceFactor']}" if 'divergenceFactor' in r['meta'] else ''))
             print('test loss: ' + ', '.join(f"{e['step']}: {e['testLoss']:.3f}" for e in r['evals']
                                            if e['testLoss'] is not None))
+            ps = r['meta'].get('paramStats')
+            if ps:
+                names = list(ps[0]['l2'])
+                print('| step | ' + ' | '.join(f'L2 {n}' for n in names) + ' |')
+                print('|---:|' + '---:|' * len(names))
+                for e in ps:
+                    print(f"| {e['step']} | " + ' | '.join('-' if e['l2'][n] is None else f"{e['l2'][n]:.1f}"
+                                                           for n in names) + ' |')
             print(f'| steps | losses > {thr:g} | largest | back below {thr:g} at the next step | mean loss |')
             print('|---|---:|---:|---:|---:|')
             tot = rec = 0
