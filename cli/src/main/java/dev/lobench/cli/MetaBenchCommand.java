@@ -1,13 +1,13 @@
 package dev.lobench.cli;
 
 import dev.lobench.bench.RunEnvironment;
+import dev.lobench.meta.LearnedMetaArch;
+import dev.lobench.meta.MetaArch;
+import dev.lobench.meta.PopulationBenchmark;
+import dev.lobench.meta.TaskMlpProblem;
+import dev.lobench.meta.VeloMetaArch;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.learned.Arch;
-import dev.lobench.optimizers.meta.LearnedMetaArch;
-import dev.lobench.optimizers.meta.MetaArch;
-import dev.lobench.optimizers.meta.PopulationBenchmark;
-import dev.lobench.optimizers.meta.TaskMlpProblem;
-import dev.lobench.optimizers.meta.VeloMetaArch;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

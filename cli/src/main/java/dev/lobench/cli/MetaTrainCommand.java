@@ -1,13 +1,13 @@
 package dev.lobench.cli;
 
 import dev.lobench.bench.RunEnvironment;
+import dev.lobench.meta.Estimator;
+import dev.lobench.meta.LearnedMetaArch;
+import dev.lobench.meta.MetaTrainer;
+import dev.lobench.meta.SafetensorsThetaSink;
+import dev.lobench.meta.TaskMlpProblem;
 import dev.lobench.optimizers.learned.Arch;
 import dev.lobench.optimizers.learned.HeadInit;
-import dev.lobench.optimizers.meta.Estimator;
-import dev.lobench.optimizers.meta.LearnedMetaArch;
-import dev.lobench.optimizers.meta.MetaTrainer;
-import dev.lobench.optimizers.meta.SafetensorsThetaSink;
-import dev.lobench.optimizers.meta.TaskMlpProblem;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
@@ -121,7 +121,7 @@ final class MetaTrainCommand implements Callable<Integer> {
             throw new UserError("--lstm and --bank must be >= 1");
         }
         Estimator.Kind kind = Estimator.Kind.parse(estimator);
-        dev.lobench.optimizers.meta.LossNormaliser norm = dev.lobench.optimizers.meta.LossNormaliser.parse(lossNormaliser);
+        dev.lobench.meta.LossNormaliser norm = dev.lobench.meta.LossNormaliser.parse(lossNormaliser);
         if (velo && headInit != null) {
             throw new UserError("--head-init applies to star and small-fc; velo-style starts from its own init (optimizers/VELO.md)");
         }
@@ -142,7 +142,7 @@ final class MetaTrainCommand implements Callable<Integer> {
         int t = threads != null ? threads : RunEnvironment.threads();
         DataContext dc = dataOptions.context();
         List<String> taskNames = TaskMlpProblem.expand(task);
-        dev.lobench.optimizers.meta.InnerProblem problem;
+        dev.lobench.meta.InnerProblem problem;
         if (taskNames.size() == 1) {
             problem = new TaskMlpProblem(taskNames.get(0), dc);
         } else {
@@ -154,10 +154,10 @@ final class MetaTrainCommand implements Callable<Integer> {
             for (String n : taskNames) {
                 ps.add(new TaskMlpProblem(n, dc));
             }
-            problem = new dev.lobench.optimizers.meta.MultiTaskProblem(ps);
+            problem = new dev.lobench.meta.MultiTaskProblem(ps);
         }
-        dev.lobench.optimizers.meta.MetaArch metaArch = velo
-                ? new dev.lobench.optimizers.meta.VeloMetaArch(lstm, bank, horizon)
+        dev.lobench.meta.MetaArch metaArch = velo
+                ? new dev.lobench.meta.VeloMetaArch(lstm, bank, horizon)
                 : new LearnedMetaArch(Arch.parse(arch), t, head,
                         stepMult == null ? dev.lobench.optimizers.learned.Theta.DEFAULT_STEP_MULT : stepMult);
         MetaTrainer.Config cfg = MetaTrainer.builder(metaArch, problem, out)

@@ -21,23 +21,25 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module graph {@code tasks <- optimizers <- bench -> results <- ci <- cli} (docs/architecture.md) and the absence
- * of import cycles between packages, checked on the main sources and the module poms. A reference is any
- * {@code dev.lobench.x.y.Type} in code (imports and fully qualified names; comments and string literals are left
- * out), so a cycle cannot hide behind a fully qualified name.
+ * The module graph {@code tasks <- optimizers <- meta, bench; bench -> results <- ci <- cli; cli -> meta}
+ * (docs/architecture.md) and the absence of import cycles between packages, checked on the main sources and the
+ * module poms. A reference is any {@code dev.lobench.x.y.Type} in code (imports and fully qualified names; comments
+ * and string literals are left out), so a cycle cannot hide behind a fully qualified name.
  */
 class ArchitectureTest {
     /** Modules and the lobench modules each may declare in its pom. */
     static final Map<String, Set<String>> POM_DEPENDENCIES = Map.of(
             "tasks", Set.of(),
             "optimizers", Set.of("tasks"),
+            "meta", Set.of("optimizers", "tasks"),
             "results", Set.of(),
             "bench", Set.of("optimizers", "results"),
             "ci", Set.of("results"),
-            "cli", Set.of("bench", "ci"));
+            "cli", Set.of("bench", "ci", "meta"));
 
     private static final Pattern REF = Pattern.compile("\\bdev\\.lobench(?:\\.[a-z_][a-z0-9_]*)+(?:\\.[A-Z]\\w*)?");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
+    private static final Pattern MODULE = Pattern.compile("<module>([a-z]+)</module>");
     private static final Pattern DEP = Pattern.compile(
             "<dependency>\\s*<groupId>dev\\.lobench</groupId>\\s*<artifactId>lobench-([a-z]+)</artifactId>");
 
@@ -233,10 +235,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void everyModuleOfTheBuildIsInTheGraph() throws IOException {
+        String pom = Files.readString(SelfContainedDocsTest.repositoryRoot().resolve("pom.xml"));
+        Set<String> modules = new TreeSet<>();
+        Matcher m = MODULE.matcher(pom);
+        while (m.find()) {
+            modules.add(m.group(1));
+        }
+        assertEquals(new TreeSet<>(POM_DEPENDENCIES.keySet()), modules, "pom.xml <modules>");
+    }
+
+    @Test
     void sourcesFollowTheModuleGraphAndHaveNoPackageCycle() throws IOException {
         Map<String, Set<String>> g = packageGraph(SelfContainedDocsTest.repositoryRoot());
         assertTrue(g.keySet().containsAll(Set.of("dev.lobench.tasks", "dev.lobench.optimizers.learned",
-                "dev.lobench.optimizers.meta", "dev.lobench.cli")), g.keySet().toString());
+                "dev.lobench.meta", "dev.lobench.cli")), g.keySet().toString());
         assertEquals(List.of(), moduleViolations(g), "module edges outside " + POM_DEPENDENCIES);
         List<String> bad = new ArrayList<>();
         for (Set<String> c : cycles(g)) {

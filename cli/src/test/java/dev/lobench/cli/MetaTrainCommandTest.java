@@ -115,12 +115,12 @@ class MetaTrainCommandTest {
     @Test
     void severalTasksAndTheMlpFamily() {
         // the family expands to its tasks that meta-training supports (no tanh/gelu, shifts, loss scale, label noise)
-        List<String> fam = dev.lobench.optimizers.meta.TaskMlpProblem.expand("mlp");
+        List<String> fam = dev.lobench.meta.TaskMlpProblem.expand("mlp");
         assertTrue(fam.contains("fmnist8-mlp32") && fam.contains("fmnist8-mlp32-b16"), fam.toString());
         assertFalse(fam.contains("fmnist8-mlp32-tanh") || fam.contains("fmnist8-mlp32-invert")
                 || fam.contains("fmnist8-mlp32-lossx100") || fam.contains("fmnist8-mlp32-labelnoise0.3"), fam.toString());
         assertEquals(List.of("fmnist8-mlp32", "fmnist8-mlp128"),
-                dev.lobench.optimizers.meta.TaskMlpProblem.expand("fmnist8-mlp32, fmnist8-mlp128"));
+                dev.lobench.meta.TaskMlpProblem.expand("fmnist8-mlp32, fmnist8-mlp128"));
         Outcome few = run(valid("--task", "mlp", "--particles", "2"));
         assertUsageError(few, "--particles must be at least");
         assertOneLine(few);

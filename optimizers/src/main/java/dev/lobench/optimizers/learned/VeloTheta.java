@@ -13,7 +13,7 @@ import java.util.Random;
 /**
  * The meta-parameters of a velo-style learned optimizer (docs/learned-optimizers.md section 2) with LSTM width
  * {@code H} and bank size {@code K}, held as one flat float vector made of named segments in this fixed order (this
- * is also the flat theta order of {@code meta.VeloMetaArch} and the tensor order of velo-style weights files):
+ * is also the flat theta order of {@code dev.lobench.meta.VeloMetaArch} and the tensor order of velo-style weights files):
  *
  * <pre>
  *  segment     shape        role

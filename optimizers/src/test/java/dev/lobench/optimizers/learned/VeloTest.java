@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.lobench.optimizers.OptState;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.OptimizerRegistry;
-import dev.lobench.optimizers.meta.VeloMetaArch;
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.UserError;
 import org.junit.jupiter.api.AfterAll;
@@ -195,54 +194,6 @@ class VeloTest {
         }
         opt.update(ps, grads(ps, 2), 0.9f, 1, st2);
         assertArrayEquals(afterA, ps.get(0).array().toFloatArray());
-    }
-
-    // ------------------------------------------------------------------ MetaArch
-
-    @Test
-    void metaArchStateIsSharedAcrossThetas() {
-        VeloMetaArch arch = new VeloMetaArch(4, 3, 30);
-        float[] a = arch.initTheta(1);
-        float[] b = arch.initTheta(2);
-        assertEquals(arch.thetaSize(), a.length);
-        // the meta-training start is theta-init with tame output heads: uniform mixing sqrt(K)/100, lr_mult = 1
-        float[] expected = VeloTheta.init(4, 3, 1).flat().clone();
-        VeloTheta layout = VeloTheta.init(4, 3, 1);
-        java.util.Arrays.fill(expected, layout.offset("ctrl_w"), layout.offset("ctrl_w") + 4 * 3, 0f);
-        java.util.Arrays.fill(expected, layout.offset("ctrl_b"), layout.offset("ctrl_b") + 3,
-                (float) (Math.sqrt(3) / 100.0));
-        java.util.Arrays.fill(expected, layout.offset("step_w"), layout.offset("step_w") + 4, 0f);
-        expected[layout.offset("step_b")] = 1f;
-        assertArrayEquals(expected, a);
-        // relative step size at init: lr_mult * 0.001 * |d| * exp(0.001 a) ~ 1e-3 of rms(p), never an explosion
-        List<Param> p0 = params(new long[] {3, 4}, new long[] {2});
-        float[] before = p0.get(0).array().toFloatArray();
-        Optimizer o0 = arch.build(a);
-        OptState s0 = o0.init(p0);
-        o0.update(p0, grads(p0, 1), 1f, 0, s0);
-        float[] after = p0.get(0).array().toFloatArray();
-        double ss = 0;
-        double ds = 0;
-        for (int i = 0; i < before.length; i++) {
-            ss += (double) before[i] * before[i];
-            ds += (double) (after[i] - before[i]) * (after[i] - before[i]);
-        }
-        double rel = Math.sqrt(ds / ss);
-        assertTrue(rel > 1e-5 && rel < 1e-2, "relative step at init " + rel);
-        b = b.clone();
-        b[layout.offset("step_b")] = 0.5f;
-        List<Param> ps = params(new long[] {3, 4}, new long[] {2});
-        Optimizer oa = arch.build(a);
-        OptState st = oa.init(ps);
-        oa.update(ps, grads(ps, 1), 1f, 0, st);
-        Optimizer ob = arch.build(b);
-        ob.update(ps, grads(ps, 2), 0.8f, 1, st);
-        for (float v : ps.get(0).array().toFloatArray()) {
-            assertTrue(Float.isFinite(v));
-        }
-        assertEquals(2, ((VeloOptimizer.State) st).iteration());
-        Optimizer wrong = new VeloMetaArch(5, 3, 30).build(new VeloMetaArch(5, 3, 30).initTheta(0));
-        assertThrows(UserError.class, () -> wrong.update(ps, grads(ps, 3), 1f, 2, st));
     }
 
     // ------------------------------------------------------------------ files

@@ -1,0 +1,197 @@
+package dev.lobench.meta;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lobench.tasks.UserError;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+class MetaTrainerTest {
+    static final BatchedMlpProblem MLP = BatchedMlpProblemTest.problem(48, 5, 3, new int[] {4}, 8, 9);
+    static final LogLrSgdArch ARCH = new LogLrSgdArch(-2f, 0.9f);
+
+    @TempDir
+    Path dir;
+
+    static MetaTrainer.Builder config(Estimator.Kind kind, Path out, int steps) {
+        // horizon 7 is not a multiple of trunc 3: short last unrolls and restarts within 6 outer steps
+        return MetaTrainer.builder(ARCH, MLP, out).estimator(kind).particles(2).trunc(3).horizon(7).outerSteps(steps)
+                .sigma(0.01).metaLr(0.05).metaWd(0.1).seed(123).checkpointEvery(3);
+    }
+
+    static final class Sink implements ThetaSink {
+        float[] theta;
+        Path out;
+
+        @Override
+        public void write(MetaArch arch, float[] t, Path o) {
+            theta = t;
+            out = o;
+        }
+    }
+
+    static List<JsonNode> log(Path out) throws IOException {
+        ObjectMapper om = new ObjectMapper();
+        List<JsonNode> l = new ArrayList<>();
+        for (String s : Files.readAllLines(out.resolveSibling(out.getFileName() + ".jsonl"))) {
+            l.add(om.readTree(s));
+        }
+        return l;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Estimator.Kind.class)
+    void resumeIsBitIdentical(Estimator.Kind kind) throws IOException {
+        Path a = dir.resolve("a/theta.bin");
+        Sink sa = new Sink();
+        MetaTrainer.run(config(kind, a, 6).build(), sa, null);
+
+        Path b = dir.resolve("b/theta.bin");
+        Sink sb = new Sink();
+        MetaTrainer.run(config(kind, b, 3).build(), sb, null);
+        // a writer killed mid-checkpoint leaves a temp file behind; resume must ignore it
+        Path stale = b.resolveSibling(".theta.bin.ckpt.tmp-1-2");
+        Files.write(stale, new byte[] {1, 2, 3});
+        MetaTrainer.Result rb = MetaTrainer.run(config(kind, b, 6).resume(true).build(), sb, null);
+
+        assertNotEquals(ARCH.initTheta(0)[0], sa.theta[0], "theta moved");
+        assertEquals(Float.floatToRawIntBits(sa.theta[0]), Float.floatToRawIntBits(sb.theta[0]),
+                kind + ": " + sa.theta[0] + " vs " + sb.theta[0]);
+        assertArrayEquals(sa.theta, rb.theta());
+        assertEquals(b, sb.out);
+        assertFalse(Files.exists(stale), "stale temp file removed by the next checkpoint");
+
+        List<JsonNode> la = log(a);
+        List<JsonNode> lb = log(b);
+        assertEquals(6, la.size());
+        assertEquals(6, lb.size());
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i + 1, lb.get(i).get("outer_step").asInt());
+            assertEquals(la.get(i).get("meta_loss"), lb.get(i).get("meta_loss"));
+            assertEquals(la.get(i).get("grad_norm"), lb.get(i).get("grad_norm"));
+            assertEquals(la.get(i).get("inner_steps"), lb.get(i).get("inner_steps"));
+            assertTrue(lb.get(i).has("nan_count") && lb.get(i).has("wall_s"));
+        }
+        assertTrue(la.get(5).get("inner_steps").asLong() > la.get(0).get("inner_steps").asLong());
+    }
+
+    @Test
+    void progressLineOnlyWhenStderrIsATerminal() {
+        // the launcher's -Dlobench.stderrTty decides; a redirected stderr (log file) gets no redraw frames even when
+        // stdin/stdout are a terminal
+        assertFalse(MetaTrainer.progressOnTerminal("false", true, null));
+        assertTrue(MetaTrainer.progressOnTerminal("true", false, null));
+        assertFalse(MetaTrainer.progressOnTerminal("true", true, "0"));
+        // without the launcher's property: the JVM's console test
+        assertTrue(MetaTrainer.progressOnTerminal(null, true, null));
+        assertFalse(MetaTrainer.progressOnTerminal(null, false, "1"));
+    }
+
+    @Test
+    void lightCheckpointResumeContinuesThetaAdamAndRngWithFreshInnerRuns() throws IOException {
+        Path a = dir.resolve("a/theta.bin");
+        Sink sa = new Sink();
+        MetaTrainer.run(config(Estimator.Kind.PES, a, 3).build(), sa, null);
+        MetaTrainer.Config c3 = config(Estimator.Kind.PES, a, 3).build();
+        assertTrue(Files.exists(c3.lightCheckpointPath()));
+        assertTrue(Files.size(c3.lightCheckpointPath()) < Files.size(c3.checkpointPath()), "the light one is smaller");
+        // the checkpoint theta equals the theta the run ended with
+        assertArrayEquals(sa.theta, CheckpointFile.read(c3.lightCheckpointPath()).f32("theta"));
+        Files.delete(c3.checkpointPath());
+        MetaTrainer.Result r = MetaTrainer.run(config(Estimator.Kind.PES, a, 6).resume(true).build(), sa, null);
+        assertEquals(6, r.outerSteps());
+        List<JsonNode> l = log(a);
+        assertEquals(6, l.size());
+        assertTrue(l.get(3).path("inner_runs_restarted").asBoolean(), "step 4 is marked: " + l.get(3));
+        assertFalse(l.get(4).has("inner_runs_restarted"));
+        // starting over on top of a light checkpoint is refused, as for the full one
+        assertThrows(UserError.class, () -> MetaTrainer.run(config(Estimator.Kind.PES, a, 6).build(), new Sink(), null));
+        // a light checkpoint of other settings is refused
+        assertThrows(UserError.class, () -> MetaTrainer.run(config(Estimator.Kind.PES, a, 9).sigma(0.02).resume(true)
+                .build(), new Sink(), null));
+    }
+
+    @Test
+    void snapshotsEveryKOuterSteps() throws IOException {
+        Path a = dir.resolve("s/theta.safetensors");
+        Sink sa = new Sink();
+        List<Path> written = new ArrayList<>();
+        ThetaSink rec = (arch, t, o) -> written.add(o);
+        MetaTrainer.run(config(Estimator.Kind.TES, a, 5).snapshotEvery(2).build(), rec, null);
+        MetaTrainer.Config c = config(Estimator.Kind.TES, a, 5).snapshotEvery(2).build();
+        assertEquals(List.of(c.snapshotPath(2), c.snapshotPath(4), a), written);
+        assertEquals("theta-outer000004.safetensors", c.snapshotPath(4).getFileName().toString());
+    }
+
+    @Test
+    void resumeDropsLogLinesBeyondTheCheckpoint() throws IOException {
+        Path out = dir.resolve("theta.bin");
+        Sink s = new Sink();
+        MetaTrainer.run(config(Estimator.Kind.TES, out, 4).checkpointEvery(3).build(), s, null);
+        // checkpoints after steps 3 and 4 (the end); simulate a kill after step 4's log line but before its checkpoint
+        Path ckpt = out.resolveSibling("theta.bin.ckpt");
+        Path b = dir.resolve("other/theta.bin");
+        MetaTrainer.run(config(Estimator.Kind.TES, b, 3).build(), s, null);
+        Files.copy(b.resolveSibling("theta.bin.ckpt"), ckpt, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(4, log(out).size());
+        MetaTrainer.run(config(Estimator.Kind.TES, out, 5).resume(true).build(), s, null);
+        List<JsonNode> l = log(out);
+        assertEquals(5, l.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i + 1, l.get(i).get("outer_step").asInt());
+        }
+    }
+
+    @Test
+    void badResumesAreUserErrors() throws IOException {
+        Path out = dir.resolve("theta.bin");
+        Sink s = new Sink();
+        UserError none = assertThrows(UserError.class,
+                () -> MetaTrainer.run(config(Estimator.Kind.PES, out, 2).resume(true).build(), s, null));
+        assertTrue(none.getMessage().contains("no checkpoint"), none.getMessage());
+        MetaTrainer.run(config(Estimator.Kind.PES, out, 1).build(), s, null);
+        UserError exists = assertThrows(UserError.class,
+                () -> MetaTrainer.run(config(Estimator.Kind.PES, out, 2).build(), s, null));
+        assertTrue(exists.getMessage().contains("--resume"), exists.getMessage());
+        UserError mismatch = assertThrows(UserError.class,
+                () -> MetaTrainer.run(config(Estimator.Kind.PES, out, 2).particles(3).resume(true).build(), s, null));
+        assertTrue(mismatch.getMessage().contains("particles"), mismatch.getMessage());
+        // a damaged checkpoint (here: truncated by something other than our atomic writer) is reported, not loaded
+        Path ckpt = out.resolveSibling("theta.bin.ckpt");
+        byte[] bytes = Files.readAllBytes(ckpt);
+        Files.write(ckpt, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+        UserError corrupt = assertThrows(UserError.class,
+                () -> MetaTrainer.run(config(Estimator.Kind.PES, out, 2).resume(true).build(), s, null));
+        assertTrue(corrupt.getMessage().contains("corrupt"), corrupt.getMessage());
+    }
+
+    @Test
+    void invalidConfigIsAUserError() {
+        Path out = dir.resolve("t.bin");
+        assertThrows(UserError.class, () -> config(Estimator.Kind.PES, out, 1).particles(0).build());
+        assertThrows(UserError.class, () -> config(Estimator.Kind.PES, out, 1).sigma(-1).build());
+        assertThrows(UserError.class, () -> config(Estimator.Kind.PES, out, 1).signOnly(true).build());
+        assertThrows(UserError.class, () -> Estimator.Kind.parse("xes"));
+        assertEquals(Estimator.Kind.TES, Estimator.Kind.parse("tes"));
+    }
+
+    static Stream<Estimator.Kind> kinds() {
+        return Stream.of(Estimator.Kind.values());
+    }
+}
