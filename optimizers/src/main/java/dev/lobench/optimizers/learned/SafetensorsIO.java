@@ -16,9 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Generic safetensors reading and writing of float tensors (see {@link ThetaFiles} for the format). Used by the
- * velo-style weights files and by the importer of published VeLO weights, whose tensor names are not fixed in
- * advance. Reads F32, F64, F16 and BF16 (converted to float); writes F32.
+ * Generic safetensors reading and writing of float tensors (see {@link ThetaFiles} for the format): the one
+ * container reader and writer of the star / small-fc and velo-style weights files and of the importer of published
+ * VeLO weights, whose tensor names are not fixed in advance. Reads F32, F64, F16 and BF16 (converted to float);
+ * writes F32.
  */
 final class SafetensorsIO {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,38 +45,62 @@ final class SafetensorsIO {
 
     /** Serialises {@code tensors} (in map order) as F32 with the given metadata; adds nothing to the metadata. */
     static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        return assemble(tensors, metadata, data(tensors));
+    }
+
+    /**
+     * Serialises {@code tensors} (in map order) as F32 with the given metadata followed by {@code data_sha256}, the
+     * hex SHA-256 of the data section: the form of lobench's weights files ({@link ThetaFiles}, {@link VeloFiles}),
+     * whose readers verify it.
+     */
+    static byte[] toBytesWithDataSha256(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        byte[] data = data(tensors);
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put("data_sha256", ThetaFiles.sha256(data));
+        return assemble(tensors, meta, data);
+    }
+
+    /** The data section: every tensor's values as little-endian float32, in map order. */
+    private static byte[] data(Map<String, Tensor> tensors) {
         int total = 0;
         for (Tensor t : tensors.values()) {
             total += t.values().length;
         }
         ByteBuffer data = ByteBuffer.allocate(4 * total).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : tensors.values()) {
+            for (float x : t.values()) {
+                data.putFloat(x);
+            }
+        }
+        return data.array();
+    }
+
+    /** Header ({@code __metadata__} first, then the tensors in map order), padded to 8 bytes, then {@code data}. */
+    private static byte[] assemble(Map<String, Tensor> tensors, Map<String, String> metadata, byte[] data) {
         ObjectNode header = JSON.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         metadata.forEach(meta::put);
         long off = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            float[] v = e.getValue().values();
             ObjectNode t = header.putObject(e.getKey());
             t.put("dtype", "F32");
             ArrayNode sh = t.putArray("shape");
             for (long s : e.getValue().shape()) {
                 sh.add(s);
             }
-            t.putArray("data_offsets").add(off).add(off + 4L * v.length);
-            off += 4L * v.length;
-            for (float x : v) {
-                data.putFloat(x);
-            }
+            long bytes = 4L * e.getValue().values().length;
+            t.putArray("data_offsets").add(off).add(off + bytes);
+            off += bytes;
         }
         byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
         int pad = (8 - (h.length % 8)) % 8;
-        ByteBuffer out = ByteBuffer.allocate(8 + h.length + pad + data.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocate(8 + h.length + pad + data.length).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(h.length + pad);
         out.put(h);
         for (int i = 0; i < pad; i++) {
             out.put((byte) ' ');
         }
-        out.put(data.array());
+        out.put(data);
         return out.array();
     }
 

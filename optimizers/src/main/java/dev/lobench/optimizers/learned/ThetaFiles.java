@@ -8,15 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lobench.tasks.UserError;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -106,43 +102,16 @@ public final class ThetaFiles {
     public static byte[] toBytes(Theta theta, String provenance) {
         float[][] arrs = arrays(theta);
         long[][] shapes = shapes(theta.arch());
-        int total = 0;
-        for (float[] a : arrs) {
-            total += a.length;
-        }
-        ByteBuffer data = ByteBuffer.allocate(4 * total).order(ByteOrder.LITTLE_ENDIAN);
-        ObjectNode header = JSON.createObjectNode();
-        ObjectNode meta = header.putObject("__metadata__");
-        long off = 0;
+        Map<String, SafetensorsIO.Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < NAMES.length; i++) {
-            ObjectNode t = header.putObject(NAMES[i]);
-            t.put("dtype", "F32");
-            ArrayNode sh = t.putArray("shape");
-            for (long s : shapes[i]) {
-                sh.add(s);
-            }
-            t.putArray("data_offsets").add(off).add(off + 4L * arrs[i].length);
-            off += 4L * arrs[i].length;
-            for (float v : arrs[i]) {
-                data.putFloat(v);
-            }
+            tensors.put(NAMES[i], new SafetensorsIO.Tensor(shapes[i], arrs[i]));
         }
-        byte[] dataBytes = data.array();
+        Map<String, String> meta = new LinkedHashMap<>();
         meta.put("arch", theta.arch().id());
         meta.put("config", configJson(theta.arch(), theta.stepMult()));
         meta.put("format_version", FORMAT_VERSION);
         meta.put("provenance", provenance);
-        meta.put("data_sha256", sha256(dataBytes));
-        byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
-        int pad = (8 - (h.length % 8)) % 8;
-        ByteBuffer out = ByteBuffer.allocate(8 + h.length + pad + dataBytes.length).order(ByteOrder.LITTLE_ENDIAN);
-        out.putLong(h.length + pad);
-        out.put(h);
-        for (int i = 0; i < pad; i++) {
-            out.put((byte) ' ');
-        }
-        out.put(dataBytes);
-        return out.array();
+        return SafetensorsIO.toBytesWithDataSha256(tensors, meta);
     }
 
     public static void write(Path file, Theta theta, String provenance) {

@@ -167,10 +167,7 @@ public final class VeloFiles {
         meta.put("config", configJson(theta.hidden(), theta.bank()));
         meta.put("format_version", FORMAT_VERSION);
         meta.put("provenance", provenance);
-        // the hash covers the data section only, which does not depend on the header: compute it from a first pass
-        byte[] draft = SafetensorsIO.toBytes(tensors, meta);
-        meta.put("data_sha256", ThetaFiles.sha256(SafetensorsIO.dataSection(draft)));
-        return SafetensorsIO.toBytes(tensors, meta);
+        return SafetensorsIO.toBytesWithDataSha256(tensors, meta);
     }
 
     public static void write(Path file, VeloTheta theta, String provenance) {
