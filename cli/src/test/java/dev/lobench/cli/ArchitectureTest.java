@@ -41,7 +41,8 @@ class ArchitectureTest {
     private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;");
     private static final Pattern MODULE = Pattern.compile("<module>([a-z]+)</module>");
     private static final Pattern DEP = Pattern.compile(
-            "<dependency>\\s*<groupId>dev\\.lobench</groupId>\\s*<artifactId>lobench-([a-z]+)</artifactId>");
+            "<dependency>\\s*(?:<!--(?:(?!-->).)*-->\\s*)?<groupId>dev\\.lobench</groupId>\\s*"
+                    + "<artifactId>lobench-([a-z]+)</artifactId>(.*?)</dependency>", Pattern.DOTALL);
 
     /** Package -> lobench packages its main sources refer to (other than itself). */
     static Map<String, Set<String>> packageGraph(Path root) throws IOException {
@@ -220,17 +221,25 @@ class ArchitectureTest {
         return sb.toString();
     }
 
+    /**
+     * Each module's pom declares exactly its lobench dependencies of the graph; a test-scoped one (the test helpers of
+     * another module, {@code <type>test-jar</type>}) may only name a module it already depends on.
+     */
     @Test
     void pomDependenciesFollowTheModuleGraph() throws IOException {
         Path root = SelfContainedDocsTest.repositoryRoot();
+        Map<String, Set<String>> allowed = allowedModuleEdges();
         for (Map.Entry<String, Set<String>> e : POM_DEPENDENCIES.entrySet()) {
             String pom = Files.readString(root.resolve(e.getKey()).resolve("pom.xml"));
             Set<String> declared = new TreeSet<>();
+            Set<String> testOnly = new TreeSet<>();
             Matcher m = DEP.matcher(pom);
             while (m.find()) {
-                declared.add(m.group(1));
+                (m.group(2).contains("<scope>test</scope>") ? testOnly : declared).add(m.group(1));
             }
             assertEquals(new TreeSet<>(e.getValue()), declared, e.getKey() + "/pom.xml lobench dependencies");
+            assertTrue(allowed.get(e.getKey()).containsAll(testOnly),
+                    e.getKey() + "/pom.xml test dependencies " + testOnly + " outside " + allowed.get(e.getKey()));
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.ResultStore;
 import dev.lobench.tasks.data.FashionMnist;
+import dev.lobench.tasks.data.IdxFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,7 @@ class DataPreflightCliTest {
     @Test
     void resumeWithDataMissingKeepsEveryFinishedCell(@TempDir Path tmp) throws IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
-        ShippedFirstStepsTest.writeSplit(data, "train", FashionMnist.TRAIN_COUNT);
-        ShippedFirstStepsTest.writeSplit(data, "t10k", FashionMnist.TEST_COUNT);
+        IdxFiles.fashionMnistShaped(data);
         Path out = tmp.resolve("run");
         String[] plan = {"--task", "quadratic-d100-k100,fmnist8-mlp32", "--optimizer", "adam", "--seeds", "1",
             "--steps", "2", "--data-dir", data.toString(), "--no-fetch"};

@@ -10,17 +10,13 @@ import dev.lobench.optimizers.learned.Arch;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.UserError;
-import dev.lobench.tasks.data.FashionMnist;
+import dev.lobench.tasks.data.IdxFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 class TaskMlpProblemTest {
 
@@ -53,38 +49,9 @@ class TaskMlpProblemTest {
         assertTrue(TaskMlpProblem.innerSeed(4) != TaskMlpProblem.innerSeed(8));
     }
 
-    /** Writes a Fashion-MNIST-sized IDX set (60k/10k images of 28x28, deterministic pattern) into {@code dir}. */
-    private static void writeIdxSet(Path dir) throws IOException {
-        writeSplit(dir, "train", FashionMnist.TRAIN_COUNT);
-        writeSplit(dir, "t10k", FashionMnist.TEST_COUNT);
-    }
-
-    private static void writeSplit(Path dir, String prefix, int n) throws IOException {
-        try (DataOutputStream img = new DataOutputStream(new GZIPOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz")), 1 << 16)));
-             DataOutputStream lab = new DataOutputStream(new GZIPOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz")))))) {
-            img.writeInt(0x00000803);
-            img.writeInt(n);
-            img.writeInt(28);
-            img.writeInt(28);
-            lab.writeInt(0x00000801);
-            lab.writeInt(n);
-            byte[] row = new byte[784];
-            for (int i = 0; i < n; i++) {
-                int label = (i * 7) % 10;
-                for (int j = 0; j < 784; j++) {
-                    row[j] = (byte) ((j * (label + 1) + i) & 0xff);
-                }
-                img.write(row);
-                lab.writeByte(label);
-            }
-        }
-    }
-
     @Test
     void populationHasJaxLayoutAndStartsNearChance(@TempDir Path data) throws IOException {
-        writeIdxSet(data);
+        IdxFiles.fashionMnistShaped(data);
         TaskMlpProblem p = new TaskMlpProblem("fmnist8-mlp32", new DataContext(java.util.Optional.of(data), false));
         LearnedMetaArch arch = new LearnedMetaArch(Arch.STAR, 1);
         try (NDManager m = NDManager.newBaseManager(); Population pop = p.population(m, 2)) {

@@ -1,6 +1,8 @@
 package dev.lobench.tasks.data;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -72,5 +74,44 @@ public final class IdxFiles {
         }
         gz(dir.resolve(images), imagesBytes(n, 28, 28, px));
         gz(dir.resolve(labels), labelsBytes(lb));
+    }
+
+    /**
+     * Writes a full-size synthetic Fashion-MNIST directory (60,000 train and 10,000 test images of 28x28, gzipped
+     * IDX under the real file names): a label-dependent band plus uniform noise, so the classes are learnable but not
+     * trivially; deterministic.
+     */
+    public static Path fashionMnistShaped(Path dir) throws IOException {
+        writeSplit(dir, "train", FashionMnist.TRAIN_COUNT);
+        writeSplit(dir, "t10k", FashionMnist.TEST_COUNT);
+        return dir;
+    }
+
+    /** One split ({@code train} or {@code t10k}) of {@link #fashionMnistShaped}, streamed to disk. */
+    public static void writeSplit(Path dir, String prefix, int n) throws IOException {
+        Random rng = new Random(prefix.hashCode());
+        try (DataOutputStream img = new DataOutputStream(new GZIPOutputStream(new BufferedOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz")), 1 << 16)));
+             DataOutputStream lab = new DataOutputStream(new GZIPOutputStream(new BufferedOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz")))))) {
+            img.writeInt(0x00000803);
+            img.writeInt(n);
+            img.writeInt(28);
+            img.writeInt(28);
+            lab.writeInt(0x00000801);
+            lab.writeInt(n);
+            byte[] row = new byte[784];
+            for (int i = 0; i < n; i++) {
+                int label = rng.nextInt(10);
+                for (int j = 0; j < 784; j++) {
+                    int y = j / 28;
+                    int x = j % 28;
+                    boolean band = ((x + y * (label % 3 + 1)) / (label + 2)) % 2 == 0;
+                    row[j] = (byte) Math.min(255, (band ? 150 : 30) + rng.nextInt(90));
+                }
+                img.write(row);
+                lab.writeByte(label);
+            }
+        }
     }
 }
