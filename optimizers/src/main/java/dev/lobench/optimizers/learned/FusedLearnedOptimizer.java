@@ -167,30 +167,23 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             return t;
         }
 
-        @Override
-        public Map<String, float[]> export() {
+        /** Every tensor's slots, keyed {@code tensor/slot}. */
+        private Map<String, float[]> slots() {
             Map<String, float[]> out = new LinkedHashMap<>();
             for (TensorState ts : tensors) {
-                ts.slots().forEach((k, a) -> out.put(ts.name + "/" + k, a.clone()));
+                ts.slots().forEach((k, a) -> out.put(ts.name + "/" + k, a));
             }
-            out.put("_t", new float[] {t});
             return out;
         }
 
         @Override
+        public Map<String, float[]> export() {
+            return SlotState.export(slots(), t);
+        }
+
+        @Override
         public void restore(Map<String, float[]> values) {
-            for (TensorState ts : tensors) {
-                ts.slots().forEach((k, a) -> {
-                    float[] src = values.get(ts.name + "/" + k);
-                    if (src == null || src.length != a.length) {
-                        throw new UserError("optimizer state restore: slot '" + ts.name + "/" + k
-                                + "' is missing or has the wrong size");
-                    }
-                    System.arraycopy(src, 0, a, 0, a.length);
-                });
-            }
-            float[] tt = values.get("_t");
-            t = tt == null ? 0 : (long) tt[0];
+            t = SlotState.restore(slots(), values);
         }
     }
 

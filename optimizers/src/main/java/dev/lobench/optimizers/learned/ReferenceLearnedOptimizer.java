@@ -78,30 +78,23 @@ public final class ReferenceLearnedOptimizer extends LearnedOptimizer {
             return t;
         }
 
-        @Override
-        public Map<String, float[]> export() {
-            Map<String, float[]> out = new LinkedHashMap<>();
+        /** Every tensor's slots, keyed {@code tensor/slot}. */
+        private Map<String, NDArray> slots() {
+            Map<String, NDArray> out = new LinkedHashMap<>();
             for (TensorState ts : tensors) {
-                ts.forEachSlot((slot, a) -> out.put(ts.name + "/" + slot, a.toFloatArray()));
+                ts.forEachSlot((slot, a) -> out.put(ts.name + "/" + slot, a));
             }
-            out.put("_t", new float[] {t});
             return out;
         }
 
         @Override
+        public Map<String, float[]> export() {
+            return SlotState.export(slots(), NDArray::toFloatArray, t);
+        }
+
+        @Override
         public void restore(Map<String, float[]> values) {
-            for (TensorState ts : tensors) {
-                ts.forEachSlot((slot, a) -> {
-                    float[] src = values.get(ts.name + "/" + slot);
-                    if (src == null || src.length != a.getShape().size()) {
-                        throw new UserError("optimizer state restore: slot '" + ts.name + "/" + slot
-                                + "' is missing or has the wrong size");
-                    }
-                    a.set(src);
-                });
-            }
-            float[] tt = values.get("_t");
-            t = tt == null ? 0 : (long) tt[0];
+            t = SlotState.restore(slots(), a -> a.getShape().size(), NDArray::set, values);
         }
 
         @Override

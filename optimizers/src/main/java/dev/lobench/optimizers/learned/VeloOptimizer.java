@@ -173,23 +173,12 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
 
         @Override
         public Map<String, float[]> export() {
-            Map<String, float[]> out = new LinkedHashMap<>();
-            slots().forEach((k, a) -> out.put(k, a.clone()));
-            out.put("_t", new float[] {t});
-            return out;
+            return SlotState.export(slots(), t);
         }
 
         @Override
         public void restore(Map<String, float[]> values) {
-            slots().forEach((k, a) -> {
-                float[] src = values.get(k);
-                if (src == null || src.length != a.length) {
-                    throw new UserError("optimizer state restore: slot '" + k + "' is missing or has the wrong size");
-                }
-                System.arraycopy(src, 0, a, 0, a.length);
-            });
-            float[] tt = values.get("_t");
-            t = tt == null ? 0 : (long) tt[0];
+            t = SlotState.restore(slots(), values);
         }
     }
 
