@@ -91,75 +91,12 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
 
     // ------------------------------------------------------------------ state
 
-    static final class TensorState {
-        final String name;
-        final FactorPlan plan;
-        final int n;
-        final float[] m0;
-        final float[] m1;
-        final float[] m2;
-        final float[] rms;
-        final float[][] v; // non-factored [3][n]
-        final float[][] row; // factored [3][rowSize] (shape without d0)
-        final float[][] col; // factored [3][colSize] (shape without d1)
-        // derived per step from row / col
-        final float[][] rowRs;
-        final float[][] rowF;
-        final float[][] colRs;
-        final float[][] colF;
-        // per step: contribution of the 12 broadcast features (and the layer-0 bias) to the 4 hidden units
-        final float[][] rowH; // factored [4][rowSize]
-        final float[][] colH; // factored [4][colSize]
-        ByteBuffer staging; // only when direct views are unavailable
-
-        TensorState(String name, FactorPlan plan) {
-            this.name = name;
-            this.plan = plan;
-            this.n = plan.size();
-            m0 = new float[n];
-            m1 = new float[n];
-            m2 = new float[n];
-            rms = new float[n];
-            if (plan.factored()) {
-                v = null;
-                row = new float[3][plan.rowSize()];
-                col = new float[3][plan.colSize()];
-                rowRs = new float[3][plan.rowSize()];
-                rowF = new float[3][plan.rowSize()];
-                colRs = new float[3][plan.colSize()];
-                colF = new float[3][plan.colSize()];
-                rowH = new float[4][plan.rowSize()];
-                colH = new float[4][plan.colSize()];
-            } else {
-                v = new float[3][n];
-                row = col = rowRs = rowF = colRs = colF = rowH = colH = null;
-            }
-        }
-
-        Map<String, float[]> slots() {
-            Map<String, float[]> s = new LinkedHashMap<>();
-            s.put("m0", m0);
-            s.put("m1", m1);
-            s.put("m2", m2);
-            s.put("rms", rms);
-            for (int k = 0; k < 3; k++) {
-                if (plan.factored()) {
-                    s.put("v_row" + k, row[k]);
-                    s.put("v_col" + k, col[k]);
-                } else {
-                    s.put("v" + k, v[k]);
-                }
-            }
-            return s;
-        }
-    }
-
     /** State of the fused implementation: Java float arrays. Slot names match {@link ReferenceLearnedOptimizer}. */
     public static final class State implements OptState {
-        final TensorState[] tensors;
+        final Accumulators[] tensors;
         long t;
 
-        State(TensorState[] tensors) {
+        State(Accumulators[] tensors) {
             this.tensors = tensors;
         }
 
@@ -170,7 +107,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         /** Every tensor's slots, keyed {@code tensor/slot}. */
         private Map<String, float[]> slots() {
             Map<String, float[]> out = new LinkedHashMap<>();
-            for (TensorState ts : tensors) {
+            for (Accumulators ts : tensors) {
                 ts.slots().forEach((k, a) -> out.put(ts.name + "/" + k, a));
             }
             return out;
@@ -192,14 +129,14 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         if (params.isEmpty()) {
             throw new UserError("learned optimizer: no parameters to optimize");
         }
-        TensorState[] ts = new TensorState[params.size()];
+        Accumulators[] ts = new Accumulators[params.size()];
         for (int i = 0; i < ts.length; i++) {
             Param p = params.get(i);
             if (!p.array().getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)) {
                 throw new UserError("the fused learned optimizer runs on CPU only; parameter '" + p.name() + "' is on "
                         + p.array().getDevice() + " (use impl=reference)");
             }
-            ts[i] = new TensorState(p.name(), FactorPlan.of(p.name(), p.array().getShape().getShape(), p.layout()));
+            ts[i] = new Accumulators(p.name(), FactorPlan.of(p.name(), p.array().getShape().getShape(), p.layout()));
         }
         return new State(ts);
     }
@@ -311,7 +248,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** Checks that there is one parameter and one gradient buffer of the state's size per tensor. */
-    static void checkBuffers(FloatBuffer[] params, FloatBuffer[] grads, TensorState[] tensors) {
+    static void checkBuffers(FloatBuffer[] params, FloatBuffer[] grads, Accumulators[] tensors) {
         if (params.length != tensors.length || grads.length != tensors.length) {
             throw new UserError("learned optimizer state was made for " + tensors.length + " tensors but update got "
                     + params.length + " parameter and " + grads.length + " gradient buffers");
@@ -324,7 +261,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
     }
 
-    private void stepTensor(NDArray param, NDArray grad, TensorState s, float[] time) {
+    private void stepTensor(NDArray param, NDArray grad, Accumulators s, float[] time) {
         FloatBuffer gb = NativeAccess.readable(grad);
         FloatBuffer pb = NativeAccess.view(param);
         boolean copyBack = false;
@@ -347,7 +284,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** One step of one tensor whose gradient and parameters are in {@code g} and {@code p} (p updated in place). */
-    private void stepBuffers(FloatBuffer g, FloatBuffer p, TensorState s, float[] time) {
+    private void stepBuffers(FloatBuffer g, FloatBuffer p, Accumulators s, float[] time) {
         int n = s.n;
         int nChunks = (n + CHUNK - 1) / CHUNK;
         double[] sumsq = new double[NF];
@@ -356,7 +293,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             // Adafactor reductions first (they only read g), then one pass: momentum / rms updates and the sums of
             // squares of the 16 per-element channels; the 12 broadcast channels are summed on v_row / v_col.
             reduceFactored(s, g);
-            deriveFactored(s);
+            Accumulators.deriveFactored(s);
             double[] partial = new double[nChunks * NSQ];
             parallel(nChunks, ci -> passStatsFactored(s, g, p, ci, partial));
             for (int ci = 0; ci < nChunks; ci++) {
@@ -402,7 +339,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** Copies m0..m2 and rms (and, non-factored, v0..v2) of elements off .. off+len-1 into the block scratch. */
-    private static void loadState(TensorState s, Scratch sc, int off, int len) {
+    private static void loadState(Accumulators s, Scratch sc, int off, int len) {
         System.arraycopy(s.m0, off, sc.m0, 0, len);
         System.arraycopy(s.m1, off, sc.m1, 0, len);
         System.arraycopy(s.m2, off, sc.m2, 0, len);
@@ -415,7 +352,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** Inverse of {@link #loadState}. */
-    private static void storeState(TensorState s, Scratch sc, int off, int len) {
+    private static void storeState(Accumulators s, Scratch sc, int off, int len) {
         System.arraycopy(sc.m0, 0, s.m0, off, len);
         System.arraycopy(sc.m1, 0, s.m1, off, len);
         System.arraycopy(sc.m2, 0, s.m2, off, len);
@@ -499,7 +436,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * Adafactor reductions: mean of q = g^2 + 1e-30 over d0 (-> row) and over d1 (-> col), then the EMAs. Sums are
      * taken in double in an order fixed by the shape (independent of the thread count).
      */
-    private void reduceFactored(TensorState s, FloatBuffer gb) {
+    private void reduceFactored(Accumulators s, FloatBuffer gb) {
         FactorPlan pl = s.plan;
         int a = pl.outerA();
         int nLo = pl.nLo();
@@ -611,93 +548,8 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
     }
 
-    /** rsqrt features and the row / col factors from the updated row and col accumulators. */
-    static void deriveFactored(TensorState s) {
-        FactorPlan pl = s.plan;
-        // v_row as [outer, n1, inner] where n1 is the d1 axis (reduced for the row-column mean)
-        int outer;
-        int n1;
-        int inner;
-        if (pl.d0IsLo()) { // row = (a, b, y, c), d1 = hi = y
-            outer = pl.outerA() * pl.midB();
-            n1 = pl.nHi();
-            inner = pl.innerC();
-        } else { // row = (a, x, b, c), d1 = lo = x
-            outer = pl.outerA();
-            n1 = pl.nLo();
-            inner = pl.midB() * pl.innerC();
-        }
-        for (int k = 0; k < 3; k++) {
-            float[] row = s.row[k];
-            float[] rowRs = s.rowRs[k];
-            float[] rowF = s.rowF[k];
-            for (int o = 0; o < outer; o++) {
-                for (int i = 0; i < inner; i++) {
-                    double sum = 0;
-                    for (int y = 0; y < n1; y++) {
-                        sum += row[(o * n1 + y) * inner + i];
-                    }
-                    float rcm = (float) (sum / n1);
-                    for (int y = 0; y < n1; y++) {
-                        int idx = (o * n1 + y) * inner + i;
-                        float vr = row[idx];
-                        rowF[idx] = rsqrt(Math.max(vr / (rcm + FAC_EPS), FAC_EPS));
-                        rowRs[idx] = rsqrt(vr + RSQRT_FEAT_EPS);
-                    }
-                }
-            }
-            float[] col = s.col[k];
-            float[] colRs = s.colRs[k];
-            float[] colF = s.colF[k];
-            for (int i = 0; i < col.length; i++) {
-                colF[i] = rsqrt(Math.max(col[i], FAC_EPS));
-                colRs[i] = rsqrt(col[i] + RSQRT_FEAT_EPS);
-            }
-        }
-    }
-
-    static float rsqrt(float x) {
-        return 1f / (float) Math.sqrt(x);
-    }
-
-    /** Flat indices into row (shape without d0) and col (shape without d1) of elements off .. off+len-1. */
-    static void factorIndices(FactorPlan pl, int off, int len, int[] iRow, int[] iCol) {
-        int nC = pl.innerC();
-        int nHi = pl.nHi();
-        int nB = pl.midB();
-        int nLo = pl.nLo();
-        int t = off;
-        int c = t % nC;
-        t /= nC;
-        int y = t % nHi;
-        t /= nHi;
-        int b = t % nB;
-        t /= nB;
-        int x = t % nLo;
-        int a = t / nLo;
-        int[] lo = pl.d0IsLo() ? iRow : iCol;
-        int[] hi = pl.d0IsLo() ? iCol : iRow;
-        for (int e = 0; e < len; e++) {
-            lo[e] = ((a * nB + b) * nHi + y) * nC + c;
-            hi[e] = ((a * nLo + x) * nB + b) * nC + c;
-            if (++c == nC) {
-                c = 0;
-                if (++y == nHi) {
-                    y = 0;
-                    if (++b == nB) {
-                        b = 0;
-                        if (++x == nLo) {
-                            x = 0;
-                            a++;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     // pass B (non-factored): accumulator updates, features and their per-chunk sums of squares
-    private void passStats(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, double[] partial) {
+    private void passStats(Accumulators s, FloatBuffer gb, FloatBuffer pb, int ci, double[] partial) {
         Scratch sc = SCRATCH.get();
         int start = ci * CHUNK;
         int end = Math.min(s.n, start + CHUNK);
@@ -815,7 +667,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * Sums of squares of the 12 broadcast channels (v_row, v_col and their rsqrt features): each v_row entry is
      * broadcast to n / rowSize elements, each v_col entry to n / colSize.
      */
-    private static void broadcastSums(TensorState s, double[] sumsq) {
+    private static void broadcastSums(Accumulators s, double[] sumsq) {
         FactorPlan pl = s.plan;
         double rowMult = (double) pl.size() / pl.rowSize();
         double colMult = (double) pl.size() / pl.colSize();
@@ -839,7 +691,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * Layer-0 contribution of the broadcast features (channels 13..24, normalisation folded into w0e) per v_row and
      * per v_col entry; the row side also carries the layer-0 bias (with the time features).
      */
-    private static void broadcastContributions(TensorState s, float[] w0e, float[] b0e) {
+    private static void broadcastContributions(Accumulators s, float[] w0e, float[] b0e) {
         for (int j = 0; j < 4; j++) {
             float[] rh = s.rowH[j];
             float wr0 = w0e[13 * 4 + j];
@@ -883,7 +735,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * of fixed (a, x, b) maps to a contiguous slice of the accumulator without the lo axis and to a C-periodic slice
      * of the one without the hi axis, so this is a few array copies instead of a gather.
      */
-    private static void gatherFactors(TensorState s, Scratch sc, int off, int len, boolean withH) {
+    private static void gatherFactors(Accumulators s, Scratch sc, int off, int len, boolean withH) {
         FactorPlan pl = s.plan;
         int nC = pl.innerC();
         int nB = pl.midB();
@@ -953,7 +805,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * Factored pass 1: momentum / rms updates and per-lane sums of squares of the 16 per-element channels (g, p, m,
      * rms, m*r, r, fac_g, m*row_factor*col_factor); each chunk's lanes are then summed in a fixed order.
      */
-    private void passStatsFactored(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, double[] partial) {
+    private void passStatsFactored(Accumulators s, FloatBuffer gb, FloatBuffer pb, int ci, double[] partial) {
         Scratch sc = SCRATCH.get();
         int start = ci * CHUNK;
         int end = Math.min(s.n, start + CHUNK);
@@ -1044,7 +896,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** Factored pass 2: the 39-4-4-K MLP on every element (features recomputed block by block) and the update. */
-    private void passUpdateFactored(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e,
+    private void passUpdateFactored(Accumulators s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e,
                                     Object tail) {
         Scratch sc = SCRATCH.get();
         int start = ci * CHUNK;
@@ -1100,7 +952,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     // ------------------------------------------------------------------ non-factored tensors, MLP tail
 
     // pass C (non-factored): features again, MLP, parameter update
-    private void passUpdate(TensorState s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e, float[] b0e) {
+    private void passUpdate(Accumulators s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e, float[] b0e) {
         Scratch sc = SCRATCH.get();
         int start = ci * CHUNK;
         int end = Math.min(s.n, start + CHUNK);

@@ -122,7 +122,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
 
     /** State: the section-1 accumulators per tensor, the LSTM state per tensor, the loss EMAs and t. */
     public static final class State implements OptState {
-        final FusedLearnedOptimizer.TensorState[] tensors;
+        final Accumulators[] tensors;
         final long[][] shapes; // original shapes (rank 0 kept as [])
         final float[][] h;
         final float[][] c;
@@ -132,7 +132,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         float[] scratch; // clipped gradient of the tensor in progress
         float[] pScratch; // parameters of the tensor in progress (one bulk copy in and out per step)
 
-        State(FusedLearnedOptimizer.TensorState[] tensors, long[][] shapes, float[] h0, float[] c0) {
+        State(Accumulators[] tensors, long[][] shapes, float[] h0, float[] c0) {
             this.tensors = tensors;
             this.shapes = shapes;
             this.h = new float[tensors.length][];
@@ -160,7 +160,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         private Map<String, float[]> slots() {
             Map<String, float[]> out = new LinkedHashMap<>();
             for (int i = 0; i < tensors.length; i++) {
-                FusedLearnedOptimizer.TensorState ts = tensors[i];
+                Accumulators ts = tensors[i];
                 final String prefix = ts.name + "/";
                 ts.slots().forEach((k, a) -> out.put(prefix + k, a));
                 out.put(prefix + "lstm_h", h[i]);
@@ -187,12 +187,12 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         if (params.isEmpty()) {
             throw new UserError("velo-style: no parameters to optimize");
         }
-        FusedLearnedOptimizer.TensorState[] ts = new FusedLearnedOptimizer.TensorState[params.size()];
+        Accumulators[] ts = new Accumulators[params.size()];
         long[][] shapes = new long[params.size()][];
         for (int i = 0; i < ts.length; i++) {
             Param p = params.get(i);
             shapes[i] = p.array().getShape().getShape();
-            ts[i] = new FusedLearnedOptimizer.TensorState(p.name(), FactorPlan.of(p.name(), shapes[i], p.layout()));
+            ts[i] = new Accumulators(p.name(), FactorPlan.of(p.name(), shapes[i], p.layout()));
         }
         return new State(ts, shapes, theta.segment("lstm_h0"), theta.segment("lstm_c0"));
     }
@@ -214,7 +214,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         FloatBuffer[] gbs = new FloatBuffer[nt];
         boolean[] copied = new boolean[nt];
         for (int i = 0; i < nt; i++) {
-            FusedLearnedOptimizer.TensorState s = st.tensors[i];
+            Accumulators s = st.tensors[i];
             NDArray pa = params.get(i).array();
             FloatBuffer pb = NativeAccess.view(pa);
             if (pb == null) {
@@ -320,7 +320,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     }
 
     /** The 30 tensor-level LSTM inputs from the state before this step's accumulator update. */
-    static double[] tensorFeatures(FusedLearnedOptimizer.TensorState s, long[] shape, FloatBuffer pb, double fraction,
+    static double[] tensorFeatures(Accumulators s, long[] shape, FloatBuffer pb, double fraction,
                                    float[] lossFeat, double[] meanP2Out) {
         int n = s.n;
         double sp2 = 0;
@@ -524,7 +524,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private void stepTensor(State st, FusedLearnedOptimizer.TensorState s, FloatBuffer gb, FloatBuffer pb, float[] mlp,
+    private void stepTensor(State st, Accumulators s, FloatBuffer gb, FloatBuffer pb, float[] mlp,
                             float lrMult, float paramScale) {
         int n = s.n;
         float[] g = st.scratch;
@@ -653,7 +653,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     }
 
     /** Section-1 accumulator updates (fixed base decays: VeLO does not learn them) with the clipped gradient. */
-    static void updateAccumulators(FusedLearnedOptimizer.TensorState s, float[] g, int threads) {
+    static void updateAccumulators(Accumulators s, float[] g, int threads) {
         int n = s.n;
         float[][] ms = {s.m0, s.m1, s.m2};
         // element-wise EMAs, in blocks of BLOCK_CHUNKS * L elements (independent: any thread count, same result)
@@ -695,7 +695,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         int[] iCol = new int[L];
         for (int off = 0; off < n; off += L) {
             int len = Math.min(L, n - off);
-            FusedLearnedOptimizer.factorIndices(pl, off, len, iRow, iCol);
+            Accumulators.factorIndices(pl, off, len, iRow, iCol);
             for (int i = 0; i < len; i++) {
                 float gi = g[off + i];
                 float q = gi * gi + 1e-30f;
@@ -718,11 +718,11 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
                 col[j] = col[j] * b + (float) (colSum[j] / nD1) * cc;
             }
         }
-        FusedLearnedOptimizer.deriveFactored(s);
+        Accumulators.deriveFactored(s);
     }
 
     /** The 30 per-element features (before normalisation) of elements off .. off+len-1 (sc.g, sc.p loaded). */
-    static void features(FusedLearnedOptimizer.TensorState s, Scratch sc, int off, int len) {
+    static void features(Accumulators s, Scratch sc, int off, int len) {
         float[][] f = sc.f;
         float[] g = sc.g;
         float[][] ms = {s.m0, s.m1, s.m2};
@@ -753,7 +753,7 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         if (s.plan.factored()) {
             int[] iRow = sc.iRow;
             int[] iCol = sc.iCol;
-            FusedLearnedOptimizer.factorIndices(s.plan, off, len, iRow, iCol);
+            Accumulators.factorIndices(s.plan, off, len, iRow, iCol);
             for (int k = 0; k < 3; k++) {
                 float[] row = s.row[k];
                 float[] col = s.col[k];
