@@ -1,7 +1,6 @@
 package dev.lobench.meta;
 
 import dev.lobench.optimizers.Optimizer;
-import dev.lobench.optimizers.learned.ThetaFiles;
 import dev.lobench.optimizers.learned.VeloFiles;
 import dev.lobench.optimizers.learned.VeloOptimizer;
 import dev.lobench.optimizers.learned.VeloTheta;
@@ -60,14 +59,5 @@ public final class VeloMetaArch implements MetaArch {
     /** Writes {@code theta} of this architecture as a velo-style weights file with the given provenance JSON. */
     public void write(java.nio.file.Path out, float[] theta, String provenance) {
         VeloFiles.write(out, new VeloTheta(hidden, bank, theta), provenance);
-    }
-
-    /** Writes a meta-trained theta as a velo-style weights file. */
-    public static ThetaSink sink(long seed) {
-        return (arch, theta, out) -> {
-            VeloMetaArch va = (VeloMetaArch) arch;
-            VeloFiles.write(out, new VeloTheta(va.hidden, va.bank, theta),
-                    ThetaFiles.provenanceJson(seed, "lobench meta-train " + arch.name(), null));
-        };
     }
 }

@@ -186,18 +186,21 @@ class LearnedMetaArchTest {
                 .outerSteps(steps).sigma(0.01).metaLr(1e-3).metaWd(0.5).seed(11).checkpointEvery(2);
     }
 
+    /** Meta-trains {@code b} with the weights writer of {@code lobench meta-train} (task "synthetic", commit abc123). */
+    static MetaTrainer.Result train(MetaTrainer.Builder b) throws IOException {
+        MetaTrainer.Config c = b.build();
+        return MetaTrainer.run(c, new SafetensorsThetaSink(c, "synthetic", "abc123"), null);
+    }
+
     @ParameterizedTest
     @EnumSource(Arch.class)
     void metaTrainsResumesBitIdenticallyAndWritesSafetensors(Arch arch) throws IOException {
         Path a = dir.resolve(arch.id() + "/a/w.safetensors");
-        MetaTrainer.Config ca = config(arch, a, 5).build();
-        MetaTrainer.Result ra = MetaTrainer.run(ca, new SafetensorsThetaSink(ca, "synthetic", "abc123"), null);
+        MetaTrainer.Result ra = train(config(arch, a, 5));
 
         Path b = dir.resolve(arch.id() + "/b/w.safetensors");
-        MetaTrainer.Config cb1 = config(arch, b, 3).build();
-        MetaTrainer.run(cb1, new SafetensorsThetaSink(cb1, "synthetic", "abc123"), null);
-        MetaTrainer.Config cb2 = config(arch, b, 5).resume(true).build();
-        MetaTrainer.Result rb = MetaTrainer.run(cb2, new SafetensorsThetaSink(cb2, "synthetic", "abc123"), null);
+        train(config(arch, b, 3));
+        MetaTrainer.Result rb = train(config(arch, b, 5).resume(true));
 
         assertFalse(java.util.Arrays.equals(new LearnedMetaArch(arch, 1).initTheta(11), ra.theta()), "theta moved");
         assertArrayEquals(ra.theta(), rb.theta(), "resume (fused state through checkpoints) is bit-identical");
@@ -235,8 +238,7 @@ class LearnedMetaArchTest {
                         dir.resolve("sm/w.safetensors"))
                 .particles(2).trunc(4).horizon(10).outerSteps(steps).sigma(0.01).metaLr(1e-3).seed(3)
                 .checkpointEvery(1);
-        MetaTrainer.Config c = cfg.apply(1e-5f, 2).build();
-        MetaTrainer.Result r = MetaTrainer.run(c, new SafetensorsThetaSink(c, "synthetic", "abc"), null);
+        MetaTrainer.Result r = train(cfg.apply(1e-5f, 2));
         ThetaFiles.Loaded l = ThetaFiles.read(dir.resolve("sm/w.safetensors"));
         assertEquals(1e-5f, l.theta().stepMult());
         assertEquals(1e-5, new ObjectMapper().readTree(l.metadata().get("provenance")).path("meta_training")
@@ -246,10 +248,7 @@ class LearnedMetaArchTest {
         assertEquals(1e-5f, ((dev.lobench.optimizers.learned.LearnedOptimizer) low.build(r.theta())).theta().stepMult());
         // resuming with another multiplier is refused, naming it
         dev.lobench.tasks.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.lobench.tasks.UserError.class,
-                () -> {
-                    MetaTrainer.Config c2 = cfg.apply(1e-3f, 3).resume(true).build();
-                    MetaTrainer.run(c2, new SafetensorsThetaSink(c2, "synthetic", "abc"), null);
-                });
+                () -> train(cfg.apply(1e-3f, 3).resume(true)));
         assertTrue(e.getMessage().contains("step_mult"), e.getMessage());
     }
 
@@ -261,15 +260,17 @@ class LearnedMetaArchTest {
                 .builder(arch, p, out).particles(2).trunc(4).horizon(10).outerSteps(steps).sigma(0.01).metaLr(1e-3)
                 .metaWd(0.1).seed(5).checkpointEvery(2);
         Path a = dir.resolve("velo/a/w.safetensors");
-        MetaTrainer.Result ra = MetaTrainer.run(cfg.apply(a, 5).build(), VeloMetaArch.sink(5),
-                null);
+        MetaTrainer.Result ra = train(cfg.apply(a, 5));
         Path b = dir.resolve("velo/b/w.safetensors");
-        MetaTrainer.run(cfg.apply(b, 3).build(), VeloMetaArch.sink(5), null);
-        MetaTrainer.Result rb = MetaTrainer.run(cfg.apply(b, 5).resume(true).build(),
-                VeloMetaArch.sink(5), null);
+        train(cfg.apply(b, 3));
+        MetaTrainer.Result rb = train(cfg.apply(b, 5).resume(true));
         assertFalse(java.util.Arrays.equals(arch.initTheta(5), ra.theta()), "theta moved");
         assertArrayEquals(ra.theta(), rb.theta(), "resume (LSTM and loss-EMA state through checkpoints) is bit-identical");
-        assertArrayEquals(ra.theta(), dev.lobench.optimizers.learned.VeloFiles.read(a).theta().flat());
+        dev.lobench.optimizers.learned.VeloFiles.Loaded written = dev.lobench.optimizers.learned.VeloFiles.read(a);
+        assertArrayEquals(ra.theta(), written.theta().flat());
+        JsonNode m = new ObjectMapper().readTree(written.metadata().get("provenance")).path("meta_training");
+        assertEquals(arch.name(), m.path("arch").asText());
+        assertEquals(5, m.path("outer_steps").asInt());
     }
 
     @Test
