@@ -4,7 +4,6 @@ import dev.lobench.optimizers.Optimizer;
 import dev.lobench.optimizers.learned.Arch;
 import dev.lobench.optimizers.learned.FusedLearnedOptimizer;
 import dev.lobench.optimizers.learned.HeadInit;
-import dev.lobench.optimizers.learned.LearnedOptimizer;
 import dev.lobench.optimizers.learned.Theta;
 import dev.lobench.tasks.UserError;
 
@@ -134,10 +133,5 @@ public final class LearnedMetaArch implements MetaArch {
         }
         return new Theta(arch, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7],
                 parts[8]);
-    }
-
-    /** The learned optimizer for a flat theta, for callers that need the concrete type. */
-    public LearnedOptimizer buildLearned(float[] theta) {
-        return (LearnedOptimizer) build(theta);
     }
 }

@@ -1,6 +1,5 @@
 package dev.lobench.optimizers.learned;
 
-import ai.djl.Device;
 import dev.lobench.tasks.UserError;
 
 import java.io.IOException;
@@ -39,12 +38,6 @@ public final class LearnedOptimizers {
     /** Weights from a safetensors file written by {@link ThetaFiles#write}. */
     public static LearnedOptimizer fromFile(Path weights, LearnedOptimizer.Impl impl) {
         return create(ThetaFiles.read(weights).theta(), impl);
-    }
-
-    /** The default implementation for a device: fused on CPU, reference elsewhere. */
-    public static LearnedOptimizer.Impl defaultImpl(Device device) {
-        return device.getDeviceType().equals(Device.Type.CPU) ? LearnedOptimizer.Impl.FUSED
-                : LearnedOptimizer.Impl.REFERENCE;
     }
 
     /** Classpath location of shipped weights. */

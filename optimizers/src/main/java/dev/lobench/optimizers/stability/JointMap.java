@@ -94,21 +94,6 @@ public final class JointMap implements AutoCloseable {
         return b;
     }
 
-    /** Block index of every component of z (0 = phi). */
-    public int[] blockOf() {
-        int[] out = new int[size];
-        int at = 0;
-        for (int i = 0; i < dim; i++) {
-            out[at++] = 0;
-        }
-        for (int k = 0; k < sizes.size(); k++) {
-            for (int i = 0; i < sizes.get(k); i++) {
-                out[at++] = k + 1;
-            }
-        }
-        return out;
-    }
-
     /** Number of updates applied by {@link #noisyStep} so far (the step index of the next update). */
     public long step() {
         return step;
