@@ -303,6 +303,7 @@ public final class OverheadRunner {
                 .getInputArguments()));
         extra.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
         extra.put("ompWaitPolicy", System.getenv("OMP_WAIT_POLICY"));
+        extra.put("gompSpincount", System.getenv("GOMP_SPINCOUNT"));
         extra.put("allocatorTuned", Djl.allocatorTuned());
         extra.put("fusedKernelThreads", config.threads());
         extra.put("learnedKernel", Simd.describe());
