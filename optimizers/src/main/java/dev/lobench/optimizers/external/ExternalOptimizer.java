@@ -162,6 +162,13 @@ public final class ExternalOptimizer implements Optimizer {
         private final long totalElements;
         private final byte[] chunk = new byte[CHUNK];
         private final ByteBuffer chunkLe = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+        /** The whole chunk as floats and as ints (views that ignore chunkLe's position). */
+        private final FloatBuffer chunkFloats = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        private final java.nio.IntBuffer chunkBits = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        /** One chunk of an update (as floats and as bits) and of a parameter, for {@link #apply}. */
+        private final float[] scratchU = new float[CHUNK / 4];
+        private final float[] scratchP = new float[CHUNK / 4];
+        private final int[] scratchBits = new int[CHUNK / 4];
         private int flags;
         /** The shared file when the client asked for it and lobench uses it; null: the tensors go over the pipes. */
         private SharedTensorFile shm;
@@ -367,43 +374,10 @@ public final class ExternalOptimizer implements Optimizer {
             region.put((int) offsets[i], src, 0, (int) sizes[i]);
         }
 
-        /**
-         * Adds tensor i's update from the shared file to the parameter, in place where DJL allows it; a NaN or an
-         * infinity fails the step (one pass: {@code v - v} is 0 for every finite v, NaN otherwise).
-         */
+        /** Adds tensor i's update from the shared file to the parameter (see {@link #apply}). */
         private void applyShared(Param param, int i) {
             FloatBuffer u = shm.updates();
-            int base = (int) offsets[i];
-            int n = (int) sizes[i];
-            NDArray p = param.array();
-            FloatBuffer view = NativeAccess.view(p);
-            float bad = 0f;
-            if (view != null) {
-                for (int j = 0; j < n; j++) {
-                    float v = u.get(base + j);
-                    bad += v - v;
-                    view.put(j, view.get(j) + v);
-                }
-            } else {
-                float[] copy = new float[n];
-                u.get(base, copy);
-                for (float v : copy) {
-                    bad += v - v;
-                }
-                if (bad == 0f) {
-                    try (NDArray a = p.getManager().create(copy, p.getShape())) {
-                        p.addi(a);
-                    }
-                }
-            }
-            if (bad != 0f) {
-                for (int j = 0; j < n; j++) {
-                    float v = u.get(base + j);
-                    if (!Float.isFinite(v)) {
-                        throw fail("non-finite update " + v + " for '" + names[i] + "' element " + j, null);
-                    }
-                }
-            }
+            apply(param, i, u, shm.updateBits(), (int) offsets[i], null);
         }
 
         /** Writes {@code a}'s elements as little-endian float32. */
@@ -419,32 +393,73 @@ public final class ExternalOptimizer implements Optimizer {
             }
         }
 
-        /** Reads tensor i's update and adds it to the parameter, checking every value is finite. */
+        /** Reads tensor i's update from the pipe and adds it to the parameter (see {@link #apply}). */
         private void receiveInto(Param param, int i) throws IOException {
+            apply(param, i, chunkFloats, chunkBits, 0, this::readChunk);
+        }
+
+        private void readChunk(int floats) throws IOException {
+            readFully(4 * floats);
+        }
+
+        /** Fills the first {@code floats} elements of the source buffers (the pipe's chunk). */
+        private interface Refill {
+            void next(int floats) throws IOException;
+        }
+
+        /**
+         * Adds tensor i's update {@code u} (the same memory read as floats and as ints: {@code bits}) to the
+         * parameter, chunk by chunk, in place where DJL allows it. Every chunk is checked before it is applied: an
+         * element is NaN or infinite exactly when its exponent bits are all ones, so {@code (bits & 0x7F800000) +
+         * 0x00800000} sets the sign bit for those and no other (an integer OR that the JIT vectorises, like the
+         * add). {@code refill}, if not null, reads each chunk into the buffers' start (the pipe); else the update
+         * lies at {@code base} in the buffers (the shared file).
+         */
+        private void apply(Param param, int i, FloatBuffer u, java.nio.IntBuffer bits, int base, Refill refill) {
             NDArray p = param.array();
             FloatBuffer view = NativeAccess.view(p);
-            float[] copy = view == null ? new float[(int) sizes[i]] : null;
             int n = (int) sizes[i];
+            float[] copy = view == null ? new float[n] : null;
             int perChunk = CHUNK / 4;
-            for (int off = 0; off < n; off += perChunk) {
-                int k = Math.min(perChunk, n - off);
-                readFully(4 * k);
-                FloatBuffer u = chunkLe.asFloatBuffer();
-                for (int j = 0; j < k; j++) {
-                    float v = u.get(j);
-                    if (!Float.isFinite(v)) {
-                        throw fail("non-finite update " + v + " for '" + names[i] + "' element " + (off + j), null);
+            try {
+                for (int off = 0; off < n; off += perChunk) {
+                    int k = Math.min(perChunk, n - off);
+                    int from = base + off;
+                    if (refill != null) {
+                        refill.next(k);
+                        from = 0;
+                    }
+                    bits.get(from, scratchBits, 0, k);
+                    int acc = 0;
+                    for (int j = 0; j < k; j++) {
+                        acc |= (scratchBits[j] & 0x7F800000) + 0x00800000;
+                    }
+                    if (acc < 0) {
+                        for (int j = 0; j < k; j++) {
+                            float v = Float.intBitsToFloat(scratchBits[j]);
+                            if (!Float.isFinite(v)) {
+                                throw fail("non-finite update " + v + " for '" + names[i] + "' element " + (off + j),
+                                        null);
+                            }
+                        }
                     }
                     if (view != null) {
-                        view.put(off + j, view.get(off + j) + v);
+                        u.get(from, scratchU, 0, k);
+                        view.get(off, scratchP, 0, k);
+                        for (int j = 0; j < k; j++) {
+                            scratchP[j] += scratchU[j];
+                        }
+                        view.put(off, scratchP, 0, k);
                     } else {
-                        copy[off + j] = v;
+                        u.get(from, copy, off, k);
                     }
                 }
+            } catch (IOException e) {
+                throw fail("pipe broken", e);
             }
             if (copy != null) {
-                try (NDArray u = p.getManager().create(copy, p.getShape())) {
-                    p.addi(u);
+                try (NDArray a = p.getManager().create(copy, p.getShape())) {
+                    p.addi(a);
                 }
             }
         }

@@ -54,6 +54,7 @@ final class SharedTensorFile implements AutoCloseable {
     private FloatBuffer params;
     private FloatBuffer grads;
     private FloatBuffer updates;
+    private java.nio.IntBuffer updateBits;
 
     private SharedTensorFile(Path path, MappedByteBuffer map, long paramsOffset, long gradsOffset,
                              long updatesOffset) {
@@ -67,6 +68,8 @@ final class SharedTensorFile implements AutoCloseable {
         this.params = paramsOffset < 0 ? null : region(paramsOffset, gradsOffset);
         this.grads = region(gradsOffset, updatesOffset);
         this.updates = region(updatesOffset, size);
+        this.updateBits = map.slice((int) updatesOffset, (int) (size - updatesOffset)).order(ByteOrder.LITTLE_ENDIAN)
+                .asIntBuffer();
     }
 
     private FloatBuffer region(long from, long to) {
@@ -145,6 +148,11 @@ final class SharedTensorFile implements AutoCloseable {
         return updates;
     }
 
+    /** The update region read as the floats' bit patterns (for the finiteness check). */
+    java.nio.IntBuffer updateBits() {
+        return updateBits;
+    }
+
     /** Removes the path; the mappings stay valid. Idempotent. */
     void unlink() {
         try {
@@ -166,6 +174,7 @@ final class SharedTensorFile implements AutoCloseable {
         params = null;
         grads = null;
         updates = null;
+        updateBits = null;
         if (INVOKE_CLEANER != null) {
             try {
                 INVOKE_CLEANER.invoke(UNSAFE, m);

@@ -194,6 +194,7 @@ class ExternalOptimizerTest {
                 "            if mode == 'crash': print('segfault-like crash', file=sys.stderr, flush=True); os._exit(9)",
                 "            if mode == 'hang': time.sleep(600)",
                 "            if mode == 'nan': u[0].reshape(-1)[1] = np.nan",
+                "            if mode == 'inf': u[1].reshape(-1)[0] = -np.inf",
                 "            if mode == 'shape': u[0] = np.zeros(3, np.float32)",
                 "            if mode == 'raise': raise ValueError('learning rate exploded')",
                 "        return u",
@@ -258,11 +259,13 @@ class ExternalOptimizerTest {
         assertTrue((System.nanoTime() - t0) / 1e9 < 20, "the hang is cut by the timeout");
         String nan = failure(misbehaving(dir, "nan", 30, true), files).getMessage();
         assertTrue(nan.contains("non-finite update NaN for 'w' element 1") && nan.contains("at step 2"), nan);
+        String inf = failure(misbehaving(dir, "inf", 30, true), files).getMessage();
+        assertTrue(inf.contains("non-finite update -Infinity for 'b' element 0") && inf.contains("at step 2"), inf);
         String shape = failure(misbehaving(dir, "shape", 30, true), files).getMessage();
         assertTrue(shape.contains("update of 'w' has 3 elements, expected 4 (shape [2, 2])"), shape);
         String raised = failure(misbehaving(dir, "raise", 30, true), files).getMessage();
         assertTrue(raised.contains("the client reported: ValueError: learning rate exploded"), raised);
-        assertEquals(5, files.size());
+        assertEquals(6, files.size());
         for (Path f : files) {
             assertTrue(f != null, "every client used the shared file");
             assertFalse(Files.exists(f), "no file remains: " + f);
