@@ -27,7 +27,7 @@ class GateTest {
     /** A cell whose curve is [10, loss]: length 2 -> the final train loss is the last value, {@code loss}. */
     static CellRecord cell(String task, String opt, long seed, Outcome o, float loss, double stepMs) {
         return new CellRecord("cell", 1, task + "|" + opt + "|" + seed, task, "fixture", Map.of(), false, opt,
-                Map.of(), seed, 2, 10L, o, null, 10.0, new float[] {10f, loss}, List.of(),
+                dev.lobench.results.OptimizerNames.base(opt), Map.of(), null, seed, 2, 10L, o, null, 10.0, new float[] {10f, loss}, List.of(),
                 new Timing(1, 1, 0.1, 0, stepMs, stepMs - 1, 1, 0), Map.of());
     }
 

@@ -134,7 +134,7 @@ public final class Hyperparams {
             throw bad(key, value, expectation);
         }
         canonical.put(key, Long.toString(v));
-        typed.put(key, v);
+        typed.put(key, whole(v));
         return v;
     }
 
@@ -213,7 +213,7 @@ public final class Hyperparams {
 
     /**
      * Every declared parameter with its typed value, in declared order: what a getter returned (a {@code Double}
-     * for {@link #number}, a {@code Long} for {@link #integer}, a {@code Boolean} for {@link #flag}, a
+     * for {@link #number}, an {@code Integer} or {@code Long} for {@link #integer}, a {@code Boolean} for {@link #flag}, a
      * {@code String} for text and choices, {@link #FROM_RUN} for a {@link #totalSteps} taken from the run), and for a
      * parameter no getter read, its value as written, typed by {@link #typeOf}. Call after reading every parameter.
      */
@@ -230,14 +230,15 @@ public final class Hyperparams {
             "[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
     /**
-     * The value of an unread parameter as a JSON-friendly type: a whole number as a {@code Long}, another finite
+     * The value of an unread parameter as a JSON-friendly type: a whole number as an {@code Integer} (a
+     * {@code Long} if it does not fit), another finite
      * decimal number as a {@code Double}, {@code true}/{@code false} as a {@code Boolean}, anything else as the
      * trimmed text.
      */
     public static Object typeOf(String value) {
         String v = value.strip();
         if (INTEGER.matcher(v).matches()) {
-            return Long.parseLong(v);
+            return whole(Long.parseLong(v));
         }
         if (DECIMAL.matcher(v).matches()) {
             double d = Double.parseDouble(v);
@@ -249,6 +250,11 @@ public final class Hyperparams {
             return Boolean.parseBoolean(v);
         }
         return v;
+    }
+
+    /** A whole number as JSON readers give it back: an {@code Integer} when it fits, else a {@code Long}. */
+    private static Number whole(long v) {
+        return v == (int) v ? (Number) (int) v : (Number) v;
     }
 
     private static String canonicalDefault(String key, String value) {

@@ -25,7 +25,7 @@ class TypedOptimizerSpecTest {
         assertEquals(1e-8, s.params().get("eps"));
         assertEquals(0.0, s.params().get("wd"));
         assertEquals("constant", s.params().get("schedule"));
-        assertEquals(0L, s.params().get("warmup"));
+        assertEquals(0, s.params().get("warmup"));
         assertEquals("auto", s.params().get("steps"), "steps=auto is kept as written: it means the run's length");
         assertEquals(List.copyOf(OptimizerRegistry.entry("adam").defaults().keySet()), List.copyOf(s.params().keySet()));
         assertEquals(Map.of("lr", "0.003", "beta1", "0.8"), s.args());
@@ -34,8 +34,8 @@ class TypedOptimizerSpecTest {
     @Test
     void integersAndSchedulesAreTyped() {
         TypedOptimizerSpec s = TypedOptimizerSpec.resolve("sgd:lr=0.1,schedule=cosine,steps=500,warmup=1e1", 0);
-        assertEquals(500L, s.params().get("steps"));
-        assertEquals(10L, s.params().get("warmup"));
+        assertEquals(500, s.params().get("steps"));
+        assertEquals(10, s.params().get("warmup"));
         assertEquals("cosine", s.params().get("schedule"));
         TypedOptimizerSpec auto = TypedOptimizerSpec.resolve("sgd:schedule=cosine", 300);
         assertEquals("auto", auto.params().get("steps"));
@@ -110,7 +110,8 @@ class TypedOptimizerSpecTest {
 
     @Test
     void unreadValuesAreTypedByTheirText() {
-        assertEquals(3L, Hyperparams.typeOf(" 3 "));
+        assertEquals(3, Hyperparams.typeOf(" 3 "));
+        assertEquals(1L << 40, Hyperparams.typeOf("1099511627776"));
         assertEquals(-2.5e-3, Hyperparams.typeOf("-2.5e-3"));
         assertEquals(true, Hyperparams.typeOf("TRUE"));
         assertEquals(false, Hyperparams.typeOf("false"));

@@ -27,8 +27,8 @@ import java.util.Map;
  * run killed while writing it: it is skipped and counted ({@link ResultsFile#skippedPartialLines()}), never an
  * error. Any other bad line (invalid JSON, a wrong type, a missing required field, a record out of order, a
  * duplicate cell key) is an error: a {@link ResultsError} whose message starts with {@code file:line:}. A file
- * of a newer {@code schemaVersion} than {@link Schema#VERSION} is rejected with a message saying so. Blank
- * lines are ignored.
+ * of a newer {@code schemaVersion} than {@link Schema#VERSION} is rejected with a message saying so; a schema-1 cell
+ * is read as the schema-2 cell it stands for ({@link Schema#upgradeCell}). Blank lines are ignored.
  */
 public final class ResultStore {
     /** The file name a suite run writes in its run directory. */
@@ -283,7 +283,7 @@ public final class ResultStore {
                 case CellRecord.TYPE -> {
                     requireHeader(header, at, type);
                     checkVersion(node, at);
-                    CellRecord c = map(node, CellRecord.class, at);
+                    CellRecord c = map(Schema.upgradeCell(node), CellRecord.class, at);
                     validateCell(c, at);
                     Integer prev = keyLines.putIfAbsent(c.cellKey(), lineNo);
                     if (prev != null) {
@@ -424,6 +424,7 @@ public final class ResultStore {
         requireText(c.cellKey(), "cellKey", at);
         requireText(c.task(), "task", at);
         requireText(c.optimizer(), "optimizer", at);
+        requireText(c.optimizerBase(), "optimizerBase", at);
         if (c.outcome() == null) {
             throw new ResultsError(at + ": cell '" + c.cellKey() + "' has no outcome");
         }

@@ -1,0 +1,76 @@
+package dev.lobench.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lobench.results.CellRecord;
+import dev.lobench.results.ResultStore;
+import dev.lobench.results.ResultsFile;
+import dev.lobench.tasks.DataContext;
+import dev.lobench.tasks.TaskRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Optimizer specs are parsed once into typed specs; cells keep the keys of runs made before. */
+class RunPlanTest {
+    static final Path COMMITTED = Path.of("../experiments/meta-training/eval/fmnist-cnn16x32-500/results.jsonl.gz");
+
+    @Test
+    void aCommittedRunsPlanHasTheSameCellKeys() {
+        assertTrue(Files.isRegularFile(COMMITTED), COMMITTED.toAbsolutePath().toString());
+        ResultsFile run = ResultStore.read(COMMITTED);
+        // its command line: --task fmnist-cnn16x32 --optimizer star,small-fc,velo-style,adam,
+        // adam-tuned:lrs=5,min=3e-4,max=3e-2 --seeds 3 --steps 500
+        assertTrue(run.header().commandLine().contains("adam,adam-tuned:lrs=5,min=3e-4,max=3e-2 --seeds 3 --steps 500"),
+                run.header().commandLine());
+        assertEquals(new java.util.TreeMap<>(run.cells().get(0).taskParams()).toString(),
+                new java.util.TreeMap<>(TaskRegistry.get("fmnist-cnn16x32").parameters()).toString(),
+                "the task is defined as it was");
+        RunPlan plan = RunPlan.ofTasks(List.of("fmnist-cnn16x32"), List.of("adam", "adam-tuned:lrs=5", "min=3e-4",
+                "max=3e-2"), 3, 500, null);
+        assertEquals(18, plan.cells().size());
+        Set<String> committed = run.cells().stream().filter(c -> c.optimizerBase().equals("adam"))
+                .map(CellRecord::cellKey).collect(Collectors.toSet());
+        Set<String> planned = plan.cells().stream().map(c -> c.key(run.header().lobenchVersion()))
+                .collect(Collectors.toSet());
+        assertEquals(committed, planned, "every Adam cell of the committed run has the key it had");
+        assertEquals(Set.of("adam(lr=0.001)", "adam(lr=3e-4)", "adam(lr=9.49e-4)", "adam(lr=0.003)",
+                "adam(lr=0.00949)", "adam(lr=0.03)"), plan.cells().stream().map(CellSpec::optimizer)
+                .collect(Collectors.toSet()), "the canonical names of the committed records");
+    }
+
+    @Test
+    void cellsOfOneSpecShareOneTypedSpec() {
+        RunPlan plan = RunPlan.ofTasks(List.of("quadratic-d100-k100"), List.of("sgd-tuned:lrs=2,min=0.01,max=0.1",
+                "sgdm:lr=0.05", "momentum=0.8"), 2, 5, null);
+        assertEquals(6, plan.cells().size());
+        assertSame(plan.cells().get(0).spec(), plan.cells().get(1).spec(), "validated once, not per seed");
+        assertEquals("sgd-tuned(lrs=2,min=0.01,max=0.1)", plan.cells().get(0).spec().tunedGroup());
+        assertEquals(0.01, plan.cells().get(0).spec().params().get("lr"));
+        assertEquals(0.1, plan.cells().get(2).spec().params().get("lr"));
+        assertEquals("sgdm(lr=0.05,momentum=0.8)", plan.cells().get(4).optimizer());
+        assertNull(plan.cells().get(4).spec().tunedGroup());
+    }
+
+    @Test
+    void theRecordCarriesBaseTypedParametersAndTunedGroup() {
+        RunPlan plan = RunPlan.ofTasks(List.of("quadratic-d100-k100"), List.of("adam-tuned:lrs=1,min=0.01"), 1, 4,
+                null);
+        CellSpec cell = plan.cells().get(0);
+        CellRecord r = TrainingLoop.run(cell, cell.spec().build(cell.steps()), DataContext.defaults(), "test", false,
+                null);
+        assertEquals("adam(lr=0.01)", r.optimizer());
+        assertEquals("adam", r.optimizerBase());
+        assertEquals("adam-tuned(lrs=1,min=0.01,max=0.1)", r.tunedGroup());
+        assertEquals(0.01, r.optimizerParams().get("lr"));
+        assertEquals(0.9, r.optimizerParams().get("beta1"));
+        assertEquals("constant", r.optimizerParams().get("schedule"));
+        assertEquals(dev.lobench.results.Schema.VERSION, r.schemaVersion());
+    }
+}
