@@ -156,7 +156,7 @@ public final class SuiteRunner {
                     continue;
                 }
                 // the cell's one optimizer, built from its typed spec
-                Optimizer opt = Devices.forDevice(cell.optimizer(), cell.spec().build(cell.steps()), dev);
+                Optimizer opt = Devices.forDevice(cell.spec(), cell.spec().build(cell.steps()), dev);
                 int index = i;
                 CellRecord rec = TrainingLoop.run(cell, opt, dev, data, version,
                         MetaTrainingSet.contains(cell.spec().base(), cell.spec().params(), cell.task(),

@@ -10,12 +10,17 @@ import dev.lobench.results.ResultStore;
 import dev.lobench.results.ResultsFile;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.TaskRegistry;
+import dev.lobench.optimizers.OptimizerRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Optimizer specs are parsed once into typed specs; cells keep the keys of runs made before. */
 class RunPlanTest {
@@ -72,5 +77,28 @@ class RunPlanTest {
         assertEquals(0.9, r.optimizerParams().get("beta1"));
         assertEquals("constant", r.optimizerParams().get("schedule"));
         assertEquals(dev.lobench.results.Schema.VERSION, r.schemaVersion());
+    }
+
+    private static final AtomicInteger BUILDS = new AtomicInteger();
+
+    @Test
+    void aRunBuildsEachCellsOptimizerOnceAfterOneValidation(@TempDir Path dir) {
+        OptimizerRegistry.register("counted-sgd-test", "sgd, counting its builds",
+                OptimizerRegistry.entry("sgd").defaults(), hp -> {
+                    BUILDS.incrementAndGet();
+                    return OptimizerRegistry.entry("sgd").factory().create(hp);
+                });
+        RunPlan plan = RunPlan.ofTasks(List.of("quadratic-d100-k100"), List.of("counted-sgd-test:lr=0.01"), 3, 4,
+                null);
+        assertEquals(1, BUILDS.get(), "the plan validates the spec once for its three cells");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        SuiteRunner.Summary s = new SuiteRunner(plan, DataContext.defaults(), dir.resolve("run"), "test", false,
+                new Progress(new PrintStream(progress), false)).run();
+        assertEquals(3, s.ran());
+        assertEquals(1 + 3, BUILDS.get(), "then one optimizer per cell");
+        CellRecord r = s.records().get(0);
+        assertEquals("counted-sgd-test", r.optimizerBase());
+        assertEquals(0.01, r.optimizerParams().get("lr"));
+        assertEquals(plan.cells().get(0).key(RunEnvironment.lobenchVersion()), r.cellKey());
     }
 }
