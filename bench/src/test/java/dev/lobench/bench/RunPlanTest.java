@@ -101,4 +101,46 @@ class RunPlanTest {
         assertEquals(0.01, r.optimizerParams().get("lr"));
         assertEquals(plan.cells().get(0).key(RunEnvironment.lobenchVersion()), r.cellKey());
     }
+
+    @Test
+    void aSchemaOneRunResumesWithSchemaTwoCells(@TempDir Path dir) throws Exception {
+        RunPlan plan = RunPlan.ofTasks(List.of("quadratic-d100-k100"), List.of("sgd:lr=0.01"), 2, 4, null);
+        Path run = dir.resolve("run");
+        Progress quiet = new Progress(new PrintStream(new ByteArrayOutputStream()), false);
+        new SuiteRunner(plan, DataContext.defaults(), run, "test", false, quiet).run();
+        Path file = run.resolve(SuiteRunner.RESULTS_FILE);
+        // the run as a lobench of schema 1 would have left it, killed after its first cell
+        com.fasterxml.jackson.databind.ObjectMapper m = dev.lobench.results.ResultsJson.mapper();
+        List<String> lines = Files.readAllLines(file);
+        com.fasterxml.jackson.databind.node.ObjectNode header =
+                (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(lines.get(0));
+        header.put("schemaVersion", 1);
+        com.fasterxml.jackson.databind.node.ObjectNode cell =
+                (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(lines.get(1));
+        cell.put("schemaVersion", 1);
+        cell.remove("optimizerBase");
+        cell.remove("tunedGroup");
+        com.fasterxml.jackson.databind.node.ObjectNode params =
+                (com.fasterxml.jackson.databind.node.ObjectNode) cell.get("optimizerParams");
+        List<String> keys = new java.util.ArrayList<>();
+        params.fieldNames().forEachRemaining(keys::add);
+        for (String k : keys) {
+            params.put(k, params.get(k).asText());
+        }
+        assertEquals("0.01", params.get("lr").asText());
+        Files.writeString(file, m.writeValueAsString(header) + "\n" + m.writeValueAsString(cell) + "\n");
+        SuiteRunner.Summary s = new SuiteRunner(plan, DataContext.defaults(), run, "test", true, quiet).run();
+        assertEquals(1, s.skipped(), "the schema-1 cell keeps its key");
+        assertEquals(1, s.ran());
+        List<String> now = Files.readAllLines(file);
+        assertEquals(1, m.readTree(now.get(1)).get("schemaVersion").asInt());
+        assertEquals(2, m.readTree(now.get(2)).get("schemaVersion").asInt());
+        List<CellRecord> cells = ResultStore.readCells(file);
+        assertEquals(2, cells.size());
+        for (CellRecord c : cells) {
+            assertEquals("sgd", c.optimizerBase());
+            assertEquals(0.01, c.optimizerParams().get("lr"));
+            assertEquals(cells.get(0).optimizerParams(), c.optimizerParams(), "read alike, whichever schema");
+        }
+    }
 }

@@ -179,7 +179,7 @@ public final class ResultStore {
         same.put("taskFamily", java.util.Objects.equals(a.taskFamily(), b.taskFamily()));
         same.put("taskParams", java.util.Objects.equals(a.taskParams(), b.taskParams()));
         same.put("optimizer", java.util.Objects.equals(a.optimizer(), b.optimizer()));
-        same.put("optimizerParams", java.util.Objects.equals(a.optimizerParams(), b.optimizerParams()));
+        same.put("optimizerParams", sameParams(a.optimizerParams(), b.optimizerParams()));
         same.put("seed", a.seed() == b.seed());
         same.put("steps", a.steps() == b.steps());
         same.put("numParams", a.numParams() == b.numParams());
@@ -193,6 +193,30 @@ public final class ResultStore {
             }
         }
         return null;
+    }
+
+    /**
+     * Equal parameter maps, numbers compared by value: a schema-1 cell read as schema 2 has {@code "wd": 0} where a
+     * schema-2 writer wrote {@code "wd": 0.0}, and they are the same parameter.
+     */
+    static boolean sameParams(Map<String, Object> a, Map<String, Object> b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : a.entrySet()) {
+            Object x = e.getValue();
+            Object y = b.get(e.getKey());
+            boolean same = x instanceof Number nx && y instanceof Number ny
+                    ? Double.compare(nx.doubleValue(), ny.doubleValue()) == 0
+                    : java.util.Objects.equals(x, y);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- parsing ------------------------------------------------------------------------------------------

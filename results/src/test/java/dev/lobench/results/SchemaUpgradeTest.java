@@ -127,6 +127,17 @@ class SchemaUpgradeTest {
         assertTrue(e.getMessage().contains("optimizerBase"), e.getMessage());
     }
 
+    @Test
+    void aSchemaOneCellAndItsSchemaTwoRerunMeasureTheSame() {
+        CellRecord v2 = TestCells.withParam(TestCells.withParam(TestCells.cell("t", "adam(lr=0.001)", 0, 2,
+                Outcome.completed, new float[] {2, 1}, List.of(), TestCells.timing(1, 0.5)), "lr", 0.001), "wd", 0.0);
+        // schema 1 wrote the default "0", read back as the whole number 0
+        CellRecord v1 = TestCells.withParam(v2, "wd", 0);
+        assertNull(ResultStore.resultDifference(v1, v2));
+        assertEquals("optimizerParams", ResultStore.resultDifference(TestCells.withParam(v2, "wd", 0.1), v2));
+        assertEquals("optimizerParams", ResultStore.resultDifference(TestCells.withParam(v2, "wd", "0"), v2));
+    }
+
     static List<JsonNode> rawCells(Path file) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(JsonLines.open(file),
