@@ -203,6 +203,41 @@ class GateTest {
         assertEquals(0, base.count(Gate.Status.NEW));
     }
 
+    /** {@code c} as a record of an optimizer whose registered name is {@code base}. */
+    static CellRecord withBase(CellRecord c, String base) {
+        return new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(), c.taskParams(),
+                c.inMetaTrainingSet(), c.optimizer(), base, c.optimizerParams(), c.tunedGroup(), c.seed(), c.steps(),
+                c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(), c.trainLoss(), c.evals(), c.timing(),
+                c.meta());
+    }
+
+    @Test
+    void matchByBaseAndTheAdamReferenceReadTheRecordsBaseName(@TempDir Path dir) throws Exception {
+        // a candidate whose Adam cells carry a name that does not spell their base name
+        List<CellRecord> cand = new ArrayList<>();
+        for (CellRecord c : run(1, 1, 1)) {
+            cand.add(c.optimizer().startsWith("adam") ? withBase(cell(c.task(), "tuned-reference(lr=0.001)",
+                    c.seed(), Outcome.completed, c.trainLoss()[1], 10), "adam") : c);
+        }
+        Baseline cb = Baseline.of(header("CPU A"), cand);
+        Baseline.Entry star = cb.entries().stream().filter(e -> e.task().equals("t1")
+                && e.optimizer().equals("star")).findFirst().orElseThrow();
+        assertEquals("tuned-reference(lr=0.001)", star.adamReference(), "Adam found by optimizerBase");
+        Gate.Result r = Gate.check(Baseline.of(header("CPU A"), run(1, 1, 1)), header("CPU A"), cand,
+                Gate.Options.defaults().withMatchBase(true));
+        Gate.Verdict v = verdict(r, "t1", "adam(lr=0.001)");
+        assertEquals("tuned-reference(lr=0.001)", v.candidateOptimizer());
+        assertEquals(Gate.Status.PASS, v.status());
+        // a baseline without base names (a hand-made one; lobench writes them) gets them from the names when read
+        Path f = dir.resolve("b.json");
+        Baseline.of(header("CPU A"), run(1, 1, 1)).write(f);
+        java.nio.file.Files.writeString(f, java.nio.file.Files.readString(f)
+                .replaceAll("\"baseOptimizer\" : \"[^\"]*\",", ""));
+        assertFalse(java.nio.file.Files.readString(f).contains("baseOptimizer"));
+        Baseline read = Baseline.read(f);
+        assertEquals(Baseline.of(header("CPU A"), run(1, 1, 1)).entries(), read.entries());
+    }
+
     @Test
     void ambiguousBaseMatchIsAnInputError() {
         List<CellRecord> cand = new ArrayList<>(run(1, 1, 1));
