@@ -26,7 +26,7 @@ class ExternalCellTest {
 
     private static CellRecord run(String opt) {
         CellSpec cell = new CellSpec(QUAD, opt, 0, 20, 10);
-        return TrainingLoop.run(cell, OptimizerRegistry.create(opt, 20), DataContext.defaults(), "test", Map.of(),
+        return TrainingLoop.run(cell, OptimizerRegistry.create(opt, 20), DataContext.defaults(), "test",
                 false, null);
     }
 
