@@ -49,7 +49,7 @@ table() { # RUN_DIR (absolute or relative to the repository root)
     | ((["adam"] + ($r | map(.optimizer))) | firsts
        | map(. as $o | select($r | any(.optimizer == $o)))) as $opts
     | ($r | map([.task, .kind]) | firsts) as $rows
-    | "CPU \($h.cpuModel), \($h.threads) threads, commit \($h.gitCommit[0:7]), learned kernel: \($h.extra.learnedKernel // "scalar (before the vector kernels)"), OMP_WAIT_POLICY=\(if $h.extra | has("ompWaitPolicy") then ($h.extra.ompWaitPolicy // "unset") else "not recorded" end); calibration: "
+    | "CPU \($h.cpuModel), \($h.threads) threads, commit \($h.gitCommit[0:7]), learned kernel: \($h.extra.learnedKernel // "scalar (before the vector kernels)"), OMP_WAIT_POLICY=\(if $h.extra | has("ompWaitPolicy") then ($h.extra.ompWaitPolicy // "unset") else "not recorded" end)\(if ($h.extra.gompSpincount // null) != null then ", GOMP_SPINCOUNT=\($h.extra.gompSpincount)" else "" end); calibration: "
       + ($cal | map("\(.optimizer) \(.medianMs | num) ms") | join(", ")) + ".",
       "",
       "| task (params) | kind | " + ($opts | join(" | ")) + " |",

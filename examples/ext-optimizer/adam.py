@@ -55,9 +55,10 @@ def main():
     ap.add_argument("--eps", type=float, default=1e-8)
     ap.add_argument("--wd", type=float, default=0.0)
     ap.add_argument("--decoupled", action="store_true", help="AdamW: decoupled weight decay")
+    ap.add_argument("--shm", action="store_true", help="ask for the shared memory-mapped file instead of the pipes")
     a = ap.parse_args()
     serve(lambda names, shapes, run_steps: Adam(shapes, a.lr, a.beta1, a.beta2, a.eps, a.wd, a.decoupled),
-          send_params=a.wd != 0)
+          send_params=a.wd != 0, shm=a.shm)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """A client that returns zero updates without computing anything: it measures the protocol's own cost
-(docs/external-optimizer.md, "Overhead")."""
+(docs/external-optimizer.md, "Overhead"). --shm: over the shared memory-mapped file instead of the pipes."""
+import argparse
+
 import numpy as np
 
 from lobench_ext import serve
@@ -14,4 +16,7 @@ class Null:
 
 
 if __name__ == "__main__":
-    serve(lambda names, shapes, run_steps: Null(shapes))
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shm", action="store_true", help="ask for the shared memory-mapped file instead of the pipes")
+    a = ap.parse_args()
+    serve(lambda names, shapes, run_steps: Null(shapes), shm=a.shm)

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lobench.optimizers.OptState;
 import dev.lobench.optimizers.Optimizer;
-import dev.lobench.optimizers.OptimizerRegistry;
-import dev.lobench.optimizers.OptimizerSpec;
+import dev.lobench.optimizers.TypedOptimizerSpec;
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.Outcome;
 import dev.lobench.tasks.DataContext;
@@ -93,10 +92,6 @@ public final class Calibration {
         }
     }
 
-    static String base(String optimizerSpec) {
-        return OptimizerSpec.parse(optimizerSpec).name();
-    }
-
     /** Refines the calibration from finished cells (median timings of completed runs). */
     public void learn(List<CellRecord> cells) {
         for (CellRecord c : cells) {
@@ -111,7 +106,7 @@ public final class Calibration {
             }
             double up = c.timing().medianUpdateMs();
             if (Double.isFinite(up) && c.numParams() > 0) {
-                optimizers.put(base(c.optimizer()), 1e6 * up / c.numParams());
+                optimizers.put(c.optimizerBase(), 1e6 * up / c.numParams());
             }
         }
     }
@@ -122,14 +117,14 @@ public final class Calibration {
      */
     public void measureMissing(List<CellSpec> cells, DataContext data, Consumer<String> log) {
         Map<String, Task> needTasks = new LinkedHashMap<>();
-        Map<String, String> needOpts = new LinkedHashMap<>();
+        Map<String, TypedOptimizerSpec> needOpts = new LinkedHashMap<>();
         for (CellSpec c : cells) {
             String name = c.task().name().replaceAll("-h\\d+x$", "");
             if (!tasks.containsKey(name)) {
                 needTasks.putIfAbsent(name, c.task());
             }
-            if (!optimizers.containsKey(base(c.optimizer()))) {
-                needOpts.putIfAbsent(base(c.optimizer()), c.optimizer());
+            if (!optimizers.containsKey(c.spec().base())) {
+                needOpts.putIfAbsent(c.spec().base(), c.spec());
             }
         }
         for (Map.Entry<String, Task> e : needTasks.entrySet()) {
@@ -140,7 +135,7 @@ public final class Calibration {
                 log.accept("  cannot calibrate " + e.getKey() + ": " + ex.getMessage());
             }
         }
-        for (Map.Entry<String, String> e : needOpts.entrySet()) {
+        for (Map.Entry<String, TypedOptimizerSpec> e : needOpts.entrySet()) {
             log.accept("calibrating " + e.getKey());
             try {
                 optimizers.put(e.getKey(), probeOptimizer(e.getValue(), data));
@@ -167,7 +162,7 @@ public final class Calibration {
         }
     }
 
-    private static double probeOptimizer(String spec, DataContext data) {
+    private static double probeOptimizer(TypedOptimizerSpec spec, DataContext data) {
         Task task;
         try {
             task = TaskRegistry.get("fmnist-mlp128x128");
@@ -176,7 +171,7 @@ public final class Calibration {
             task = TaskRegistry.fromParameters("quadratic", Map.of("dim", 100000, "rows", 100));
         }
         try (NDManager m = NDManager.newBaseManager(); TaskInstance inst = task.instantiate(m, 0, data)) {
-            Optimizer opt = OptimizerRegistry.create(spec, 1000);
+            Optimizer opt = spec.build(1000);
             try (OptState state = opt.init(inst.params())) {
                 long[] t = new long[TIMED];
                 for (int i = 0; i < WARMUP + TIMED; i++) {
@@ -213,7 +208,7 @@ public final class Calibration {
      */
     public double estimateSeconds(CellSpec c) {
         double[] t = tasks.get(c.task().name().replaceAll("-h\\d+x$", ""));
-        Double up = optimizers.get(base(c.optimizer()));
+        Double up = optimizers.get(c.spec().base());
         if (t == null || up == null) {
             return Double.NaN;
         }

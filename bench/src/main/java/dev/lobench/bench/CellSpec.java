@@ -1,5 +1,6 @@
 package dev.lobench.bench;
 
+import dev.lobench.optimizers.TypedOptimizerSpec;
 import dev.lobench.tasks.Task;
 
 import java.nio.charset.StandardCharsets;
@@ -9,37 +10,52 @@ import java.util.HexFormat;
 import java.util.TreeMap;
 
 /**
- * One cell of a suite: a task, an optimizer spec, a seed and a step budget. {@code evalEvery} is the test-set
+ * One cell of a suite: a task, an optimizer spec (typed and validated where it entered lobench: {@link RunPlan}), a
+ * seed and a step budget. {@code evalEvery} is the test-set
  * evaluation period (evaluations also happen at step 0 and at the end). {@code divergenceFactor}: the cell stops as
  * diverged when a minibatch loss exceeds this multiple of the initial loss ({@link TrainingLoop#DIVERGENCE_FACTOR}
  * unless {@code run --divergence-factor} says otherwise; +Infinity stops only on a non-finite loss). {@code paramStats}:
  * record each parameter tensor's L2 norm and largest magnitude at every evaluation ({@code run --param-stats}).
  */
-public record CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery, String optimizerIdentity,
+public record CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps, int evalEvery,
         double divergenceFactor, boolean paramStats) {
 
     public CellSpec {
+        if (spec == null) {
+            throw new IllegalArgumentException("a cell needs an optimizer spec");
+        }
         if (!(divergenceFactor > 1)) {
             throw new IllegalArgumentException("divergence factor must be > 1, got " + divergenceFactor);
         }
     }
 
-    public CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery, String optimizerIdentity) {
-        this(task, optimizer, seed, steps, evalEvery, optimizerIdentity, TrainingLoop.DIVERGENCE_FACTOR, false);
+    public CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps, int evalEvery) {
+        this(task, spec, seed, steps, evalEvery, TrainingLoop.DIVERGENCE_FACTOR, false);
     }
 
+    /** A cell of one optimizer spec text, parsed and validated here (a plan parses its specs once for all cells). */
     public CellSpec(Task task, String optimizer, long seed, int steps, int evalEvery) {
-        this(task, optimizer, seed, steps, evalEvery, optimizer);
+        this(task, TypedOptimizerSpec.resolve(optimizer, steps), seed, steps, evalEvery);
+    }
+
+    /** The canonical optimizer spec, e.g. {@code adam(lr=0.001)}. */
+    public String optimizer() {
+        return spec.canonical();
+    }
+
+    /** What makes the cell's results comparable: {@link TypedOptimizerSpec#identity}. */
+    public String optimizerIdentity() {
+        return spec.identity();
     }
 
     /** This cell with another divergence factor. */
     public CellSpec withDivergenceFactor(double factor) {
-        return new CellSpec(task, optimizer, seed, steps, evalEvery, optimizerIdentity, factor, paramStats);
+        return new CellSpec(task, spec, seed, steps, evalEvery, factor, paramStats);
     }
 
     /** This cell with or without parameter statistics at every evaluation ({@code run --param-stats}). */
     public CellSpec withParamStats(boolean on) {
-        return new CellSpec(task, optimizer, seed, steps, evalEvery, optimizerIdentity, divergenceFactor, on);
+        return new CellSpec(task, spec, seed, steps, evalEvery, divergenceFactor, on);
     }
 
     /** True when the cell uses the default divergence rule (10x the initial loss). */
@@ -48,7 +64,7 @@ public record CellSpec(Task task, String optimizer, long seed, int steps, int ev
     }
 
     public String label() {
-        return task.name() + " " + optimizer + " seed " + seed;
+        return task.name() + " " + optimizer() + " seed " + seed;
     }
 
     /**
@@ -58,7 +74,7 @@ public record CellSpec(Task task, String optimizer, long seed, int steps, int ev
      */
     public String key(String lobenchVersion) {
         String text = task.family() + "|" + task.name() + "|" + new TreeMap<>(task.parameters()) + "|"
-                + optimizerIdentity + "|" + seed + "|" + steps + "|" + evalEvery + "|" + lobenchVersion
+                + optimizerIdentity() + "|" + seed + "|" + steps + "|" + evalEvery + "|" + lobenchVersion
                 + (defaultDivergence() ? "" : "|divergence=" + divergenceFactor) + (paramStats ? "|paramStats" : "");
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

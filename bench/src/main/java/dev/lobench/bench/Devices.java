@@ -70,8 +70,17 @@ public final class Devices {
      * (and refused by the kernel on a GPU tensor). Everything else is returned as it is.
      */
     public static Optimizer forDevice(String spec, Optimizer o, Device device) {
+        return forDevice(o, device, () -> OptimizerSpec.parse(spec).args().getOrDefault("impl", "auto"));
+    }
+
+    /** {@link #forDevice(String, Optimizer, Device)} for a cell's typed spec (its {@code impl} parameter). */
+    public static Optimizer forDevice(dev.lobench.optimizers.TypedOptimizerSpec spec, Optimizer o, Device device) {
+        return forDevice(o, device, () -> String.valueOf(spec.params().getOrDefault("impl", "auto")));
+    }
+
+    private static Optimizer forDevice(Optimizer o, Device device, java.util.function.Supplier<String> implOfSpec) {
         if (device.isGpu() && o instanceof LearnedOptimizer lo && lo.impl() == LearnedOptimizer.Impl.FUSED) {
-            String impl = OptimizerSpec.parse(spec).args().getOrDefault("impl", "auto");
+            String impl = implOfSpec.get();
             if (impl.equals("auto")) {
                 return LearnedOptimizers.create(lo.theta(), LearnedOptimizer.Impl.REFERENCE, lo.weightDecay(), 0)
                         .named(lo.name());

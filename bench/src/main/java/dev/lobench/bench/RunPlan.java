@@ -1,14 +1,21 @@
 package dev.lobench.bench;
 
-import dev.lobench.optimizers.OptimizerRegistry;
+import dev.lobench.optimizers.OptimizerSpecs;
+import dev.lobench.optimizers.TypedOptimizerSpec;
 import dev.lobench.tasks.Task;
 import dev.lobench.tasks.TaskRegistry;
 import dev.lobench.tasks.UserError;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The resolved cells of one `lobench run`, in execution order (task, then optimizer, then seed). */
+/**
+ * The resolved cells of one `lobench run`, in execution order (task, then optimizer, then seed). Optimizer spec texts
+ * (the command line's, a suite's, a task spec file's) are parsed here, once ({@link OptimizerSpecs#expand}), and each is
+ * validated once per step budget ({@link TypedOptimizerSpec#resolve}); cells hold the typed spec.
+ */
 public record RunPlan(String name, List<CellSpec> cells) {
     /** Bounds of one plan, checked before any cell is built (a typo like --seeds 2147483647 must not exhaust memory). */
     public static final int MAX_SEEDS = 10_000;
@@ -17,7 +24,9 @@ public record RunPlan(String name, List<CellSpec> cells) {
 
     public static RunPlan ofSuite(Suite suite, List<String> optimizers, Integer seeds, Integer steps,
             Integer evalEvery) {
-        List<String> opts = joinOptimizerSpecs(optimizers != null && !optimizers.isEmpty() ? optimizers : suite.optimizers());
+        List<OptimizerSpecs.Parsed> opts = OptimizerSpecs.expand(optimizers != null && !optimizers.isEmpty() ? optimizers
+                : suite.optimizers());
+        Resolver resolver = new Resolver();
         int n = seeds != null ? seeds : suite.seeds();
         List<CellSpec> cells = new ArrayList<>();
         for (Suite.Entry e : suite.entries()) {
@@ -27,147 +36,54 @@ public record RunPlan(String name, List<CellSpec> cells) {
             }
             int s = steps != null ? steps : e.steps();
             int ev = evalEvery != null ? evalEvery : (steps != null ? defaultEval(s) : e.evalEvery());
-            addCells(cells, task, opts, n, s, ev);
+            addCells(cells, task, opts, n, s, ev, resolver);
         }
         return new RunPlan(suite.name(), cells);
     }
 
     public static RunPlan ofTasks(List<String> taskNames, List<String> optimizers, Integer seeds, Integer steps,
             Integer evalEvery) {
-        List<String> opts = optimizers != null && !optimizers.isEmpty() ? joinOptimizerSpecs(optimizers) : List.of("adam");
+        List<OptimizerSpecs.Parsed> opts = OptimizerSpecs.expand(optimizers != null && !optimizers.isEmpty() ? optimizers
+                : List.of("adam"));
+        Resolver resolver = new Resolver();
         int n = seeds != null ? seeds : 1;
         List<CellSpec> cells = new ArrayList<>();
         for (String name : taskNames) {
             Task task = TaskRegistry.get(name.trim());
             int s = steps != null ? steps : task.defaultSteps();
-            addCells(cells, task, opts, n, s, evalEvery != null ? evalEvery : defaultEval(s));
+            addCells(cells, task, opts, n, s, evalEvery != null ? evalEvery : defaultEval(s), resolver);
         }
         String name = taskNames.size() == 1 ? taskNames.get(0).trim() : "tasks";
         return new RunPlan(name, cells);
-    }
-
-    /**
-     * Re-joins optimizer specs that a comma split apart: {@code sgdm:lr=0.1,momentum=0.9} arrives as
-     * [{@code sgdm:lr=0.1}, {@code momentum=0.9}]; a token with '=' but no ':' continues the previous spec.
-     */
-    public static List<String> joinOptimizerSpecs(List<String> raw) {
-        return expandTuned(joinSpecs(raw));
-    }
-
-    /** Base optimizers that have a {@code NAME-tuned} learning-rate-grid protocol. */
-    public static final List<String> TUNABLE = List.of("adam", "adamw", "sgdm", "nesterov", "sgd");
-
-    /**
-     * Expands {@code adam-tuned[:lrs=7,min=1e-4,max=1e-1,...]} (likewise adamw-tuned, sgdm-tuned, ...) into the
-     * learning-rate grid it stands for: {@code lrs} log-spaced values from {@code min} to {@code max} (rounded to
-     * 3 significant digits), each an ordinary optimizer spec; other parameters pass through to the base optimizer.
-     * The report picks the best learning rate per task (tuned-Adam protocol).
-     */
-    public static List<String> expandTuned(List<String> specs) {
-        List<String> out = new ArrayList<>();
-        for (String spec : specs) {
-            int colon = spec.indexOf(':');
-            String name = (colon < 0 ? spec : spec.substring(0, colon)).trim();
-            if (!name.endsWith("-tuned")) {
-                out.add(spec);
-                continue;
-            }
-            String base = name.substring(0, name.length() - "-tuned".length());
-            List<String> tunable = new ArrayList<>(TUNABLE);
-            tunable.addAll(OptimizerRegistry.tunablePlugins());
-            if (!tunable.contains(base)) {
-                throw new UserError("unknown tuned optimizer '" + name + "'; valid: "
-                        + String.join(", ", tunable.stream().map(b -> b + "-tuned").toList()));
-            }
-            int n = 7;
-            double lo = 1e-4;
-            double hi = 1e-1;
-            List<String> rest = new ArrayList<>();
-            if (colon >= 0) {
-                for (String kv : spec.substring(colon + 1).split(",")) {
-                    String t = kv.trim();
-                    if (t.isEmpty()) {
-                        continue;
-                    }
-                    int eq = t.indexOf('=');
-                    if (eq < 0) {
-                        throw new UserError("optimizer '" + name + "': expected key=value, got '" + t + "'");
-                    }
-                    String k = t.substring(0, eq).trim();
-                    String v = t.substring(eq + 1).trim();
-                    try {
-                        switch (k) {
-                            case "lrs" -> n = Integer.parseInt(v);
-                            case "min" -> lo = Double.parseDouble(v);
-                            case "max" -> hi = Double.parseDouble(v);
-                            case "lr" -> throw new UserError("optimizer '" + name
-                                    + "': the learning rate is tuned; set the grid with lrs=N,min=A,max=B");
-                            default -> rest.add(k + "=" + v);
-                        }
-                    } catch (NumberFormatException e) {
-                        throw new UserError("optimizer '" + name + "': " + k + " must be a number, got '" + v + "'");
-                    }
-                }
-            }
-            if (n < 1 || n > 50) {
-                throw new UserError("optimizer '" + name + "': lrs must be 1..50, got " + n);
-            }
-            if (!(lo > 0) || !(hi >= lo) || !Double.isFinite(hi)) {
-                throw new UserError("optimizer '" + name + "': need 0 < min <= max, got min=" + lo + " max=" + hi);
-            }
-            for (double lr : lrGrid(lo, hi, n)) {
-                StringBuilder sb = new StringBuilder(base).append(":lr=").append(lr);
-                for (String r : rest) {
-                    sb.append(',').append(r);
-                }
-                out.add(sb.toString());
-            }
-        }
-        return out;
-    }
-
-    /** {@code n} log-spaced values from lo to hi inclusive, rounded to 3 significant digits. */
-    public static List<Double> lrGrid(double lo, double hi, int n) {
-        List<Double> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            double v = n == 1 ? lo : lo * Math.pow(hi / lo, (double) i / (n - 1));
-            l.add(new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue());
-        }
-        return l;
-    }
-
-    private static List<String> joinSpecs(List<String> raw) {
-        List<String> out = new ArrayList<>();
-        for (String t : raw) {
-            String s = t.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            if (!out.isEmpty() && s.contains("=") && !s.contains(":")) {
-                out.set(out.size() - 1, out.get(out.size() - 1) + "," + s);
-            } else {
-                out.add(s);
-            }
-        }
-        return out;
     }
 
     /** Cells for the tasks of task spec files; the file's seeds/optimizers apply unless overridden. */
     public static RunPlan ofTaskSpecs(List<dev.lobench.tasks.TaskSpecFile.Entry> entries, String name,
             List<String> optimizers, Integer seeds, Integer steps, Integer evalEvery) {
         List<CellSpec> cells = new ArrayList<>();
+        Resolver resolver = new Resolver();
         for (dev.lobench.tasks.TaskSpecFile.Entry e : entries) {
-            List<String> opts = optimizers != null && !optimizers.isEmpty() ? joinOptimizerSpecs(optimizers)
-                    : e.optimizers() != null ? joinOptimizerSpecs(e.optimizers()) : List.of("adam");
+            List<OptimizerSpecs.Parsed> opts = OptimizerSpecs.expand(optimizers != null && !optimizers.isEmpty()
+                    ? optimizers : e.optimizers() != null ? e.optimizers() : List.of("adam"));
             int n = seeds != null ? seeds : e.seeds() != null ? e.seeds() : 1;
             int s = steps != null ? steps : e.task().defaultSteps();
-            addCells(cells, e.task(), opts, n, s, evalEvery != null ? evalEvery : defaultEval(s));
+            addCells(cells, e.task(), opts, n, s, evalEvery != null ? evalEvery : defaultEval(s), resolver);
         }
         return new RunPlan(name, cells);
     }
 
-    private static void addCells(List<CellSpec> cells, Task task, List<String> opts, int seeds, int steps,
-            int evalEvery) {
+    /** Validates each parsed spec once per step budget (building a learned optimizer reads its weights). */
+    private static final class Resolver {
+        private final Map<OptimizerSpecs.Parsed, Map<Integer, TypedOptimizerSpec>> done = new HashMap<>();
+
+        TypedOptimizerSpec get(OptimizerSpecs.Parsed p, int steps) {
+            return done.computeIfAbsent(p, k -> new HashMap<>()).computeIfAbsent(steps,
+                    k -> TypedOptimizerSpec.resolve(p, steps));
+        }
+    }
+
+    private static void addCells(List<CellSpec> cells, Task task, List<OptimizerSpecs.Parsed> opts, int seeds,
+            int steps, int evalEvery, Resolver resolver) {
         if (steps < 1) {
             throw new UserError("steps must be >= 1 for task " + task.name());
         }
@@ -181,11 +97,10 @@ public record RunPlan(String name, List<CellSpec> cells) {
             throw new UserError("the plan has more than " + MAX_CELLS + " cells (" + opts.size() + " optimizers x "
                     + seeds + " seeds on task " + task.name() + " alone); split it with --shard or fewer seeds");
         }
-        for (String o : opts) {
-            String spec = o.trim();
-            dev.lobench.optimizers.Optimizer probe = OptimizerRegistry.create(spec, steps);
+        for (OptimizerSpecs.Parsed o : opts) {
+            TypedOptimizerSpec spec = resolver.get(o, steps);
             for (int seed = 0; seed < seeds; seed++) {
-                cells.add(new CellSpec(task, probe.name(), seed, steps, evalEvery, probe.identity()));
+                cells.add(new CellSpec(task, spec, seed, steps, evalEvery));
             }
         }
     }

@@ -20,13 +20,13 @@ public record Suite(String name, String description, List<Entry> entries, List<S
     }
 
     public int cellCount() {
-        return entries.size() * RunPlan.expandTuned(optimizers).size() * seeds;
+        return entries.size() * dev.lobench.optimizers.OptimizerSpecs.expand(optimizers).size() * seeds;
     }
 
     public long totalSteps() {
         long s = 0;
         for (Entry e : entries) {
-            s += (long) e.steps() * RunPlan.expandTuned(optimizers).size() * seeds;
+            s += (long) e.steps() * dev.lobench.optimizers.OptimizerSpecs.expand(optimizers).size() * seeds;
         }
         return s;
     }

@@ -1,8 +1,6 @@
 package dev.lobench.bench;
 
 import dev.lobench.optimizers.Optimizer;
-import dev.lobench.optimizers.OptimizerRegistry;
-import dev.lobench.optimizers.OptimizerSpec;
 import dev.lobench.results.CellMetrics;
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.ResultStore;
@@ -92,11 +90,7 @@ public final class SuiteRunner {
     public Summary run() {
         ai.djl.Device dev = Devices.of(device);
         String version = RunEnvironment.lobenchVersion();
-        // Validate every optimizer spec before training anything.
-        Map<String, Optimizer> probe = new LinkedHashMap<>();
-        for (CellSpec c : plan.cells()) {
-            probe.computeIfAbsent(c.optimizer() + "@" + c.steps(), k -> OptimizerRegistry.create(c.optimizer(), c.steps()));
-        }
+        // every optimizer spec was validated when the plan was made (RunPlan): cells hold typed specs
         if (plan.cells().isEmpty()) {
             throw new UserError("the plan has no cells (no optimizer or no task given); nothing to run");
         }
@@ -161,12 +155,11 @@ public final class SuiteRunner {
                     skipped++;
                     continue;
                 }
-                Optimizer opt = Devices.forDevice(cell.optimizer(), OptimizerRegistry.create(cell.optimizer(),
-                        cell.steps()), dev);
+                // the cell's one optimizer, built from its typed spec
+                Optimizer opt = Devices.forDevice(cell.spec(), cell.spec().build(cell.steps()), dev);
                 int index = i;
-                Map<String, Object> params = optimizerParameters(cell);
-                CellRecord rec = TrainingLoop.run(cell, opt, dev, data, version, params,
-                        MetaTrainingSet.contains(TrainingLoop.baseName(cell.optimizer()), params, cell.task(),
+                CellRecord rec = TrainingLoop.run(cell, opt, dev, data, version,
+                        MetaTrainingSet.contains(cell.spec().base(), cell.spec().params(), cell.task(),
                                 cell.steps()), (step, loss) -> progress.step(index, cell.label(), step, cell.steps(),
                                 loss));
                 writer.writeCell(rec);
@@ -294,14 +287,6 @@ public final class SuiteRunner {
     static String finalTrainLoss(CellRecord r) {
         double v = r.outcome() == dev.lobench.results.Outcome.completed ? CellMetrics.finalTrainLoss(r) : Double.NaN;
         return Double.isFinite(v) ? dev.lobench.results.Report.formatNumber(v) : "-";
-    }
-
-    /** The optimizer's hyperparameters: its registered defaults overridden by the spec's values. */
-    static Map<String, Object> optimizerParameters(CellSpec cell) {
-        OptimizerSpec spec = OptimizerSpec.parse(cell.optimizer());
-        Map<String, Object> params = new LinkedHashMap<>(OptimizerRegistry.entry(spec.name()).defaults());
-        params.putAll(spec.args());
-        return params;
     }
 
     static List<String> names(List<CellSpec> cells) {

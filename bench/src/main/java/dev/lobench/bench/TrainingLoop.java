@@ -41,14 +41,18 @@ public final class TrainingLoop {
     private TrainingLoop() {}
 
     public static CellRecord run(CellSpec cell, Optimizer optimizer, DataContext data, String lobenchVersion,
-            Map<String, Object> optimizerParams, boolean inMetaTrainingSet, Listener listener) {
-        return run(cell, optimizer, ai.djl.Device.cpu(), data, lobenchVersion, optimizerParams, inMetaTrainingSet,
-                listener);
+            boolean inMetaTrainingSet, Listener listener) {
+        return run(cell, optimizer, ai.djl.Device.cpu(), data, lobenchVersion, inMetaTrainingSet, listener);
     }
 
-    /** One cell with the task's tensors on {@code device} (its NDManager's device). */
+    /**
+     * One cell with the task's tensors on {@code device} (its NDManager's device). {@code optimizer} is the cell's
+     * spec built ({@link dev.lobench.optimizers.TypedOptimizerSpec#build}); the record names the spec's canonical
+     * text, base name, typed parameters and tuned group.
+     */
     public static CellRecord run(CellSpec cell, Optimizer optimizer, ai.djl.Device device, DataContext data,
-            String lobenchVersion, Map<String, Object> optimizerParams, boolean inMetaTrainingSet, Listener listener) {
+            String lobenchVersion, boolean inMetaTrainingSet, Listener listener) {
+        Map<String, Object> optimizerParams = cell.spec().params();
         int steps = cell.steps();
         float[] losses = new float[steps];
         long[] fb = new long[steps];
@@ -139,7 +143,7 @@ public final class TrainingLoop {
             meta.put("divergenceFactor", Double.isInfinite(f) ? (Object) "inf" : (Object) f);   // JSON has no inf
         }
         if (!inMetaTrainingSet) {
-            Map<String, Object> ood = MetaTrainingSet.describe(baseName(cell.optimizer()), optimizerParams,
+            Map<String, Object> ood = MetaTrainingSet.describe(cell.spec().base(), optimizerParams,
                     cell.task(), steps);
             if (!ood.isEmpty()) {
                 meta.put("ood", ood);
@@ -152,7 +156,8 @@ public final class TrainingLoop {
         meta.put("rssAfterBytes", ProcStatus.rssBytes());
         return new CellRecord(CellRecord.TYPE, Schema.VERSION, cell.key(lobenchVersion), cell.task().name(),
                 cell.task().family(), new LinkedHashMap<>(cell.task().parameters()), inMetaTrainingSet,
-                cell.optimizer(), optimizerParams, cell.seed(), steps, numParams, outcome, detail, initialLoss,
+                cell.optimizer(), cell.spec().base(), new LinkedHashMap<>(optimizerParams), cell.spec().tunedGroup(),
+                cell.seed(), steps, numParams, outcome, detail, initialLoss,
                 Arrays.copyOf(losses, done), evals, timing, meta);
     }
 
@@ -217,14 +222,5 @@ public final class TrainingLoop {
         int m = c.length;
         double med = m % 2 == 1 ? c[m / 2] : (c[m / 2 - 1] + c[m / 2]) / 2.0;
         return med / 1e6;
-    }
-
-    /** The optimizer's registry name (the spec text before any parameters). */
-    static String baseName(String spec) {
-        try {
-            return dev.lobench.optimizers.OptimizerSpec.parse(spec).name();
-        } catch (RuntimeException e) {
-            return spec;
-        }
     }
 }

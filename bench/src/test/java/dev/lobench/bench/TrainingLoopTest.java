@@ -19,8 +19,7 @@ class TrainingLoopTest {
 
     private static CellRecord run(String opt, long seed, int steps) {
         CellSpec cell = new CellSpec(QUAD, opt, seed, steps, 10);
-        return TrainingLoop.run(cell, OptimizerRegistry.create(opt, steps), DataContext.defaults(), "test",
-                Map.of(), false, null);
+        return TrainingLoop.run(cell, OptimizerRegistry.create(opt, steps), DataContext.defaults(), "test", false, null);
     }
 
     @Test
@@ -52,10 +51,10 @@ class TrainingLoopTest {
     void divergenceFactorMovesTheStopAndIsRecorded() {
         CellSpec base = new CellSpec(QUAD, "sgd:lr=2.5", 0, 400, 10);
         CellRecord ten = TrainingLoop.run(base, OptimizerRegistry.create("sgd:lr=2.5", 400), DataContext.defaults(),
-                "test", Map.of(), false, null);
+                "test", false, null);
         CellSpec wide = base.withDivergenceFactor(1e6);
         CellRecord million = TrainingLoop.run(wide, OptimizerRegistry.create("sgd:lr=2.5", 400),
-                DataContext.defaults(), "test", Map.of(), false, null);
+                DataContext.defaults(), "test", false, null);
         assertEquals(Outcome.diverged, million.outcome());
         int n10 = ten.trainLoss().length;
         int n6 = million.trainLoss().length;
@@ -78,10 +77,8 @@ class TrainingLoopTest {
     void paramStatsAtEveryEvaluation() {
         CellSpec plain = new CellSpec(QUAD, "sgdm", 2, 30, 10);
         CellSpec with = plain.withParamStats(true);
-        CellRecord a = TrainingLoop.run(plain, OptimizerRegistry.create("sgdm", 30), DataContext.defaults(), "test",
-                Map.of(), false, null);
-        CellRecord b = TrainingLoop.run(with, OptimizerRegistry.create("sgdm", 30), DataContext.defaults(), "test",
-                Map.of(), false, null);
+        CellRecord a = TrainingLoop.run(plain, OptimizerRegistry.create("sgdm", 30), DataContext.defaults(), "test", false, null);
+        CellRecord b = TrainingLoop.run(with, OptimizerRegistry.create("sgdm", 30), DataContext.defaults(), "test", false, null);
         assertArrayEquals(a.trainLoss(), b.trainLoss(), "recording does not change training");
         assertTrue(!a.meta().containsKey("paramStats"));
         java.util.List<Map<String, Object>> stats = (java.util.List<Map<String, Object>>) b.meta().get("paramStats");

@@ -102,7 +102,7 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
                 stepRatio = box(step / t.doubleColumn("step_ms_median").getDouble(rr));
                 updateRatio = box(update / t.doubleColumn("update_ms_median").getDouble(rr));
             }
-            entries.add(new Entry(task, opt, OptimizerNames.base(opt), seeds, box(step), box(update),
+            entries.add(new Entry(task, opt, first.optimizerBase(), seeds, box(step), box(update),
                     ref.isEmpty() ? null : ref, stepRatio, updateRatio, first.steps(), taskDefinition(first)));
         }
         return new Baseline(SCHEMA_VERSION, header == null ? null : header.suite(),
@@ -158,6 +158,14 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
                 throw new ResultsError(file + ": baseline entry " + e.task() + " / " + e.optimizer() + " has no seeds");
             }
         }
-        return b;
+        // an entry without its base name (a hand-made baseline: lobench always writes it) gets it
+        // from its name here, where the file is read
+        List<Entry> entries = new ArrayList<>();
+        for (Entry e : b.entries()) {
+            entries.add(e.baseOptimizer() != null ? e : new Entry(e.task(), e.optimizer(),
+                    OptimizerNames.base(e.optimizer()), e.seeds(), e.stepMsMedian(), e.updateMsMedian(),
+                    e.adamReference(), e.stepRatioToAdam(), e.updateRatioToAdam(), e.steps(), e.taskDefinition()));
+        }
+        return new Baseline(b.schemaVersion(), b.suite(), b.runId(), b.machine(), List.copyOf(entries));
     }
 }

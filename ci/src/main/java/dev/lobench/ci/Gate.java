@@ -1,7 +1,6 @@
 package dev.lobench.ci;
 
 import dev.lobench.results.CellRecord;
-import dev.lobench.results.OptimizerNames;
 import dev.lobench.results.Outcome;
 import dev.lobench.results.Report;
 import dev.lobench.results.ResultsError;
@@ -123,7 +122,8 @@ public final class Gate {
         List<String> notComparable = new ArrayList<>();
         for (Baseline.Entry b : base.entries()) {
             Baseline.Entry c = candByTask.getOrDefault(b.task(), List.of()).stream()
-                    .filter(e -> OptimizerNames.matches(e.optimizer(), b.optimizer(), opt.matchBase()))
+                    .filter(e -> e.optimizer().equals(b.optimizer())
+                            || opt.matchBase() && e.baseOptimizer().equals(b.baseOptimizer()))
                     .findFirst().orElse(null);
             if (c != null) {
                 matched.add(c);
@@ -162,7 +162,7 @@ public final class Gate {
     private static void checkUnambiguous(List<Baseline.Entry> entries, String side) {
         Map<String, Set<String>> seen = new HashMap<>();
         for (Baseline.Entry e : entries) {
-            Set<String> names = seen.computeIfAbsent(e.task() + "\u0000" + OptimizerNames.base(e.optimizer()),
+            Set<String> names = seen.computeIfAbsent(e.task() + "\u0000" + e.baseOptimizer(),
                     k -> new TreeSet<>());
             names.add(e.optimizer());
             if (names.size() > 1) {
@@ -243,7 +243,7 @@ public final class Gate {
         }
         // overhead
         double cRatio = d(c.stepRatioToAdam());
-        if (!Report.isAdam(b.optimizer())) {
+        if (!Report.ADAM.equals(b.baseOptimizer())) {
             if (!comparable) {
                 notes.add("overhead not checked: machines differ");
             } else if (Double.isFinite(bRatio) && Double.isFinite(cRatio)

@@ -27,7 +27,7 @@ class GateTest {
     /** A cell whose curve is [10, loss]: length 2 -> the final train loss is the last value, {@code loss}. */
     static CellRecord cell(String task, String opt, long seed, Outcome o, float loss, double stepMs) {
         return new CellRecord("cell", 1, task + "|" + opt + "|" + seed, task, "fixture", Map.of(), false, opt,
-                Map.of(), seed, 2, 10L, o, null, 10.0, new float[] {10f, loss}, List.of(),
+                dev.lobench.results.OptimizerNames.base(opt), Map.of(), null, seed, 2, 10L, o, null, 10.0, new float[] {10f, loss}, List.of(),
                 new Timing(1, 1, 0.1, 0, stepMs, stepMs - 1, 1, 0), Map.of());
     }
 
@@ -201,6 +201,41 @@ class GateTest {
         assertEquals("adam(lr=0.0001)", v.candidateOptimizer());
         assertEquals(0.3, v.relEffect(), 1e-6);
         assertEquals(0, base.count(Gate.Status.NEW));
+    }
+
+    /** {@code c} as a record of an optimizer whose registered name is {@code base}. */
+    static CellRecord withBase(CellRecord c, String base) {
+        return new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(), c.taskParams(),
+                c.inMetaTrainingSet(), c.optimizer(), base, c.optimizerParams(), c.tunedGroup(), c.seed(), c.steps(),
+                c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(), c.trainLoss(), c.evals(), c.timing(),
+                c.meta());
+    }
+
+    @Test
+    void matchByBaseAndTheAdamReferenceReadTheRecordsBaseName(@TempDir Path dir) throws Exception {
+        // a candidate whose Adam cells carry a name that does not spell their base name
+        List<CellRecord> cand = new ArrayList<>();
+        for (CellRecord c : run(1, 1, 1)) {
+            cand.add(c.optimizer().startsWith("adam") ? withBase(cell(c.task(), "tuned-reference(lr=0.001)",
+                    c.seed(), Outcome.completed, c.trainLoss()[1], 10), "adam") : c);
+        }
+        Baseline cb = Baseline.of(header("CPU A"), cand);
+        Baseline.Entry star = cb.entries().stream().filter(e -> e.task().equals("t1")
+                && e.optimizer().equals("star")).findFirst().orElseThrow();
+        assertEquals("tuned-reference(lr=0.001)", star.adamReference(), "Adam found by optimizerBase");
+        Gate.Result r = Gate.check(Baseline.of(header("CPU A"), run(1, 1, 1)), header("CPU A"), cand,
+                Gate.Options.defaults().withMatchBase(true));
+        Gate.Verdict v = verdict(r, "t1", "adam(lr=0.001)");
+        assertEquals("tuned-reference(lr=0.001)", v.candidateOptimizer());
+        assertEquals(Gate.Status.PASS, v.status());
+        // a baseline without base names (a hand-made one; lobench writes them) gets them from the names when read
+        Path f = dir.resolve("b.json");
+        Baseline.of(header("CPU A"), run(1, 1, 1)).write(f);
+        java.nio.file.Files.writeString(f, java.nio.file.Files.readString(f)
+                .replaceAll("\"baseOptimizer\" : \"[^\"]*\",", ""));
+        assertFalse(java.nio.file.Files.readString(f).contains("baseOptimizer"));
+        Baseline read = Baseline.read(f);
+        assertEquals(Baseline.of(header("CPU A"), run(1, 1, 1)).entries(), read.entries());
     }
 
     @Test

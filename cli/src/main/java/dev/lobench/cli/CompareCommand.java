@@ -108,14 +108,17 @@ final class CompareCommand implements Callable<Integer> {
         };
     }
 
-    /** Cells of one task whose optimizer is {@code name} exactly, else whose base name is; ambiguous -> error. */
+    /**
+     * Cells of one task whose optimizer is {@code name} exactly, else whose {@link CellRecord#optimizerBase} is the
+     * base of {@code name} as typed ({@link OptimizerNames#base}); ambiguous -> error.
+     */
     static List<CellRecord> select(List<CellRecord> taskCells, String name) {
         List<CellRecord> exact = taskCells.stream().filter(c -> c.optimizer().equals(name)).toList();
         if (!exact.isEmpty()) {
             return exact;
         }
-        List<CellRecord> byBase = taskCells.stream().filter(c -> OptimizerNames.matches(c.optimizer(), name, true))
-                .toList();
+        String base = OptimizerNames.base(name);
+        List<CellRecord> byBase = taskCells.stream().filter(c -> c.optimizerBase().equals(base)).toList();
         TreeSet<String> distinct = new TreeSet<>();
         byBase.forEach(c -> distinct.add(c.optimizer()));
         if (distinct.size() > 1) {
@@ -145,7 +148,7 @@ final class CompareCommand implements Callable<Integer> {
             java.util.Set<String> names = new java.util.TreeSet<>();
             for (List<CellRecord> cs : byTask.values()) {
                 for (CellRecord c : cs) {
-                    names.add(OptimizerNames.base(c.optimizer()));
+                    names.add(c.optimizerBase());
                     names.add(c.optimizer());
                 }
             }
@@ -166,7 +169,8 @@ final class CompareCommand implements Callable<Integer> {
                 continue;
             }
             String optA = e.getValue().get(0).optimizer();
-            if (only != null && only.stream().noneMatch(o -> OptimizerNames.matches(optA, o, true))) {
+            String baseA = e.getValue().get(0).optimizerBase();
+            if (only != null && only.stream().noneMatch(o -> optA.equals(o) || baseA.equals(OptimizerNames.base(o)))) {
                 continue;
             }
             String optB = cc.get(0).optimizer();
@@ -179,7 +183,7 @@ final class CompareCommand implements Callable<Integer> {
         Map<String, List<CellRecord>> m = new LinkedHashMap<>();
         Map<String, TreeSet<String>> names = new TreeMap<>();
         for (CellRecord c : cells) {
-            String key = c.task() + "\u0000" + (byBase ? OptimizerNames.base(c.optimizer()) : c.optimizer());
+            String key = c.task() + "\u0000" + (byBase ? c.optimizerBase() : c.optimizer());
             m.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
             names.computeIfAbsent(key, k -> new TreeSet<>()).add(c.optimizer());
             if (names.get(key).size() > 1) {

@@ -90,7 +90,7 @@ final class ListCommand implements Callable<Integer> {
             double est = cal.estimateSeconds(dev.lobench.bench.RunPlan.ofSuite(s, null, null, null, null).cells());
             System.out.printf("%s: %s%n", s.name(), s.description());
             System.out.printf("  %d cells = %d tasks x %d optimizers x %d seeds; %d training steps; estimated %s here%n",
-                    s.cellCount(), s.entries().size(), dev.lobench.bench.RunPlan.expandTuned(s.optimizers()).size(),
+                    s.cellCount(), s.entries().size(), dev.lobench.optimizers.OptimizerSpecs.expand(s.optimizers()).size(),
                     s.seeds(), s.totalSteps(), Double.isNaN(est) ? "? (not calibrated)" : duration(est));
             for (Suite.Entry e : s.entries()) {
                 System.out.printf("    %-28s %7d steps%n", e.label() != null ? e.label() : e.task(), e.steps());

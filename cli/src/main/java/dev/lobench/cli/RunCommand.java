@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
         if (steps != null && steps > RunPlan.MAX_STEPS) {
             throw new UserError("--steps must be <= " + RunPlan.MAX_STEPS + " (a plan's bound), got " + steps);
         }
-        if (optimizers != null && RunPlan.joinOptimizerSpecs(optimizers).isEmpty()) {
+        if (optimizers != null && dev.lobench.optimizers.OptimizerSpecs.join(optimizers).isEmpty()) {
             throw new UserError("--optimizer names no optimizer (see 'lobench list optimizers')");
         }
         if (evalEvery != null && evalEvery < 0) {

@@ -1,10 +1,10 @@
 package dev.lobench.cli;
 
 import dev.lobench.bench.RunEnvironment;
-import dev.lobench.bench.RunPlan;
 import dev.lobench.bench.stability.StabilityRunner;
 import dev.lobench.optimizers.OptimizerRegistry;
-import dev.lobench.optimizers.OptimizerSpec;
+import dev.lobench.optimizers.OptimizerSpecs;
+import dev.lobench.optimizers.TypedOptimizerSpec;
 import dev.lobench.results.Report;
 import dev.lobench.results.ResultsJson;
 import dev.lobench.results.StabilityRecord;
@@ -97,17 +97,17 @@ final class StabilityCommand implements Callable<Integer> {
         double[] grid = StabilityRunner.parseGrid(curvature);
         StabilityRunner.Settings settings = new StabilityRunner.Settings(dim, noise, steps, burnIn, probes, fdStep,
                 tolerance, seed);
-        List<String> specs = withWeights(RunPlan.joinOptimizerSpecs(optimizers), weights);
-        for (String s : specs) {
-            OptimizerRegistry.create(s, steps); // validate every spec before any work
+        List<TypedOptimizerSpec> specs = new ArrayList<>();
+        for (OptimizerSpecs.Parsed p : withWeights(OptimizerSpecs.expand(optimizers), weights)) {
+            specs.add(TypedOptimizerSpec.resolve(p, steps)); // validate every spec before any work
         }
         Path dir = out != null ? out : Path.of("lobench-runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-stability");
         List<StabilityRecord> all = new ArrayList<>();
-        for (String spec : specs) {
-            System.err.printf(Locale.ROOT, "lobench: stability of %s at %d curvatures (%d steps each)%n", spec,
-                    grid.length, steps);
-            all.addAll(StabilityRunner.run(() -> OptimizerRegistry.create(spec, steps), grid, settings,
+        for (TypedOptimizerSpec spec : specs) {
+            System.err.printf(Locale.ROOT, "lobench: stability of %s at %d curvatures (%d steps each)%n",
+                    spec.canonical(), grid.length, steps);
+            all.addAll(StabilityRunner.run(() -> spec.build(steps), grid, settings,
                     r -> System.err.printf(Locale.ROOT, "  h=%-10s radius=%-10s %s%n", Report.formatNumber(
                             r.curvature()), Report.formatNumber(r.radius()), r.outcome())));
         }
@@ -136,31 +136,27 @@ final class StabilityCommand implements Callable<Integer> {
     }
 
     /** Adds {@code weights=F} to the specs of optimizers that take weights and do not set them. */
-    static List<String> withWeights(List<String> specs, String weights) {
+    static List<OptimizerSpecs.Parsed> withWeights(List<OptimizerSpecs.Parsed> specs, String weights) {
         if (weights == null) {
             return specs;
         }
         if (weights.isBlank()) {
             throw new UserError("--weights: empty value");
         }
-        List<String> out = new ArrayList<>();
+        List<OptimizerSpecs.Parsed> out = new ArrayList<>();
         boolean used = false;
-        for (String s : specs) {
-            OptimizerSpec p = OptimizerSpec.parse(s);
-            if (OptimizerRegistry.entry(p.name()).defaults().containsKey("weights") && !p.args().containsKey("weights")) {
-                Map<String, String> args = new LinkedHashMap<>(p.args());
-                args.put("weights", weights);
-                StringBuilder sb = new StringBuilder(p.name()).append(':');
-                args.forEach((k, v) -> sb.append(k).append('=').append(v).append(','));
-                sb.setLength(sb.length() - 1);
-                out.add(sb.toString());
+        for (OptimizerSpecs.Parsed p : specs) {
+            if (OptimizerRegistry.entry(p.spec().name()).defaults().containsKey("weights")
+                    && !p.spec().args().containsKey("weights")) {
+                out.add(p.with("weights", weights));
                 used = true;
             } else {
-                out.add(s);
+                out.add(p);
             }
         }
         if (!used) {
-            throw new UserError("--weights given but no optimizer in " + specs + " takes weights (star, small-fc, "
+            throw new UserError("--weights given but no optimizer in "
+                    + specs.stream().map(p -> p.spec().name()).toList() + " takes weights (star, small-fc, "
                     + "velo-style) without setting them");
         }
         return out;

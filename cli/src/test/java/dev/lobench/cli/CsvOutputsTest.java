@@ -130,7 +130,7 @@ class CsvOutputsTest {
     static CellRecord cell(String task, String opt, long seed, int steps, Outcome outcome, float[] train,
             List<EvalPoint> evals) {
         return new CellRecord("cell", 1, String.format("%024x", (task + "|" + opt + "|" + seed).hashCode() & 0xffffffffL), task, "fixture", Map.of(), false, opt,
-                Map.of(), seed, steps, 10L, outcome, outcome == Outcome.completed ? null : "fixture", train.length > 0
+                dev.lobench.results.OptimizerNames.base(opt), Map.of(), null, seed, steps, 10L, outcome, outcome == Outcome.completed ? null : "fixture", train.length > 0
                 ? train[0] : Double.NaN, train, evals, new Timing(1, 1, 0.1, 0, 10, 9, 1, 0), Map.of("evalEvery", 3));
     }
 

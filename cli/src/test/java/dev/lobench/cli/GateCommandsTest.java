@@ -27,7 +27,8 @@ class GateCommandsTest {
     }
 
     static CellRecord cell(String task, String opt, Outcome o, float loss) {
-        return new CellRecord("cell", 1, task + "|" + opt, task, "fixture", Map.of(), false, opt, Map.of(), 0, 3,
+        return new CellRecord("cell", 1, task + "|" + opt, task, "fixture", Map.of(), false, opt,
+                dev.lobench.results.OptimizerNames.base(opt), Map.of(), null, 0, 3,
                 10L, o, null, 10.0, new float[] {10f, 5f, loss}, List.of(), new Timing(1, 1, 0.1, 0, 10, 9, 1, 0),
                 Map.of());
     }

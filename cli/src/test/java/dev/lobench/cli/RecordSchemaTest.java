@@ -51,7 +51,7 @@ class RecordSchemaTest {
     private static final Set<String> KEYWORDS = Set.of("$schema", "$id", "$ref", "$defs", "title", "description",
             "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems", "const", "enum",
             "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern", "format", "minLength", "if",
-            "then", "else", "oneOf", "not");
+            "then", "else", "oneOf", "allOf", "not");
 
     @Test
     void everySchemaIsDraft202012WithARelativeIdAndIsUsed() throws IOException {
@@ -113,11 +113,17 @@ class RecordSchemaTest {
                 StabilityRecord.TYPE, "stability-header", StabilityRecord.HEADER_TYPE);
         types.forEach((schema, type) -> assertEquals(type,
                 RecordSchemas.tree(schema).at("/properties/type/const").asText(), schema));
-        Map<String, Integer> versions = Map.of("header", Schema.VERSION, "cell", Schema.VERSION, "overhead",
-                Schema.VERSION, "stability-header", StabilityStore.SCHEMA_VERSION, "baseline",
-                dev.lobench.ci.Baseline.SCHEMA_VERSION);
+        Map<String, Integer> versions = Map.of("overhead", OverheadRecord.SCHEMA_VERSION, "stability-header",
+                StabilityStore.SCHEMA_VERSION, "baseline", dev.lobench.ci.Baseline.SCHEMA_VERSION);
         versions.forEach((schema, v) -> assertEquals(v.intValue(),
                 RecordSchemas.tree(schema).at("/properties/schemaVersion/const").asInt(-1), schema));
+        // results files: every version a reader accepts, the newest the one written
+        for (String schema : List.of("header", "cell")) {
+            List<Integer> accepted = new java.util.ArrayList<>();
+            RecordSchemas.tree(schema).at("/properties/schemaVersion/enum").forEach(x -> accepted.add(x.asInt()));
+            assertEquals(java.util.stream.IntStream.rangeClosed(Schema.OLDEST_READ, Schema.VERSION).boxed().toList(),
+                    accepted, schema);
+        }
     }
 
     private static List<String> strings(JsonNode array) {
@@ -140,7 +146,7 @@ class RecordSchemaTest {
                         .forEachRemaining(p -> checkKeywords(p.getValue(), at + "/" + k + "/" + p.getKey()));
                 case "items", "additionalProperties", "if", "then", "else", "not" -> checkKeywords(e.getValue(),
                         at + "/" + k);
-                case "oneOf" -> e.getValue().forEach(x -> checkKeywords(x, at + "/oneOf"));
+                case "oneOf", "allOf" -> e.getValue().forEach(x -> checkKeywords(x, at + "/" + k));
                 default -> { }
             }
         }
@@ -160,6 +166,13 @@ class RecordSchemaTest {
         List<String> lines = Files.readAllLines(results);
         assertTrue(lines.get(1).contains("\"outcome\":\"completed\""), lines.get(1));
         assertTrue(lines.get(2).contains("\"outcome\":\"diverged\""), lines.get(2));
+        // schema 2: the base name and typed parameters, as pandas should see them
+        JsonNode adam = dev.lobench.results.ResultsJson.mapper().readTree(lines.get(1));
+        assertEquals(Schema.VERSION, adam.get("schemaVersion").asInt());
+        assertEquals("adam", adam.get("optimizerBase").asText());
+        assertEquals(0.001, adam.get("optimizerParams").get("lr").doubleValue(), 0);
+        assertTrue(adam.get("optimizerParams").get("lr").isNumber(), adam.get("optimizerParams").toString());
+        assertTrue(adam.get("tunedGroup").isNull());
 
         Path b = dir.resolve("b");
         assertEquals(0, CliTest.run("run", "--task", "quadratic-d100-k100", "--optimizer", "sgdm", "--steps", "5",
@@ -223,7 +236,7 @@ class RecordSchemaTest {
         // a benchmark without a result: the record the runner writes then (status error, times null)
         RunHeader h = OverheadStore.read(file).header();
         OverheadStore.Writer w = OverheadStore.create(dir.resolve("err"), h);
-        w.write(new OverheadRecord(OverheadRecord.TYPE, Schema.VERSION, OverheadRecord.FULL_STEP, "fmnist8-mlp32",
+        w.write(new OverheadRecord(OverheadRecord.TYPE, OverheadRecord.SCHEMA_VERSION, OverheadRecord.FULL_STEP, "fmnist8-mlp32",
                 "adam", "adam(lr=0.001)", "cpu", 1, 2410, Double.NaN, Double.NaN, Double.NaN, 0, 0, 19280, 0, "error",
                 "benchmark produced no result (see jmh.log)"));
         w.end("2026-01-01T00:00:00Z");
@@ -339,7 +352,7 @@ class RecordSchemaTest {
         assertRejects("header", committed(RESULTS, "header"), Map.of(
                 "no runId", n -> n.remove("runId"),
                 "threads as a string", n -> n.put("threads", "2"),
-                "a newer schemaVersion", n -> n.put("schemaVersion", 2),
+                "a newer schemaVersion", n -> n.put("schemaVersion", Schema.VERSION + 1),
                 "a startTime that is no date-time", n -> n.put("startTime", "yesterday"),
                 "an undocumented field", n -> n.put("host", "x")));
         ObjectNode cell = committed(RESULTS, "cell");
@@ -353,7 +366,18 @@ class RecordSchemaTest {
                 "a timing without warmupSteps", n -> ((ObjectNode) n.get("timing")).remove("warmupSteps"),
                 "an eval step as a string", n -> ((ObjectNode) n.get("evals").get(0)).put("step", "0"),
                 "a cell key that is no hash", n -> n.put("cellKey", "t1|adam"),
-                "an optimizer parameter as a number", n -> ((ObjectNode) n.get("optimizerParams")).put("lr", 0.1)));
+                "a schema-1 optimizer parameter as a number", n -> ((ObjectNode) n.get("optimizerParams")).put("lr", 0.1),
+                "a schema-1 cell with a base name", n -> n.put("optimizerBase", "adam")));
+        // the same cell as schema 2 (as the reader upgrades it): typed parameters, base name and tuned group
+        ObjectNode cell2 = (ObjectNode) Schema.upgradeCell(cell);
+        assertEquals(2, cell2.get("schemaVersion").asInt());
+        assertRejects("cell", cell2, Map.of(
+                "no optimizerBase", n -> n.remove("optimizerBase"),
+                "no tunedGroup", n -> n.remove("tunedGroup"),
+                "an empty optimizerBase", n -> n.put("optimizerBase", ""),
+                "a parameter as an object", n -> ((ObjectNode) n.get("optimizerParams")).putObject("lr"),
+                "a tuned group as a number", n -> n.put("tunedGroup", 3),
+                "a newer schemaVersion", n -> n.put("schemaVersion", Schema.VERSION + 1)));
         assertRejects("end", committed(RESULTS, "end"), Map.of(
                 "no endTime", n -> n.remove("endTime"),
                 "a negative cell count", n -> n.put("cells", -1),

@@ -282,7 +282,8 @@ class ReliabilityTest {
                 GateCommandsTest.header())) {
             for (long seed : seeds) {
                 w.writeCell(new dev.lobench.results.CellRecord("cell", 1, "k" + seed, "t", family,
-                        java.util.Map.of("dim", 10), false, "adam(lr=0.001)", java.util.Map.of(), seed, steps, 10L,
+                        java.util.Map.of("dim", 10), false, "adam(lr=0.001)", "adam", java.util.Map.of("lr", 0.001), null, seed,
+                        steps, 10L,
                         Outcome.completed, null, 10.0, new float[] {10f, 5f, 1f}, java.util.List.of(),
                         new dev.lobench.results.Timing(1, 1, 0.1, 0, 10, 9, 1, 0), java.util.Map.of()));
             }

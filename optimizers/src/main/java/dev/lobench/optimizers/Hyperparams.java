@@ -25,6 +25,8 @@ public final class Hyperparams {
     private final Map<String, String> given;
     private final long runSteps;
     private final Map<String, String> canonical = new LinkedHashMap<>();
+    /** The typed value of every parameter a getter read (Double, Long, String), for records. */
+    private final Map<String, Object> typed = new LinkedHashMap<>();
 
     /**
      * @param defaults declared parameters and their default values, in display order
@@ -100,6 +102,7 @@ public final class Hyperparams {
             throw bad(key, value, expectation);
         }
         canonical.put(key, format(v));
+        typed.put(key, v);
         return v;
     }
 
@@ -131,6 +134,7 @@ public final class Hyperparams {
             throw bad(key, value, expectation);
         }
         canonical.put(key, Long.toString(v));
+        typed.put(key, whole(v));
         return v;
     }
 
@@ -138,6 +142,7 @@ public final class Hyperparams {
     public String text(String key) {
         String value = raw(key).trim();
         canonical.put(key, value);
+        typed.put(key, value);
         return value;
     }
 
@@ -145,6 +150,7 @@ public final class Hyperparams {
     public void canonical(String key, String value) {
         raw(key);
         canonical.put(key, value);
+        typed.put(key, value);
     }
 
     /** One of {@code allowed} (case-insensitive); returns the lower-case choice. */
@@ -154,7 +160,19 @@ public final class Hyperparams {
             throw bad(key, raw(key), "one of " + String.join(", ", allowed));
         }
         canonical.put(key, value);
+        typed.put(key, value);
         return value;
+    }
+
+    /** {@code true} or {@code false} (case-insensitive). */
+    public boolean flag(String key) {
+        String value = raw(key).strip().toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw bad(key, raw(key), "true or false");
+        }
+        canonical.put(key, value);
+        typed.put(key, value.equals("true"));
+        return value.equals("true");
     }
 
     /**
@@ -170,6 +188,7 @@ public final class Hyperparams {
                         + " needs the total number of steps; add " + key + "=N to the optimizer spec");
             }
             canonical.put(key, FROM_RUN);
+            typed.put(key, FROM_RUN);
             return runSteps;
         }
         return integer(key, 1);
@@ -190,6 +209,52 @@ public final class Hyperparams {
             }
         }
         return parts.isEmpty() ? optimizer : optimizer + "(" + String.join(",", parts) + ")";
+    }
+
+    /**
+     * Every declared parameter with its typed value, in declared order: what a getter returned (a {@code Double}
+     * for {@link #number}, an {@code Integer} or {@code Long} for {@link #integer}, a {@code Boolean} for {@link #flag}, a
+     * {@code String} for text and choices, {@link #FROM_RUN} for a {@link #totalSteps} taken from the run), and for a
+     * parameter no getter read, its value as written, typed by {@link #typeOf}. Call after reading every parameter.
+     */
+    public Map<String, Object> typedValues() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String key : defaults.keySet()) {
+            out.put(key, typed.containsKey(key) ? typed.get(key) : typeOf(raw(key)));
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("[-+]?\\d{1,18}");
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile(
+            "[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
+    /**
+     * The value of an unread parameter as a JSON-friendly type: a whole number as an {@code Integer} (a
+     * {@code Long} if it does not fit), another finite
+     * decimal number as a {@code Double}, {@code true}/{@code false} as a {@code Boolean}, anything else as the
+     * trimmed text.
+     */
+    public static Object typeOf(String value) {
+        String v = value.strip();
+        if (INTEGER.matcher(v).matches()) {
+            return whole(Long.parseLong(v));
+        }
+        if (DECIMAL.matcher(v).matches()) {
+            double d = Double.parseDouble(v);
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        return v;
+    }
+
+    /** A whole number as JSON readers give it back: an {@code Integer} when it fits, else a {@code Long}. */
+    private static Number whole(long v) {
+        return v == (int) v ? (Number) (int) v : (Number) v;
     }
 
     private static String canonicalDefault(String key, String value) {

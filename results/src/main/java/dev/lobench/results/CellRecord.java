@@ -7,6 +7,10 @@ import java.util.Objects;
 
 /**
  * One (task, optimizer, seed) cell: its curves, timings and outcome. {@code type} is always {@code "cell"}.
+ * {@code optimizer} is the canonical optimizer spec ({@code adam(lr=0.001)}), {@code optimizerBase} its registered
+ * name ({@code adam}), {@code optimizerParams} every parameter with its typed value (numbers as numbers, flags as
+ * booleans, text as strings), {@code tunedGroup} the {@code NAME-tuned} grid the cell's optimizer is a point of
+ * (null if none). Records of schema 1 are upgraded when read ({@link Schema#upgradeCell}).
  * {@code trainLoss[t]} is the minibatch training loss at step t, measured before update t; its length is the
  * number of steps actually run (shorter than {@code steps} when the cell diverged or failed).
  */
@@ -19,7 +23,9 @@ public record CellRecord(
         Map<String, Object> taskParams,
         boolean inMetaTrainingSet,
         String optimizer,
+        String optimizerBase,
         Map<String, Object> optimizerParams,
+        String tunedGroup,
         long seed,
         int steps,
         long numParams,
@@ -57,6 +63,8 @@ public record CellRecord(
                 && Objects.equals(taskFamily, c.taskFamily)
                 && Objects.equals(taskParams, c.taskParams)
                 && Objects.equals(optimizer, c.optimizer)
+                && Objects.equals(optimizerBase, c.optimizerBase)
+                && Objects.equals(tunedGroup, c.tunedGroup)
                 && Objects.equals(optimizerParams, c.optimizerParams)
                 && outcome == c.outcome
                 && Objects.equals(outcomeDetail, c.outcomeDetail)

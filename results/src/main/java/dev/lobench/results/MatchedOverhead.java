@@ -70,7 +70,7 @@ public final class MatchedOverhead {
         List<Curve> out = new ArrayList<>();
         for (Map.Entry<String, List<float[]>> e : groups.entrySet()) {
             CellRecord c = first.get(e.getKey());
-            out.add(new Curve(c.task(), c.optimizer(), OverheadRecord.baseName(c.optimizer()),
+            out.add(new Curve(c.task(), c.optimizer(), c.optimizerBase(),
                     smooth(mean(e.getValue()), window)));
         }
         return out;

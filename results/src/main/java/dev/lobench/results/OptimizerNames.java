@@ -2,13 +2,13 @@ package dev.lobench.results;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Optimizer names: canonical names look like {@code adam(lr=0.001)}; the base name is {@code adam}. */
+/**
+ * Optimizer names as people type them ({@code compare A B}, {@code ci --match base}) and as schema-1 records hold
+ * them: canonical names look like {@code adam(lr=0.001)}; the base name is {@code adam}. Records of schema 2 carry
+ * their base name ({@link CellRecord#optimizerBase}) and typed parameters; nothing reads those from a name.
+ */
 public final class OptimizerNames {
-    private static final Pattern LR_IN_NAME = Pattern.compile("(?i)[(:,;]\\s*lr\\s*=\\s*([^,;)\\s]+)");
-
     private OptimizerNames() {}
 
     /** The part before the first {@code (} or {@code :}, trimmed and lower-cased. */
@@ -26,42 +26,9 @@ public final class OptimizerNames {
         return s.substring(0, cut).trim().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether {@code optimizer} is {@code query} exactly, or has {@code query} as its base name. */
-    public static boolean matches(String optimizer, String query, boolean byBase) {
-        if (optimizer == null || query == null) {
-            return false;
-        }
-        if (optimizer.equals(query)) {
-            return true;
-        }
-        return byBase && base(optimizer).equals(base(query));
-    }
-
-    /**
-     * The learning rate of a cell: {@code optimizerParams["lr"]} (a number or a numeric string), else an
-     * {@code lr=} inside the name; NaN when neither is there.
-     */
+    /** The learning rate of a cell: {@code optimizerParams.lr} when it is a number, else NaN. */
     public static double learningRate(CellRecord c) {
         Map<String, Object> p = c.optimizerParams();
-        Object v = p == null ? null : p.get("lr");
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (v != null) {
-            try {
-                return Double.parseDouble(v.toString().trim());
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-        Matcher m = LR_IN_NAME.matcher(c.optimizer() == null ? "" : c.optimizer());
-        if (m.find()) {
-            try {
-                return Double.parseDouble(m.group(1));
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-        return Double.NaN;
+        return p != null && p.get("lr") instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 }

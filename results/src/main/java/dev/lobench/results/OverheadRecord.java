@@ -36,6 +36,12 @@ public record OverheadRecord(
         long weightBytes,
         String status,
         String detail) {
+    /**
+     * The schema version of an overhead file (its header and records): 1. The results schema moved to 2 for cells
+     * ({@link Schema#VERSION}); overhead records did not change.
+     */
+    public static final int SCHEMA_VERSION = 1;
+
     public static final String TYPE = "overhead";
     public static final String OPTIMIZER_ONLY = "optimizer-only";
     public static final String FULL_STEP = "full-step";

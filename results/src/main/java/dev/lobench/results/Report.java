@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Pattern;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -35,8 +34,8 @@ import tech.tablesaw.columns.Column;
  * metric or timing column; so medians, means and ratios are over completed seeds only, and {@code <metric>_n}
  * says how many values there were.
  *
- * <p>Adam reference: the optimizers of the task named {@code adam}, {@code adam(...)} or {@code adam:...}
- * (case-insensitive; not adamw, nadam, ...); of several, the one with the lowest median final train loss (ties:
+ * <p>Adam reference: the optimizers of the task whose {@link CellRecord#optimizerBase} is {@code adam} (not
+ * adamw, nadam, ...); of several, the one with the lowest median final train loss (ties:
  * first by name). Its name is in {@code adam_reference}; with no Adam on the task the ratios are NaN.
  *
  * <p>In CSV a NaN is an empty field, in JSON it is {@code null}; both keep full precision. Markdown rounds to 4
@@ -67,13 +66,25 @@ public final class Report {
         }
     }
 
-    private static final Pattern ADAM = Pattern.compile("(?i)adam(\\(.*\\)|:.*)?");
+    /** The {@link CellRecord#optimizerBase} of Adam, the reference optimizer. */
+    public static final String ADAM = "adam";
 
     private Report() {}
 
-    /** Whether an optimizer name denotes Adam: {@code adam}, {@code adam(...)} or {@code adam:...}. */
-    public static boolean isAdam(String optimizer) {
-        return optimizer != null && ADAM.matcher(optimizer.trim()).matches();
+    /** Whether a cell ran Adam: its {@link CellRecord#optimizerBase} is {@code adam} (not adamw, nadam, ...). */
+    public static boolean isAdam(CellRecord c) {
+        return c != null && ADAM.equals(c.optimizerBase());
+    }
+
+    /** The optimizer names (as in the report's optimizer column) of the cells that ran Adam. */
+    static java.util.Set<String> adamNames(List<CellRecord> cells) {
+        java.util.Set<String> s = new java.util.HashSet<>();
+        for (CellRecord c : cells) {
+            if (isAdam(c)) {
+                s.add(c.optimizer());
+            }
+        }
+        return s;
     }
 
     public static String render(List<CellRecord> cells, Format format) {
@@ -87,7 +98,7 @@ public final class Report {
     public static String render(RunHeader header, List<CellRecord> cells, Format format) {
         Table t = table(cells);
         return switch (format) {
-            case MARKDOWN -> markdown(header, t);
+            case MARKDOWN -> markdown(header, t, adamNames(cells));
             case CSV -> csv(t);
             case JSON -> json(t);
         };
@@ -95,6 +106,7 @@ public final class Report {
 
     /** The report table (see the class comment for its columns), rows sorted by task then optimizer. */
     public static Table table(List<CellRecord> cells) {
+        java.util.Set<String> adam = adamNames(cells);
         Map<String, Map<String, List<CellRecord>>> groups = new TreeMap<>();
         for (CellRecord c : cells) {
             groups.computeIfAbsent(c.task(), k -> new TreeMap<>())
@@ -135,7 +147,7 @@ public final class Report {
                 }
                 stats.put(byOpt.getKey(), s);
             }
-            String ref = stats.keySet().stream().filter(Report::isAdam)
+            String ref = stats.keySet().stream().filter(adam::contains)
                     .min(Comparator.<String>comparingDouble(o -> nanLast(stats.get(o).get(Metric.TRAIN_LOSS).median()))
                             .thenComparing(Comparator.naturalOrder()))
                     .orElse(null);
@@ -240,7 +252,7 @@ public final class Report {
         return String.join(" · ", parts);
     }
 
-    private static String markdown(RunHeader header, Table t) {
+    private static String markdown(RunHeader header, Table t, java.util.Set<String> adam) {
         StringBuilder sb = new StringBuilder();
         if (header != null) {
             sb.append(TextTable.md(headerLine(header))).append("\n\n");
@@ -263,7 +275,7 @@ public final class Report {
         for (int r = 0; r < t.rowCount(); r++) {
             String task = t.stringColumn("task").get(r);
             String opt = t.stringColumn("optimizer").get(r);
-            if (isAdam(opt)) {
+            if (adam.contains(opt)) {
                 adamVariants.computeIfAbsent(task, k -> new ArrayList<>()).add(opt);
             }
             int seeds = t.intColumn("seeds").getInt(r);

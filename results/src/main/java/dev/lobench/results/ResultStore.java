@@ -27,8 +27,8 @@ import java.util.Map;
  * run killed while writing it: it is skipped and counted ({@link ResultsFile#skippedPartialLines()}), never an
  * error. Any other bad line (invalid JSON, a wrong type, a missing required field, a record out of order, a
  * duplicate cell key) is an error: a {@link ResultsError} whose message starts with {@code file:line:}. A file
- * of a newer {@code schemaVersion} than {@link Schema#VERSION} is rejected with a message saying so. Blank
- * lines are ignored.
+ * of a newer {@code schemaVersion} than {@link Schema#VERSION} is rejected with a message saying so; a schema-1 cell
+ * is read as the schema-2 cell it stands for ({@link Schema#upgradeCell}). Blank lines are ignored.
  */
 public final class ResultStore {
     /** The file name a suite run writes in its run directory. */
@@ -179,7 +179,7 @@ public final class ResultStore {
         same.put("taskFamily", java.util.Objects.equals(a.taskFamily(), b.taskFamily()));
         same.put("taskParams", java.util.Objects.equals(a.taskParams(), b.taskParams()));
         same.put("optimizer", java.util.Objects.equals(a.optimizer(), b.optimizer()));
-        same.put("optimizerParams", java.util.Objects.equals(a.optimizerParams(), b.optimizerParams()));
+        same.put("optimizerParams", sameParams(a.optimizerParams(), b.optimizerParams()));
         same.put("seed", a.seed() == b.seed());
         same.put("steps", a.steps() == b.steps());
         same.put("numParams", a.numParams() == b.numParams());
@@ -193,6 +193,30 @@ public final class ResultStore {
             }
         }
         return null;
+    }
+
+    /**
+     * Equal parameter maps, numbers compared by value: a schema-1 cell read as schema 2 has {@code "wd": 0} where a
+     * schema-2 writer wrote {@code "wd": 0.0}, and they are the same parameter.
+     */
+    static boolean sameParams(Map<String, Object> a, Map<String, Object> b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : a.entrySet()) {
+            Object x = e.getValue();
+            Object y = b.get(e.getKey());
+            boolean same = x instanceof Number nx && y instanceof Number ny
+                    ? Double.compare(nx.doubleValue(), ny.doubleValue()) == 0
+                    : java.util.Objects.equals(x, y);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- parsing ------------------------------------------------------------------------------------------
@@ -283,7 +307,7 @@ public final class ResultStore {
                 case CellRecord.TYPE -> {
                     requireHeader(header, at, type);
                     checkVersion(node, at);
-                    CellRecord c = map(node, CellRecord.class, at);
+                    CellRecord c = map(Schema.upgradeCell(node), CellRecord.class, at);
                     validateCell(c, at);
                     Integer prev = keyLines.putIfAbsent(c.cellKey(), lineNo);
                     if (prev != null) {
@@ -424,6 +448,7 @@ public final class ResultStore {
         requireText(c.cellKey(), "cellKey", at);
         requireText(c.task(), "task", at);
         requireText(c.optimizer(), "optimizer", at);
+        requireText(c.optimizerBase(), "optimizerBase", at);
         if (c.outcome() == null) {
             throw new ResultsError(at + ": cell '" + c.cellKey() + "' has no outcome");
         }

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  *
  * <ol>
  *   <li>Adam cells of the task ({@link Report#isAdam}) are grouped by learning rate
- *       ({@link OptimizerNames#learningRate}); per learning rate the training-loss curves of its <em>completed</em>
+ *       ({@link OptimizerNames#learningRate}: {@code optimizerParams.lr}); per learning rate the training-loss curves of its <em>completed</em>
  *       seeds are averaged point-wise (over their common length) and smoothed with the EMA of {@link Curves}
  *       (beta 0.9). A learning rate with no completed seed does not enter the envelope.</li>
  *   <li>Envelope E(i) = min over learning rates of the smoothed curves at index i (over the common length),
@@ -47,7 +47,7 @@ public final class Speedup {
     public static Envelope envelope(List<CellRecord> taskCells) {
         Map<Double, List<float[]>> byLr = new TreeMap<>();
         for (CellRecord c : taskCells) {
-            if (Report.isAdam(c.optimizer()) && c.outcome() == Outcome.completed && c.trainLoss() != null
+            if (Report.isAdam(c) && c.outcome() == Outcome.completed && c.trainLoss() != null
                     && c.trainLoss().length > 1) {
                 double lr = OptimizerNames.learningRate(c);
                 byLr.computeIfAbsent(Double.isNaN(lr) ? -1.0 : lr, k -> new ArrayList<>()).add(c.trainLoss());

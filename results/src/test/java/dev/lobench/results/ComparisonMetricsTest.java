@@ -27,9 +27,9 @@ class ComparisonMetricsTest {
      */
     static List<CellRecord> grid() {
         List<CellRecord> l = new ArrayList<>();
-        l.add(c("t", "adam(lr=0.1)", 0, Outcome.completed, 10, 0, 0));
-        l.add(c("t", "adam(lr=0.01)", 0, Outcome.completed, 10, 10, 0));
-        l.add(c("t", "adam(lr=1)", 0, Outcome.diverged, 10, -100, Float.NaN));
+        l.add(TestCells.withParam(c("t", "adam(lr=0.1)", 0, Outcome.completed, 10, 0, 0), "lr", 0.1));
+        l.add(TestCells.withParam(c("t", "adam(lr=0.01)", 0, Outcome.completed, 10, 10, 0), "lr", 0.01));
+        l.add(TestCells.withParam(c("t", "adam(lr=1)", 0, Outcome.diverged, 10, -100, Float.NaN), "lr", 1.0));
         return l;
     }
 
@@ -166,8 +166,11 @@ class ComparisonMetricsTest {
     void optimizerNames() {
         assertEquals("adam", OptimizerNames.base("adam(lr=0.001)"));
         assertEquals("sgdm", OptimizerNames.base("sgdm:lr=0.1"));
-        assertTrue(OptimizerNames.matches("adam(lr=0.001)", "adam", true));
-        assertTrue(!OptimizerNames.matches("adam(lr=0.001)", "adam", false));
-        assertEquals(0.001, OptimizerNames.learningRate(c("t", "adam(lr=0.001)", 0, Outcome.completed, 1)), 0);
+        CellRecord adam = c("t", "adam(lr=0.001)", 0, Outcome.completed, 1);
+        assertEquals(0.001, OptimizerNames.learningRate(TestCells.withParam(adam, "lr", 0.001)), 0);
+        assertEquals(3L, OptimizerNames.learningRate(TestCells.withParam(adam, "lr", 3L)), 0);
+        // the learning rate is a typed parameter: never read from the name, nor from a string
+        assertTrue(Double.isNaN(OptimizerNames.learningRate(adam)));
+        assertTrue(Double.isNaN(OptimizerNames.learningRate(TestCells.withParam(adam, "lr", "0.001"))));
     }
 }

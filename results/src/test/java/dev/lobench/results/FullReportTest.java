@@ -21,7 +21,7 @@ class FullReportTest {
 
     static CellRecord c(String task, String opt, long seed, boolean inMeta, Outcome o, float... curve) {
         return new CellRecord("cell", 1, task + "|" + opt + "|" + seed, task, "fixture", Map.of(), inMeta, opt,
-                Map.of(), seed, curve.length, 10, o, null, 10.0, curve,
+                OptimizerNames.base(opt), Map.of(), null, seed, curve.length, 10, o, null, 10.0, curve,
                 List.of(new EvalPoint(curve.length, curve[curve.length - 1] + 0.5, 0.5 + seed * 0.1, Double.NaN)),
                 new Timing(1, 1, 0.1, 0, 2, 1, 1, 0), Map.of());
     }

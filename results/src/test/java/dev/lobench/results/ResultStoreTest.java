@@ -182,10 +182,10 @@ class ResultStoreTest {
     void newerSchemaVersionIsRejectedClearly() throws IOException {
         Path f = writeFile("results.jsonl", header("run-1"), List.of(completed("quad", 0)), true);
         List<String> lines = new ArrayList<>(Files.readAllLines(f));
-        lines.set(0, lines.get(0).replace("\"schemaVersion\":1", "\"schemaVersion\":2"));
+        lines.set(0, lines.get(0).replace("\"schemaVersion\":2", "\"schemaVersion\":3"));
         Files.write(f, lines);
         ResultsError e = assertThrows(ResultsError.class, () -> ResultStore.read(f));
-        assertEquals(f + ":1: schemaVersion 2 is newer than this lobench reads (1); use a newer lobench to read"
+        assertEquals(f + ":1: schemaVersion 3 is newer than this lobench reads (2); use a newer lobench to read"
                 + " this file", e.getMessage());
     }
 
@@ -265,7 +265,8 @@ class ResultStoreTest {
 
     private static CellRecord withCurve(CellRecord c, float[] curve) {
         return new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(),
-                c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerParams(), c.seed(), c.steps(),
+                c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(),
+                c.optimizerParams(), c.tunedGroup(), c.seed(), c.steps(),
                 c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(), curve, c.evals(),
                 c.timing(), c.meta());
     }
@@ -315,7 +316,8 @@ class ResultStoreTest {
     void mergeKeepsOneOfTwoCellsThatDifferOnlyInTimings() {
         CellRecord c = completed("quad", 1);
         CellRecord slower = new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(),
-                c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerParams(), c.seed(), c.steps(),
+                c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(),
+                c.optimizerParams(), c.tunedGroup(), c.seed(), c.steps(),
                 c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(), c.trainLoss().clone(), c.evals(),
                 new Timing(99, 98, 97, 0, 96, 95, 94, 0), Map.of("rssAfterBytes", 123));
         Path a = writeFile("a.jsonl", header("run-a"), List.of(completed("quad", 0), c), true);

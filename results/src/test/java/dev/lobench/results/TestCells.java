@@ -40,9 +40,19 @@ final class TestCells {
         Map<String, Object> optParams = new LinkedHashMap<>();
         optParams.put("name", optimizer);
         return new CellRecord(CellRecord.TYPE, Schema.VERSION, task + "|" + optimizer + "|" + seed, task, "fixture",
-                taskParams, false, optimizer, optParams, seed, steps, 100L, outcome,
+                taskParams, false, optimizer, OptimizerNames.base(optimizer), optParams, null, seed, steps, 100L, outcome,
                 outcome == Outcome.completed ? null : "detail of " + outcome, 10.0, trainLoss, evals, timing,
                 Map.of());
+    }
+
+    /** {@code c} with {@code optimizerParams[key] = value} (e.g. a typed learning rate). */
+    static CellRecord withParam(CellRecord c, String key, Object value) {
+        Map<String, Object> p = new LinkedHashMap<>(c.optimizerParams());
+        p.put(key, value);
+        return new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(), c.taskParams(),
+                c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(), p, c.tunedGroup(), c.seed(), c.steps(),
+                c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(), c.trainLoss(), c.evals(), c.timing(),
+                c.meta());
     }
 
     /** Two eval points: an early one with junk values (must be ignored by "last eval point") and the final one. */

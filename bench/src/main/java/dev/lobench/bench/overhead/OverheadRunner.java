@@ -15,7 +15,6 @@ import dev.lobench.results.OverheadRecord;
 import dev.lobench.results.OverheadRun;
 import dev.lobench.results.OverheadStore;
 import dev.lobench.results.RunHeader;
-import dev.lobench.results.Schema;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.Param;
 import dev.lobench.tasks.TaskInstance;
@@ -202,14 +201,14 @@ public final class OverheadRunner {
 
     private OverheadRecord record(RunResult rr, String kind, String task, String opt, String spec, long[] mem) {
         if (rr == null || rr.getPrimaryResult() == null || rr.getPrimaryResult().getStatistics().getN() == 0) {
-            return new OverheadRecord(OverheadRecord.TYPE, Schema.VERSION, kind, task, opt, spec, config.device(),
+            return new OverheadRecord(OverheadRecord.TYPE, OverheadRecord.SCHEMA_VERSION, kind, task, opt, spec, config.device(),
                     config.threads(), mem[0], Double.NaN, Double.NaN, Double.NaN, 0, config.forks(), mem[1], mem[2],
                     "error", "benchmark produced no result (see jmh.log)");
         }
         Statistics s = rr.getPrimaryResult().getStatistics();
         double toMs = msPer(rr.getPrimaryResult().getScoreUnit());
         double err = s.getMeanErrorAt(0.999);
-        return new OverheadRecord(OverheadRecord.TYPE, Schema.VERSION, kind, task, opt, spec, config.device(),
+        return new OverheadRecord(OverheadRecord.TYPE, OverheadRecord.SCHEMA_VERSION, kind, task, opt, spec, config.device(),
                 config.threads(), mem[0], s.getPercentile(50) * toMs, s.getMean() * toMs,
                 Double.isFinite(err) ? err * toMs : Double.NaN, s.getN(), config.forks(), mem[1], mem[2], "ok", null);
     }
@@ -303,11 +302,12 @@ public final class OverheadRunner {
                 .getInputArguments()));
         extra.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
         extra.put("ompWaitPolicy", System.getenv("OMP_WAIT_POLICY"));
+        extra.put("gompSpincount", System.getenv("GOMP_SPINCOUNT"));
         extra.put("allocatorTuned", Djl.allocatorTuned());
         extra.put("fusedKernelThreads", config.threads());
         extra.put("learnedKernel", Simd.describe());
         extra.put("jmhVersion", org.openjdk.jmh.util.Utils.class.getPackage().getImplementationVersion());
-        return new RunHeader(RunHeader.TYPE, Schema.VERSION, UUID.randomUUID().toString(), "overhead",
+        return new RunHeader(RunHeader.TYPE, OverheadRecord.SCHEMA_VERSION, UUID.randomUUID().toString(), "overhead",
                 RunEnvironment.lobenchVersion(), RunEnvironment.gitCommit(), RunEnvironment.jvm(),
                 RunEnvironment.djlVersion(), RunEnvironment.libtorchVersion(), RunEnvironment.cpuModel(),
                 config.threads(), RunEnvironment.os(), Instant.now().toString(), config.commandLine(), extra);

@@ -15,9 +15,11 @@ public final class ExternalProvider implements OptimizerProvider {
         d.put("cmd", "");
         d.put("timeout", "60");
         d.put("init_timeout", "120");
+        d.put("shm_min", "0");
         OptimizerRegistry.register("ext", "an optimizer in another process, any language: cmd=SHELL COMMAND "
                 + "(started once per cell; protocol: docs/external-optimizer.md), timeout=seconds per step reply, "
-                + "init_timeout=seconds for the handshake",
+                + "init_timeout=seconds for the handshake, shm_min=gradient bytes from which a client that asks for "
+                + "the shared memory file gets it (0: always)",
                 d, hp -> {
                     String cmd = hp.text("cmd");
                     if (cmd.isEmpty()) {
@@ -26,7 +28,9 @@ public final class ExternalProvider implements OptimizerProvider {
                     }
                     double timeout = hp.positive("timeout");
                     double initTimeout = hp.positive("init_timeout");
-                    return new ExternalOptimizer(hp.canonicalName(), cmd, timeout, initTimeout, hp.runSteps());
+                    long shmMin = hp.integer("shm_min", 0);
+                    return new ExternalOptimizer(hp.canonicalName(), cmd, timeout, initTimeout, hp.runSteps(),
+                            shmMin);
                 });
     }
 }

@@ -22,7 +22,7 @@ import org.w3c.dom.Element;
 class PlotFilesTest {
     static CellRecord c(String task, String opt, long seed, Outcome o, float... curve) {
         return new CellRecord("cell", 1, task + "|" + opt + "|" + seed, task, "fixture", Map.of(), false, opt,
-                Map.of(), seed, curve.length, 10, o, null, 10.0, curve,
+                dev.lobench.results.OptimizerNames.base(opt), Map.of(), null, seed, curve.length, 10, o, null, 10.0, curve,
                 List.of(new EvalPoint(curve.length, curve[curve.length - 1] + 0.5, 0.5, Double.NaN)),
                 new Timing(1, 1, 0.1, 0, 2, 1, 1, 0), Map.of());
     }
