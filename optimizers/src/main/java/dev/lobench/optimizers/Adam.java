@@ -174,4 +174,31 @@ public final class Adam extends HandOptimizer {
         }
         return true;
     }
+    /**
+     * Registers {@code adam} and {@code adamw} (listed in
+     * {@code META-INF/services/dev.lobench.optimizers.OptimizerProvider}).
+     */
+    public static final class Provider implements OptimizerProvider {
+        @Override
+        public void registerOptimizers() {
+            OptimizerRegistry.register("adam", "Adam (torch.optim.Adam), weight decay as L2 added to the gradient",
+                    Schedule.withScheduleParams("lr", "0.001", "beta1", "0.9", "beta2", "0.999", "eps", "1e-8",
+                            "wd", "0"),
+                    hp -> build(hp, false));
+            OptimizerRegistry.register("adamw", "AdamW (torch.optim.AdamW), decoupled weight decay p *= 1 - lr*wd",
+                    Schedule.withScheduleParams("lr", "0.001", "beta1", "0.9", "beta2", "0.999", "eps", "1e-8",
+                            "wd", "0.01"),
+                    hp -> build(hp, true));
+        }
+
+        private static Optimizer build(Hyperparams hp, boolean decoupled) {
+            double lr = hp.positive("lr");
+            double b1 = hp.number("beta1", 0, false, 1, true);
+            double b2 = hp.number("beta2", 0, false, 1, true);
+            double eps = hp.nonNegative("eps");
+            double wd = hp.nonNegative("wd");
+            Schedule s = Schedule.fromSpec(hp, lr);
+            return new Adam(hp.canonicalName(), lr, b1, b2, eps, wd, decoupled, s);
+        }
+    }
 }

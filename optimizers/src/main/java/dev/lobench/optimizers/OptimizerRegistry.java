@@ -41,10 +41,6 @@ public final class OptimizerRegistry {
     private static final Map<String, String> ORIGINS = new LinkedHashMap<>();
     private static boolean providersLoaded;
 
-    static {
-        HandDesigned.registerAll();
-    }
-
     private OptimizerRegistry() {}
 
     /** Registers an optimizer without parameters. */
@@ -97,10 +93,10 @@ public final class OptimizerRegistry {
         return java.util.Optional.ofNullable(ORIGINS.get(name));
     }
 
-    /** Plug-in optimizers that declare an {@code lr} parameter: each has a {@code NAME-tuned} grid. */
-    public static synchronized List<String> tunablePlugins() {
+    /** Registered optimizers (built-ins and plug-ins) that declare an {@code lr} parameter, in registration order. */
+    public static synchronized List<String> withLearningRate() {
         loadProviders();
-        return ORIGINS.keySet().stream().filter(n -> ENTRIES.get(n).defaults().containsKey("lr")).toList();
+        return ENTRIES.values().stream().filter(e -> e.defaults().containsKey("lr")).map(Entry::name).toList();
     }
 
     private static synchronized void loadProviders() {

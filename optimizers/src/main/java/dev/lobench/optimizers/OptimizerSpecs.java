@@ -16,8 +16,6 @@ import java.util.Map;
  * registry. Nothing downstream parses spec text again.
  */
 public final class OptimizerSpecs {
-    /** Base optimizers that have a {@code NAME-tuned} learning-rate-grid protocol (plus {@link #tunable()}'s plug-ins). */
-    public static final List<String> TUNABLE = List.of("adam", "adamw", "sgdm", "nesterov", "sgd");
     /** Defaults of a {@code NAME-tuned} grid: 7 learning rates log-spaced from 1e-4 to 1e-1. */
     public static final int DEFAULT_LRS = 7;
     public static final double DEFAULT_MIN = 1e-4;
@@ -38,11 +36,12 @@ public final class OptimizerSpecs {
 
     private OptimizerSpecs() {}
 
-    /** Every base optimizer with a {@code NAME-tuned} grid: {@link #TUNABLE} and plug-ins that declare {@code lr}. */
+    /**
+     * Every base optimizer with a {@code NAME-tuned} grid: each registered optimizer (built-in or plug-in) that
+     * declares an {@code lr} parameter, in registration order.
+     */
     public static List<String> tunable() {
-        List<String> l = new ArrayList<>(TUNABLE);
-        l.addAll(OptimizerRegistry.tunablePlugins());
-        return l;
+        return OptimizerRegistry.withLearningRate();
     }
 
     /**

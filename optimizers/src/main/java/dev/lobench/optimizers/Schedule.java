@@ -94,4 +94,17 @@ public record Schedule(Kind kind, long warmup, long totalSteps, double minLr) {
         }
         return cosine(total, minLr, warmup);
     }
+
+    /**
+     * Declared parameters for {@link OptimizerRegistry#register}: {@code kv} as alternating names and default values,
+     * followed by {@link #SPEC_DEFAULTS} (an optimizer with a learning rate takes a schedule).
+     */
+    public static Map<String, String> withScheduleParams(String... kv) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        m.putAll(SPEC_DEFAULTS);
+        return m;
+    }
 }

@@ -90,4 +90,39 @@ public final class Sgd extends HandOptimizer {
             p.subi(d.mul(lrS));
         }
     }
+    /**
+     * Registers {@code sgd}, {@code sgdm} and {@code nesterov} (listed in
+     * {@code META-INF/services/dev.lobench.optimizers.OptimizerProvider}).
+     */
+    public static final class Provider implements OptimizerProvider {
+        @Override
+        public void registerOptimizers() {
+            OptimizerRegistry.register("sgd", "plain SGD: p -= lr * (g + wd * p)",
+                    Schedule.withScheduleParams("lr", "0.1", "wd", "0"), hp -> {
+                        double lr = hp.positive("lr");
+                        double wd = hp.nonNegative("wd");
+                        Schedule s = Schedule.fromSpec(hp, lr);
+                        return new Sgd(hp.canonicalName(), lr, 0, 0, wd, false, s);
+                    });
+            OptimizerRegistry.register("sgdm",
+                    "SGD with heavy-ball momentum (torch.optim.SGD): b = momentum*b + (1-dampening)*g; p -= lr*b",
+                    Schedule.withScheduleParams("lr", "0.05", "momentum", "0.9", "dampening", "0", "wd", "0"), hp -> {
+                        double lr = hp.positive("lr");
+                        double mom = hp.number("momentum", 0, false, 1, true);
+                        double damp = hp.number("dampening", 0, false, 1, false);
+                        double wd = hp.nonNegative("wd");
+                        Schedule s = Schedule.fromSpec(hp, lr);
+                        return new Sgd(hp.canonicalName(), lr, mom, damp, wd, false, s);
+                    });
+            OptimizerRegistry.register("nesterov",
+                    "SGD with Nesterov momentum (torch.optim.SGD nesterov=True): p -= lr*(g + momentum*b)",
+                    Schedule.withScheduleParams("lr", "0.05", "momentum", "0.9", "wd", "0"), hp -> {
+                        double lr = hp.positive("lr");
+                        double mom = hp.number("momentum", 0, true, 1, true);
+                        double wd = hp.nonNegative("wd");
+                        Schedule s = Schedule.fromSpec(hp, lr);
+                        return new Sgd(hp.canonicalName(), lr, mom, 0, wd, true, s);
+                    });
+        }
+    }
 }

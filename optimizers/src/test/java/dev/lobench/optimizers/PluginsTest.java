@@ -78,7 +78,7 @@ class PluginsTest {
         assertTrue(o instanceof Sgd);
         assertEquals("plugin plugone.jar", OptimizerRegistry.origin("plug-sgd").orElseThrow());
         assertTrue(OptimizerRegistry.origin("adam").isEmpty());
-        assertTrue(OptimizerRegistry.tunablePlugins().contains("plug-sgd"));
+        assertTrue(OptimizerRegistry.withLearningRate().contains("plug-sgd"));
         assertTrue(Plugins.loaded().contains(jar.toAbsolutePath().normalize()));
         assertTrue(System.getProperty(Plugins.PROPERTY).contains("plugone.jar"));
         // the same jar again (e.g. from --plugins and LOBENCH_PLUGINS) is not registered twice

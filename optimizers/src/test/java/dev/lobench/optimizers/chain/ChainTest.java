@@ -128,8 +128,8 @@ class ChainTest {
         assertEquals("test-chain-adamw(lr=0.001)", o.name());
         assertTrue(o.identity().startsWith("test-chain-adamw(lr=0.001)#chain:"), o.identity());
         assertEquals("test-chain-adamw(lr=3e-4)", OptimizerRegistry.create("test-chain-adamw", 100).name());
-        assertTrue(OptimizerRegistry.tunablePlugins().contains("test-chain-adamw"));
-        assertTrue(!OptimizerRegistry.tunablePlugins().contains("test-chain-plain"), "no lr, no grid");
+        assertTrue(OptimizerRegistry.withLearningRate().contains("test-chain-adamw"));
+        assertTrue(!OptimizerRegistry.withLearningRate().contains("test-chain-plain"), "no lr, no grid");
         assertEquals("optimizer spec opts.yaml", OptimizerRegistry.origin("test-chain-plain").orElseThrow());
         UserError e = assertThrows(UserError.class, () -> OptimizerRegistry.create("test-chain-adamw", 0));
         assertTrue(e.getMessage().contains("needs the total number of steps"), e.getMessage());
