@@ -34,7 +34,7 @@ public final class MetaTrainingSet {
     public static List<Origin> origins() {
         if (origins == null) {
             List<Origin> l = new ArrayList<>();
-            for (String name : List.of("star", "small-fc", "velo-style")) {
+            for (String name : LearnedOptimizers.learnedNames()) {
                 try {
                     LearnedOptimizers.ShippedInfo w = LearnedOptimizers.shippedInfo(name);
                     if (w == null) {
@@ -53,11 +53,11 @@ public final class MetaTrainingSet {
     private static final Map<String, List<Origin>> BY_WEIGHTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The meta-training origins of one optimizer cell: for star, small-fc and velo-style those of the weights its
-     * {@code weights} parameter names; for any other optimizer, {@link #origins()}.
+     * The meta-training origins of one optimizer cell: for a learned optimizer ({@link LearnedOptimizers#learnedNames})
+     * those of the weights its {@code weights} parameter names; for any other optimizer, {@link #origins()}.
      */
     public static List<Origin> originsFor(String optimizer, Map<String, Object> params) {
-        if (!List.of("star", "small-fc", "velo-style").contains(optimizer)) {
+        if (!LearnedOptimizers.learnedNames().contains(optimizer)) {
             return origins();
         }
         String w = String.valueOf(params == null ? "auto" : params.getOrDefault("weights", "auto")).trim();

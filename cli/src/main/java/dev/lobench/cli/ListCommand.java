@@ -120,14 +120,14 @@ final class ListCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("shipped weights (weights=auto):");
-        for (String name : List.of("star", "small-fc", "velo-style")) {
+        for (String name : dev.lobench.optimizers.learned.LearnedOptimizers.learnedNames()) {
             dev.lobench.optimizers.learned.LearnedOptimizers.ShippedInfo info =
                     dev.lobench.optimizers.learned.LearnedOptimizers.shippedInfo(name);
             System.out.printf("  %-10s %s%n", name, info == null ? "none (runs from theta-init, weights=init:0)"
                     : info.summary() + ", sha256 " + info.sha256().substring(0, 12));
         }
         System.out.println("also shipped, by name (e.g. star:weights=star-fmnist8-v1):");
-        for (String name : List.of("star-fmnist8-v1", "small-fc-fmnist8-v1")) {
+        for (String name : dev.lobench.optimizers.learned.LearnedOptimizers.extraShippedNames()) {
             dev.lobench.optimizers.learned.LearnedOptimizers.ShippedInfo info =
                     dev.lobench.optimizers.learned.LearnedOptimizers.shippedInfo(name);
             if (info != null) {

@@ -40,6 +40,28 @@ public final class LearnedOptimizers {
         return create(ThetaFiles.read(weights).theta(), impl);
     }
 
+    /**
+     * The registered optimizers that run from meta-trained weights (those declaring a {@code weights} parameter), in
+     * registration order: star, small-fc, velo-style and any such plug-in.
+     */
+    public static java.util.List<String> learnedNames() {
+        return dev.lobench.optimizers.OptimizerRegistry.entries().stream()
+                .filter(e -> e.defaults().containsKey("weights"))
+                .map(dev.lobench.optimizers.OptimizerRegistry.Entry::name).toList();
+    }
+
+    /** Every shipped weights name ({@link PinnedWeights#SHA256}), sorted. */
+    public static java.util.List<String> shippedNames() {
+        return PinnedWeights.SHA256.keySet().stream().map(f -> f.substring(0, f.length() - ".safetensors".length()))
+                .sorted().toList();
+    }
+
+    /** Shipped weights that are no optimizer's default, loadable by name ({@code star:weights=star-fmnist8-v1}). */
+    public static java.util.List<String> extraShippedNames() {
+        java.util.List<String> learned = learnedNames();
+        return shippedNames().stream().filter(n -> !learned.contains(n)).toList();
+    }
+
     /** Classpath location of shipped weights. */
     public static String shippedResource(String name) {
         return "/lobench/weights/" + name + ".safetensors";
@@ -51,7 +73,7 @@ public final class LearnedOptimizers {
         String res = shippedResource(name);
         if (bytes == null) {
             throw new UserError("no shipped learned optimizer weights named '" + name + "' (resource " + res
-                    + " not found; shipped: star, small-fc, star-fmnist8-v1, small-fc-fmnist8-v1; or pass a .safetensors file)");
+                    + " not found; shipped: " + String.join(", ", shippedNames()) + "; or pass a .safetensors file)");
         }
         return ThetaFiles.parse(bytes, "resource " + res);
     }
