@@ -95,15 +95,42 @@ final class MetaBenchCommand implements Callable<Integer> {
             }
             PopulationBenchmark.Numbers nb = PopulationBenchmark.measure(problem, opts, steps, warmup, repeats);
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2fx |%n", a, nb.batched(), nb.looped(), nb.speedup());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("arch", a);
-            row.put("batched_inner_steps_per_s", nb.batched());
-            row.put("looped_inner_steps_per_s", nb.looped());
-            row.put("speedup", nb.speedup());
-            rows.add(row);
+            rows.add(row(a, nb));
         }
-        writeJson(slots, t, rows);
+        if (json != null) {
+            writeJson(json, document(task, slots, steps, warmup, repeats, t, RunEnvironment.cpuModel(),
+                    RunEnvironment.gitCommit(), rows));
+        }
         return 0;
+    }
+
+    /** One architecture's numbers in the {@code --json} document. */
+    static Map<String, Object> row(String arch, PopulationBenchmark.Numbers nb) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("arch", arch);
+        row.put("batchedInnerStepsPerSecond", nb.batched());
+        row.put("loopedInnerStepsPerSecond", nb.looped());
+        row.put("speedup", nb.speedup());
+        return row;
+    }
+
+    /**
+     * The {@code --json} document (camelCase keys, named as in the results records: {@code cpuModel},
+     * {@code gitCommit}; files written before issue 15 have snake_case keys and {@code cpu}, {@code lobench_commit}).
+     */
+    static Map<String, Object> document(String task, int innerRuns, int steps, int warmup, int repeats, int threads,
+            String cpuModel, String gitCommit, List<Map<String, Object>> rows) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("task", task);
+        doc.put("innerRuns", innerRuns);
+        doc.put("steps", steps);
+        doc.put("warmup", warmup);
+        doc.put("repeats", repeats);
+        doc.put("threads", threads);
+        doc.put("cpuModel", cpuModel);
+        doc.put("gitCommit", gitCommit);
+        doc.put("results", rows);
+        return doc;
     }
 
     /** One optimizer per inner run: the arch's meta-training start, antithetically perturbed per particle pair. */
@@ -125,23 +152,11 @@ final class MetaBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void writeJson(int slots, int t, List<Map<String, Object>> rows) throws java.io.IOException {
-        if (json != null) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("task", task);
-            doc.put("inner_runs", slots);
-            doc.put("steps", steps);
-            doc.put("warmup", warmup);
-            doc.put("repeats", repeats);
-            doc.put("threads", t);
-            doc.put("cpu", RunEnvironment.cpuModel());
-            doc.put("lobench_commit", RunEnvironment.gitCommit());
-            doc.put("results", rows);
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), doc);
+    static void writeJson(Path json, Map<String, Object> doc) throws java.io.IOException {
+        Path parent = json.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), doc);
     }
 }

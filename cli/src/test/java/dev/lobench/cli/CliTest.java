@@ -265,7 +265,7 @@ class CliTest {
         assertOneLineError(run("meta-report", dir.resolve("none.jsonl").toString()), "no such meta-training log");
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"type\":\"header\"}\n");
-        assertOneLineError(run("meta-report", bad.toString()), "outer_step");
+        assertOneLineError(run("meta-report", bad.toString()), "outerStep");
         assertOneLineError(run("meta-report", log.toString(), "--window", "0"), "--window");
     }
 

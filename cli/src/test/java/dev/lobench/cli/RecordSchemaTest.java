@@ -67,7 +67,8 @@ class RecordSchemaTest {
             assertEquals(RecordSchemas.DIALECT, s.path("$schema").asText(), n);
             assertEquals(n + ".schema.json", s.path("$id").asText(), n + ": $id is the relative file name");
             assertEquals("object", s.path("type").asText(), n);
-            assertTrue(s.has("additionalProperties"), n + ": states its additionalProperties policy");
+            assertTrue(s.has("additionalProperties") || everyBranchStatesIt(s),
+                    n + ": states its additionalProperties policy (itself, or in each of its oneOf branches)");
             assertEquals(List.of(), metaSchema.validate(Files.readString(RecordSchemas.file(n)), InputFormat.JSON)
                     .stream().map(Object::toString).toList(), n + " against the 2020-12 meta-schema");
             checkKeywords(s, n);
@@ -108,6 +109,23 @@ class RecordSchemaTest {
         assertEquals(outcomes, strings(RecordSchemas.tree("baseline").at("/$defs/seed/properties/outcome/enum")));
         assertEquals(List.of(OverheadRecord.OPTIMIZER_ONLY, OverheadRecord.FULL_STEP, OverheadRecord.CALIBRATION),
                 strings(RecordSchemas.tree("overhead").at("/properties/kind/enum")));
+        // the meta-training log: the keys MetaTrainer writes now (camelCase) and those of older logs (snake_case)
+        Set<String> camel = new TreeSet<>();
+        Set<String> snake = new TreeSet<>();
+        for (dev.lobench.meta.MetaLogKey k : dev.lobench.meta.MetaLogKey.values()) {
+            camel.add(k.camelCase);
+            snake.add(k.snakeCase);
+        }
+        Set<String> step = new TreeSet<>();
+        RecordSchemas.tree(RecordSchemas.META_LOG).at("/$defs/step/properties").fieldNames().forEachRemaining(step::add);
+        assertEquals(camel, step, "meta-training-step#/$defs/step vs MetaLogKey");
+        Set<String> old = new TreeSet<>();
+        RecordSchemas.tree(RecordSchemas.META_LOG).at("/$defs/snakeCaseStep/properties").fieldNames()
+                .forEachRemaining(old::add);
+        assertEquals(snake, old, "meta-training-step#/$defs/snakeCaseStep vs MetaLogKey");
+        for (String k : camel) {
+            assertTrue(k.matches("[a-z][A-Za-z0-9]*"), "camelCase: " + k);
+        }
         Map<String, String> types = Map.of("header", RunHeader.TYPE, "cell", dev.lobench.results.CellRecord.TYPE,
                 "end", dev.lobench.results.EndRecord.TYPE, "overhead", OverheadRecord.TYPE, "stability",
                 StabilityRecord.TYPE, "stability-header", StabilityRecord.HEADER_TYPE);
@@ -124,6 +142,20 @@ class RecordSchemaTest {
             assertEquals(java.util.stream.IntStream.rangeClosed(Schema.OLDEST_READ, Schema.VERSION).boxed().toList(),
                     accepted, schema);
         }
+    }
+
+    /** A schema that is a oneOf of {@code $defs} entries, each of which states its additionalProperties policy. */
+    private static boolean everyBranchStatesIt(JsonNode s) {
+        if (!s.path("oneOf").isArray() || s.path("oneOf").isEmpty()) {
+            return false;
+        }
+        for (JsonNode b : s.path("oneOf")) {
+            String ref = b.path("$ref").asText();
+            if (!ref.startsWith("#/") || !s.at(ref.substring(1)).has("additionalProperties")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> strings(JsonNode array) {
@@ -273,10 +305,27 @@ class RecordSchemaTest {
         Path log = c5.logPath();
         assertEquals(5, RecordSchemas.assertMetaLogValid(log));
         List<String> lines = Files.readAllLines(log);
-        assertTrue(lines.get(3).contains("\"inner_runs_restarted\":true"), lines.get(3));
+        assertTrue(lines.get(3).contains("\"innerRunsRestarted\":true"), lines.get(3));
         for (String l : lines) {
-            assertTrue(l.contains("\"dropped\":"), "optional in the schema (older logs lack it), written now: " + l);
+            // only the camelCase branch: a new log is never written in the convention of older ones
+            RecordSchemas.assertValid(RecordSchemas.META_LOG_STEP, l, "camelCase line " + l);
         }
+        // a log that an older lobench began (snake_case keys) resumed by this one: still valid, in snake_case
+        List<String> older = new java.util.ArrayList<>();
+        for (String l : lines) {
+            ObjectNode o = JSON.createObjectNode();
+            JSON.readTree(l).fields().forEachRemaining(e -> o.set(
+                    e.getKey().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT)
+                            .replace("wall_seconds", "wall_s"), e.getValue()));
+            older.add(o.toString());
+        }
+        Files.write(log, older);
+        MetaTrainer.Config c7 = cfg.apply(7).resume(true).build();
+        MetaTrainer.run(c7, new SafetensorsThetaSink(c7, "synthetic", "abc"), null);
+        assertEquals(7, RecordSchemas.assertMetaLogValid(log));
+        List<String> resumed = Files.readAllLines(log);
+        assertTrue(resumed.get(6).startsWith("{\"outer_step\":7,\"meta_loss\":"), resumed.get(6));
+        RecordSchemas.assertInvalid(RecordSchemas.META_LOG_STEP, resumed.get(6), "not the camelCase branch");
     }
 
     // ---------------------------------------------------------------- records committed to the repository
@@ -401,12 +450,30 @@ class RecordSchemaTest {
                 "a completed run with a divergence step", n -> n.put("divergedAtStep", 5),
                 "no noiseFloor", n -> n.remove("noiseFloor")));
         String log = "experiments/meta-training/runs/star/star.safetensors.jsonl.gz";
-        assertRejects(RecordSchemas.META_LOG, committed(log, null), Map.of(
+        ObjectNode snakeCase = committed(log, null);
+        assertRejects(RecordSchemas.META_LOG, snakeCase, Map.of(
                 "outer step 0", n -> n.put("outer_step", 0),
                 "meta_loss as the string NaN", n -> n.put("meta_loss", "NaN"),
                 "no wall_s", n -> n.remove("wall_s"),
                 "inner_runs_restarted false (written only as true)", n -> n.put("inner_runs_restarted", false),
-                "an undocumented field", n -> n.put("lr", 0.1)));
+                "an undocumented field", n -> n.put("lr", 0.1),
+                "a camelCase key beside the snake_case ones", n -> n.put("innerRunsRestarted", true),
+                "a camelCase wallSeconds for wall_s", n -> n.put("wallSeconds", n.remove("wall_s"))));
+        // the same line as lobench writes it now
+        ObjectNode camelCase = JSON.createObjectNode();
+        for (dev.lobench.meta.MetaLogKey k : dev.lobench.meta.MetaLogKey.values()) {
+            if (snakeCase.has(k.snakeCase)) {
+                camelCase.set(k.camelCase, snakeCase.get(k.snakeCase));
+            }
+        }
+        camelCase.put("dropped", 0);
+        assertRejects(RecordSchemas.META_LOG, camelCase, Map.of(
+                "outer step 0", n -> n.put("outerStep", 0),
+                "metaLoss as the string NaN", n -> n.put("metaLoss", "NaN"),
+                "no dropped (always written in camelCase)", n -> n.remove("dropped"),
+                "no wallSeconds", n -> n.remove("wallSeconds"),
+                "a snake_case key beside the camelCase ones", n -> n.put("inner_steps", 3),
+                "wall_s for wallSeconds", n -> n.put("wall_s", n.remove("wallSeconds"))));
         ObjectNode baseline = (ObjectNode) JSON.readTree(SelfContainedDocsTest.repositoryRoot()
                 .resolve("ci/baselines/smoke.json").toFile());
         assertRejects(RecordSchemas.BASELINE, baseline, Map.of(

@@ -33,6 +33,8 @@ final class RecordSchemas {
     static final Map<String, String> BY_TYPE = Map.of("header", "header", "cell", "cell", "end", "end",
             "overhead", "overhead", "stability-header", "stability-header", "stability", "stability");
     static final String META_LOG = "meta-training-step";
+    /** The camelCase branch of {@link #META_LOG} alone: a line as lobench writes a new log. */
+    static final String META_LOG_STEP = META_LOG + "#/$defs/step";
     static final String BASELINE = "baseline";
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
@@ -70,8 +72,24 @@ final class RecordSchemas {
         }
     }
 
+    /**
+     * The schema {@code name}: a file's, or with {@code #/pointer} a part of it that has no {@code $ref} (e.g.
+     * {@link #META_LOG_STEP}), standing alone.
+     */
     static Schema schema(String name) {
         return CACHE.computeIfAbsent(name, n -> {
+            if (n.contains("#")) {
+                String[] at = n.split("#", 2);
+                com.fasterxml.jackson.databind.JsonNode part = tree(at[0]).at(at[1]);
+                if (!part.isObject() || part.toString().contains("\"$ref\"")) {
+                    throw new IllegalArgumentException(n + ": no object without $ref there");
+                }
+                com.fasterxml.jackson.databind.node.ObjectNode alone =
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) part.deepCopy()).put("$schema", DIALECT);
+                String uri = file(at[0]).toUri().toString().replace(".schema.json",
+                        at[1].replace('/', '.').replace("$", "") + ".schema.json");
+                return REGISTRY.getSchema(SchemaLocation.of(uri), alone.toString(), InputFormat.JSON);
+            }
             Path f = file(n);
             try {
                 return REGISTRY.getSchema(SchemaLocation.of(f.toUri().toString()),

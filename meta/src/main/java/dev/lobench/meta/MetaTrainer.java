@@ -26,7 +26,8 @@ import java.util.Objects;
  * Meta-trains a {@link MetaArch} on an {@link InnerProblem} with an ES estimator and outer Adam (docs/learned-optimizers.md section 3).
  *
  * <p>Files, next to {@code out}: {@code <out>.ckpt} (checkpoint, written atomically every {@code checkpointEvery}
- * outer steps and at the end) and {@code <out>.jsonl} (one JSON line per outer step). The final theta goes to the
+ * outer steps and at the end) and {@code <out>.jsonl} (one JSON line per outer step, keys:
+ * {@link MetaLogKey}). The final theta goes to the
  * {@link ThetaSink} with {@code out}. With {@code resume}, training continues from the checkpoint and reaches the
  * same theta, bit for bit, as an uninterrupted run with the same config.
  */
@@ -189,6 +190,7 @@ public final class MetaTrainer {
             double wallBefore;
             long innerBefore;
             int freshInnerRunsAt = -1;
+            MetaLogKey.Convention keys = MetaLogKey.Convention.CAMEL_CASE;
             Path light = cfg.lightCheckpointPath();
             if (cfg.resume() && !Files.exists(ckpt) && Files.exists(light)) {
                 // Only the small checkpoint survived (the full one holds every inner run and is not kept in git):
@@ -208,7 +210,7 @@ public final class MetaTrainer {
                 start = m.path("outer_step").asInt();
                 wallBefore = m.path("wall_s").asDouble();
                 innerBefore = m.path("inner_steps").asLong();
-                truncateLog(log, start);
+                keys = truncateLog(log, start);
                 freshInnerRunsAt = start;
                 if (progress != null || System.console() == null) {
                     System.err.println("lobench meta-train: resuming from the light checkpoint " + light + " at outer step "
@@ -234,7 +236,7 @@ public final class MetaTrainer {
                 start = m.path("outer_step").asInt();
                 wallBefore = m.path("wall_s").asDouble();
                 innerBefore = m.path("inner_steps").asLong();
-                truncateLog(log, start);
+                keys = truncateLog(log, start);
             } else {
                 for (Path p : new Path[] {ckpt, light}) {
                     if (Files.exists(p)) {
@@ -274,16 +276,16 @@ public final class MetaTrainer {
                     lastLoss = e.metaLoss();
                     double wall = wallBefore + (System.nanoTime() - t0) / 1e9;
                     ObjectNode line = JSON.createObjectNode();
-                    line.put("outer_step", step + 1);
-                    putNumber(line, "meta_loss", e.metaLoss());
-                    putNumber(line, "grad_norm", norm);
-                    line.put("nan_count", bad);
-                    line.put("dropped", e.dropped());
+                    line.put(keys.key(MetaLogKey.OUTER_STEP), step + 1);
+                    putNumber(line, keys.key(MetaLogKey.META_LOSS), e.metaLoss());
+                    putNumber(line, keys.key(MetaLogKey.GRAD_NORM), norm);
+                    line.put(keys.key(MetaLogKey.NAN_COUNT), bad);
+                    line.put(keys.key(MetaLogKey.DROPPED), e.dropped());
                     if (step == freshInnerRunsAt) {
-                        line.put("inner_runs_restarted", true);
+                        line.put(keys.key(MetaLogKey.INNER_RUNS_RESTARTED), true);
                     }
-                    line.put("wall_s", wall);
-                    line.put("inner_steps", inner);
+                    line.put(keys.key(MetaLogKey.WALL_SECONDS), wall);
+                    line.put(keys.key(MetaLogKey.INNER_STEPS), inner);
                     w.write(JSON.writeValueAsString(line));
                     w.newLine();
                     w.flush();
@@ -396,17 +398,25 @@ public final class MetaTrainer {
         CheckpointFile.write(cfg.lightCheckpointPath(), lightMeta, lightArrays);
     }
 
-    /** Keeps only the log lines of outer steps the checkpoint covers (later ones are redone after a resume). */
-    private static void truncateLog(Path log, int upTo) throws IOException {
+    /**
+     * Keeps only the log lines of outer steps the checkpoint covers (later ones are redone after a resume), as they
+     * are, byte for byte, in either key convention. Returns the convention to continue the log in: that of its last
+     * kept line (a log begun by an older lobench stays snake_case, so the file never mixes the two and the older
+     * lobench can still resume it), camelCase when no line is kept.
+     */
+    static MetaLogKey.Convention truncateLog(Path log, int upTo) throws IOException {
+        MetaLogKey.Convention keys = MetaLogKey.Convention.CAMEL_CASE;
         if (!Files.exists(log)) {
-            return;
+            return keys;
         }
         List<String> keep = new ArrayList<>();
         for (String l : Files.readAllLines(log, StandardCharsets.UTF_8)) {
             try {
                 JsonNode n = JSON.readTree(l);
-                if (n != null && n.path("outer_step").asInt(Integer.MAX_VALUE) <= upTo) {
+                JsonNode step = n == null || !n.isObject() ? null : MetaLogKey.OUTER_STEP.in(n);
+                if (step != null && step.asInt(Integer.MAX_VALUE) <= upTo) {
                     keep.add(l);
+                    keys = MetaLogKey.Convention.of(n);
                 }
             } catch (IOException e) {
                 // a line cut by a kill mid-write: drop it
@@ -415,5 +425,6 @@ public final class MetaTrainer {
         Path tmp = log.resolveSibling(log.getFileName() + ".tmp");
         Files.write(tmp, keep, StandardCharsets.UTF_8);
         Files.move(tmp, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return keys;
     }
 }

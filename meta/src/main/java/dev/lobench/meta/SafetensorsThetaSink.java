@@ -54,7 +54,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Summary of a meta-training JSONL log. */
+    /** Summary of a meta-training JSONL log (its lines in either key convention, {@link MetaLogKey}). */
     record LogSummary(int outerSteps, double wallS, long innerSteps, double finalMetaLoss, double last10MetaLoss,
             int stepsWithNan, long dropped) {}
 
@@ -76,15 +76,15 @@ public final class SafetensorsThetaSink implements ThetaSink {
                 continue;
             }
             JsonNode n = JSON.readTree(l);
-            outer = n.path("outer_step").asInt();
-            wall = n.path("wall_s").asDouble();
-            inner = n.path("inner_steps").asLong();
-            JsonNode ml = n.get("meta_loss");
+            outer = value(n, MetaLogKey.OUTER_STEP).asInt();
+            wall = value(n, MetaLogKey.WALL_SECONDS).asDouble();
+            inner = value(n, MetaLogKey.INNER_STEPS).asLong();
+            JsonNode ml = MetaLogKey.META_LOSS.in(n);
             last = ml == null || ml.isNull() ? Double.NaN : ml.asDouble();
             ring[seen % ring.length] = last;
             seen++;
-            dropped += n.path("dropped").asLong();
-            if (n.path("nan_count").asInt() > 0) {
+            dropped += value(n, MetaLogKey.DROPPED).asLong();
+            if (value(n, MetaLogKey.NAN_COUNT).asInt() > 0) {
                 nanSteps++;
             }
         }
@@ -98,6 +98,12 @@ public final class SafetensorsThetaSink implements ThetaSink {
             mean = s / k;
         }
         return new LogSummary(outer, wall, inner, last, mean, nanSteps, dropped);
+    }
+
+    /** The value of {@code k} in a log line of either key convention; a missing node when absent. */
+    private static JsonNode value(JsonNode line, MetaLogKey k) {
+        JsonNode v = k.in(line);
+        return v != null ? v : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     String provenance(String arch, LogSummary log) {

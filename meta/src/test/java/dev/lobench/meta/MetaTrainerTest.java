@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lobench.tasks.UserError;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 class MetaTrainerTest {
@@ -82,13 +85,13 @@ class MetaTrainerTest {
         assertEquals(6, la.size());
         assertEquals(6, lb.size());
         for (int i = 0; i < 6; i++) {
-            assertEquals(i + 1, lb.get(i).get("outer_step").asInt());
-            assertEquals(la.get(i).get("meta_loss"), lb.get(i).get("meta_loss"));
-            assertEquals(la.get(i).get("grad_norm"), lb.get(i).get("grad_norm"));
-            assertEquals(la.get(i).get("inner_steps"), lb.get(i).get("inner_steps"));
-            assertTrue(lb.get(i).has("nan_count") && lb.get(i).has("wall_s"));
+            assertEquals(i + 1, lb.get(i).get("outerStep").asInt());
+            assertEquals(la.get(i).get("metaLoss"), lb.get(i).get("metaLoss"));
+            assertEquals(la.get(i).get("gradNorm"), lb.get(i).get("gradNorm"));
+            assertEquals(la.get(i).get("innerSteps"), lb.get(i).get("innerSteps"));
+            assertTrue(lb.get(i).has("nanCount") && lb.get(i).has("wallSeconds"));
         }
-        assertTrue(la.get(5).get("inner_steps").asLong() > la.get(0).get("inner_steps").asLong());
+        assertTrue(la.get(5).get("innerSteps").asLong() > la.get(0).get("innerSteps").asLong());
     }
 
     @Test
@@ -118,8 +121,8 @@ class MetaTrainerTest {
         assertEquals(6, r.outerSteps());
         List<JsonNode> l = log(a);
         assertEquals(6, l.size());
-        assertTrue(l.get(3).path("inner_runs_restarted").asBoolean(), "step 4 is marked: " + l.get(3));
-        assertFalse(l.get(4).has("inner_runs_restarted"));
+        assertTrue(l.get(3).path("innerRunsRestarted").asBoolean(), "step 4 is marked: " + l.get(3));
+        assertFalse(l.get(4).has("innerRunsRestarted"));
         // starting over on top of a light checkpoint is refused, as for the full one
         assertThrows(UserError.class, () -> MetaTrainer.run(config(Estimator.Kind.PES, a, 6).build(), new Sink(), null));
         // a light checkpoint of other settings is refused
@@ -154,8 +157,100 @@ class MetaTrainerTest {
         List<JsonNode> l = log(out);
         assertEquals(5, l.size());
         for (int i = 0; i < 5; i++) {
-            assertEquals(i + 1, l.get(i).get("outer_step").asInt());
+            assertEquals(i + 1, l.get(i).get("outerStep").asInt());
         }
+    }
+
+    /** The keys of a log line as lobench wrote them before issue 15 (camelCase key -> snake_case key). */
+    private static final Map<String, String> SNAKE_CASE = Map.of("outerStep", "outer_step", "metaLoss", "meta_loss",
+            "gradNorm", "grad_norm", "nanCount", "nan_count", "dropped", "dropped", "innerRunsRestarted",
+            "inner_runs_restarted", "wallSeconds", "wall_s", "innerSteps", "inner_steps");
+
+    /** The line with the same values in the same order under the snake_case keys of a log of an older lobench. */
+    private static String toSnakeCase(JsonNode camelCase) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        camelCase.fields().forEachRemaining(e -> {
+            assertTrue(SNAKE_CASE.containsKey(e.getKey()), "a camelCase key: " + e.getKey());
+            o.set(SNAKE_CASE.get(e.getKey()), e.getValue());
+        });
+        return o.toString();
+    }
+
+    /**
+     * A run begun by a lobench that wrote snake_case logs (its checkpoint keys are unchanged) resumes from its full or
+     * its light checkpoint; the log keeps its lines byte for byte and continues in snake_case, so the file does not mix
+     * conventions, and the provenance summary reads it as it reads the same log in camelCase.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aSnakeCaseLogOfAnOlderLobenchResumesInItsOwnConvention(boolean lightOnly) throws IOException {
+        Path a = dir.resolve("a/theta.bin");
+        Sink sa = new Sink();
+        MetaTrainer.run(config(Estimator.Kind.PES, a, 6).build(), sa, null);
+        List<JsonNode> uninterrupted = log(a);
+        Path b = dir.resolve("b/theta.bin");
+        MetaTrainer.run(config(Estimator.Kind.PES, b, 3).build(), new Sink(), null);
+        MetaTrainer.Config c = config(Estimator.Kind.PES, b, 6).resume(true).build();
+        List<String> old = new ArrayList<>();
+        for (JsonNode n : log(b)) {
+            old.add(toSnakeCase(n));
+        }
+        // plus a line of step 4 that a killed run wrote after the checkpoint of step 3: dropped on resume
+        List<String> file = new ArrayList<>(old);
+        file.add(toSnakeCase(uninterrupted.get(3)));
+        Files.write(c.logPath(), file);
+        if (lightOnly) {
+            Files.delete(c.checkpointPath());
+        }
+        for (Path ck : lightOnly ? List.of(c.lightCheckpointPath()) : List.of(c.checkpointPath(), c.lightCheckpointPath())) {
+            JsonNode meta = CheckpointFile.read(ck).meta();
+            assertTrue(meta.has("outer_step") && meta.has("wall_s") && meta.has("inner_steps"),
+                    "checkpoint internals keep the keys older lobench versions read: " + meta);
+        }
+
+        Sink s = new Sink();
+        MetaTrainer.Result r = MetaTrainer.run(c, s, null);
+        assertEquals(6, r.outerSteps());
+        List<String> lines = Files.readAllLines(c.logPath());
+        assertEquals(6, lines.size(), String.join("\n", lines));
+        assertEquals(old, lines.subList(0, 3), "the kept lines are unchanged, byte for byte");
+        ObjectMapper om = new ObjectMapper();
+        for (int i = 3; i < 6; i++) {
+            JsonNode n = om.readTree(lines.get(i));
+            n.fieldNames().forEachRemaining(k -> assertTrue(SNAKE_CASE.containsValue(k), "a snake_case key: " + k));
+            assertEquals(i + 1, n.get("outer_step").asInt());
+            for (String k : List.of("meta_loss", "grad_norm", "nan_count", "dropped", "wall_s", "inner_steps")) {
+                assertTrue(n.has(k), k + " in " + n);
+            }
+            if (lightOnly) {
+                assertEquals(i == 3, n.has("inner_runs_restarted"), "step 4 is marked: " + n);
+            } else {
+                // the full checkpoint resumes bit for bit: the values of the uninterrupted run, under the old keys
+                assertEquals(toSnakeCase(((ObjectNode) uninterrupted.get(i)).without("wallSeconds")),
+                        ((ObjectNode) n).without("wall_s").toString());
+            }
+        }
+        if (!lightOnly) {
+            assertArrayEquals(sa.theta, s.theta);
+        }
+
+        // the provenance summary reads the snake_case log as the same log in camelCase
+        Path camel = dir.resolve("camel.jsonl");
+        List<String> asCamel = new ArrayList<>();
+        for (String l : lines) {
+            ObjectNode o = om.createObjectNode();
+            om.readTree(l).fields().forEachRemaining(e -> SNAKE_CASE.forEach((ck, sk) -> {
+                if (sk.equals(e.getKey())) {
+                    o.set(ck, e.getValue());
+                }
+            }));
+            asCamel.add(o.toString());
+        }
+        Files.write(camel, asCamel);
+        SafetensorsThetaSink.LogSummary snakeSummary = SafetensorsThetaSink.readLog(c.logPath());
+        assertEquals(6, snakeSummary.outerSteps());
+        assertEquals(om.readTree(lines.get(5)).get("inner_steps").asLong(), snakeSummary.innerSteps());
+        assertEquals(SafetensorsThetaSink.readLog(camel), snakeSummary);
     }
 
     @Test

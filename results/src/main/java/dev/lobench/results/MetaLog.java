@@ -12,8 +12,10 @@ import java.util.List;
 
 /**
  * A meta-training log ({@code lobench meta-train}'s {@code <out>.jsonl}: one JSON object per outer step with
- * outer_step, meta_loss, grad_norm, nan_count, wall_s, inner_steps; a non-finite value is written as null and read
- * as NaN).
+ * outerStep, metaLoss, gradNorm, nanCount, wallSeconds, innerSteps; a non-finite value is written as null and read
+ * as NaN). Logs begun by lobench before issue 15, and lines appended by older lobench versions, have the same fields
+ * under snake_case keys (outer_step, meta_loss, grad_norm, nan_count, wall_s, inner_steps): each line is read in
+ * either convention (docs/results-schema.md "Meta-training log").
  *
  * @param name the run's name: the log's directory name (e.g. {@code star} for {@code runs/star/star.safetensors.jsonl})
  */
@@ -74,12 +76,13 @@ public record MetaLog(String name, Path source, long[] outerStep, double[] metaL
                 String m = e.getOriginalMessage();
                 throw new ResultsError(where + "not valid JSON (" + (m == null ? "" : m.split("\n")[0]) + ")", e);
             }
-            if (n == null || !n.isObject() || !n.path("outer_step").canConvertToLong()) {
-                throw new ResultsError(where + "expected an object with an integer 'outer_step' (is this a "
-                        + "lobench meta-train .jsonl log?)");
+            if (n == null || !n.isObject() || !field(n, OUTER_STEP).canConvertToLong()) {
+                throw new ResultsError(where + "expected an object with an integer 'outerStep' (or 'outer_step', "
+                        + "as older logs name it; is this a lobench meta-train .jsonl log?)");
             }
-            if (!rows.isEmpty() && n.path("outer_step").asLong() <= rows.get(rows.size() - 1).path("outer_step").asLong()) {
-                throw new ResultsError(where + "outer_step " + n.path("outer_step").asLong() + " does not increase");
+            long s = field(n, OUTER_STEP).asLong();
+            if (!rows.isEmpty() && s <= field(rows.get(rows.size() - 1), OUTER_STEP).asLong()) {
+                throw new ResultsError(where + "outer step " + s + " does not increase");
             }
             rows.add(n);
         }
@@ -95,12 +98,12 @@ public record MetaLog(String name, Path source, long[] outerStep, double[] metaL
         long[] inner = new long[k];
         for (int i = 0; i < k; i++) {
             JsonNode n = rows.get(i);
-            step[i] = n.path("outer_step").asLong();
-            loss[i] = num(n, "meta_loss");
-            norm[i] = num(n, "grad_norm");
-            nan[i] = n.path("nan_count").asInt(0);
-            wall[i] = num(n, "wall_s");
-            inner[i] = n.path("inner_steps").asLong(0);
+            step[i] = field(n, OUTER_STEP).asLong();
+            loss[i] = num(n, META_LOSS);
+            norm[i] = num(n, GRAD_NORM);
+            nan[i] = field(n, NAN_COUNT).asInt(0);
+            wall[i] = num(n, WALL_SECONDS);
+            inner[i] = field(n, INNER_STEPS).asLong(0);
         }
         Path abs = file.toAbsolutePath();
         String name = abs.getParent() != null && abs.getParent().getFileName() != null
@@ -113,8 +116,22 @@ public record MetaLog(String name, Path source, long[] outerStep, double[] metaL
         return new MetaLog(name, file, step, loss, norm, nan, wall, inner);
     }
 
-    private static double num(JsonNode n, String k) {
-        JsonNode v = n.get(k);
-        return v != null && v.isNumber() ? v.asDouble() : Double.NaN;
+    /** The keys lobench writes ({@code [0]}, camelCase) and the keys of logs before issue 15 ({@code [1]}). */
+    static final String[] OUTER_STEP = {"outerStep", "outer_step"};
+    static final String[] META_LOSS = {"metaLoss", "meta_loss"};
+    static final String[] GRAD_NORM = {"gradNorm", "grad_norm"};
+    static final String[] NAN_COUNT = {"nanCount", "nan_count"};
+    static final String[] WALL_SECONDS = {"wallSeconds", "wall_s"};
+    static final String[] INNER_STEPS = {"innerSteps", "inner_steps"};
+
+    /** The field under its camelCase key, else under its snake_case key; a missing node when neither is there. */
+    private static JsonNode field(JsonNode n, String[] keys) {
+        JsonNode v = n.get(keys[0]);
+        return v != null ? v : n.path(keys[1]);
+    }
+
+    private static double num(JsonNode n, String[] keys) {
+        JsonNode v = field(n, keys);
+        return v.isNumber() ? v.asDouble() : Double.NaN;
     }
 }

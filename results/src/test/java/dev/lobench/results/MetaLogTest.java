@@ -1,5 +1,6 @@
 package dev.lobench.results;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,19 +18,32 @@ class MetaLogTest {
     @TempDir
     Path dir;
 
-    /** Writes a log whose meta-loss is 3 on steps 1..4, null (NaN) on step 5, 1 on steps 6..8. */
+    /** Writes a log whose meta-loss is 3 on steps 1..4, null (NaN) on step 5, 1 on steps 6..8 (camelCase keys). */
     private Path log(String name, boolean partialLastLine) throws Exception {
+        return log(name, partialLastLine, s -> false);
+    }
+
+    /**
+     * The same log, with the lines of the steps {@code snakeCase} accepts under the snake_case keys of logs written
+     * before issue 15 (the format of the logs committed under experiments/).
+     */
+    private Path log(String name, boolean partialLastLine, java.util.function.IntPredicate snakeCase) throws Exception {
         Path d = dir.resolve(name);
         Files.createDirectories(d);
         StringBuilder sb = new StringBuilder();
         for (int s = 1; s <= 8; s++) {
             String loss = s <= 4 ? "3.0" : s == 5 ? "null" : "1.0";
-            sb.append("{\"outer_step\":").append(s).append(",\"meta_loss\":").append(loss)
-                    .append(",\"grad_norm\":2.5,\"nan_count\":").append(s == 5 ? 7 : 0).append(",\"wall_s\":")
-                    .append(0.5 * s).append(",\"inner_steps\":").append(100 * s).append("}\n");
+            String line = "{\"outerStep\":" + s + ",\"metaLoss\":" + loss + ",\"gradNorm\":2.5,\"nanCount\":"
+                    + (s == 5 ? 7 : 0) + ",\"dropped\":0,\"wallSeconds\":" + 0.5 * s + ",\"innerSteps\":" + 100 * s + "}\n";
+            if (snakeCase.test(s)) {
+                line = line.replace("outerStep", "outer_step").replace("metaLoss", "meta_loss")
+                        .replace("gradNorm", "grad_norm").replace("nanCount", "nan_count")
+                        .replace("wallSeconds", "wall_s").replace("innerSteps", "inner_steps");
+            }
+            sb.append(line);
         }
         if (partialLastLine) {
-            sb.append("{\"outer_step\":9,\"meta_lo");
+            sb.append("{\"outerStep\":9,\"metaLo");
         }
         Path f = d.resolve(name + ".safetensors.jsonl");
         Files.writeString(f, sb.toString());
@@ -53,6 +67,33 @@ class MetaLogTest {
         assertTrue(md.contains("| small-fc | 3.000 | 1.000 |"), md);
         String html = MetaLogReport.html(List.of(l), 4, 2);
         assertTrue(html.contains("<svg") && html.contains("star"), html);
+    }
+
+    @Test
+    void snakeCaseLogsOfOlderLobenchVersionsReadLikeCamelCaseOnes() throws Exception {
+        MetaLog camel = MetaLog.read(log("camel", true));
+        MetaLog snake = MetaLog.read(log("snake", true, s -> true));
+        assertTrue(Files.readString(snake.source()).contains("\"outer_step\":8,\"meta_loss\":1.0"));
+        // a log an older lobench kept appending snake_case lines to, read line by line
+        MetaLog mixed = MetaLog.read(log("mixed", false, s -> s > 3));
+        for (MetaLog l : List.of(snake, mixed)) {
+            assertEquals(8, l.size(), l.name());
+            assertArrayEquals(camel.outerStep(), l.outerStep(), l.name());
+            assertArrayEquals(camel.metaLoss(), l.metaLoss(), l.name());
+            assertArrayEquals(camel.gradNorm(), l.gradNorm(), l.name());
+            assertArrayEquals(camel.nanCount(), l.nanCount(), l.name());
+            assertArrayEquals(camel.wallS(), l.wallS(), l.name());
+            assertArrayEquals(camel.innerSteps(), l.innerSteps(), l.name());
+        }
+        assertEquals(800, camel.innerSteps()[7]);
+        assertEquals(4.0, camel.wallS()[7]);
+        assertEquals(2.5, camel.gradNorm()[0]);
+        assertEquals(1, camel.stepsWithNan());
+        // steps must increase across the two conventions as well
+        Path back = dir.resolve("back.jsonl");
+        Files.writeString(back, "{\"outerStep\":2,\"metaLoss\":1}\n{\"outer_step\":2,\"meta_loss\":1}\n");
+        ResultsError e = assertThrows(ResultsError.class, () -> MetaLog.read(back));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("does not increase"), e.getMessage());
     }
 
     @Test
@@ -86,7 +127,7 @@ class MetaLogTest {
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("not valid JSON"), e.getMessage());
         Files.writeString(bad, "{\"type\":\"header\"}\n");
         e = assertThrows(ResultsError.class, () -> MetaLog.read(bad));
-        assertTrue(e.getMessage().contains("outer_step"), e.getMessage());
+        assertTrue(e.getMessage().contains("'outerStep'") && e.getMessage().contains("'outer_step'"), e.getMessage());
         Files.writeString(bad, "{\"outer_step\":2}\n{\"outer_step\":2}\n");
         e = assertThrows(ResultsError.class, () -> MetaLog.read(bad));
         assertTrue(e.getMessage().contains("does not increase"), e.getMessage());

@@ -82,14 +82,16 @@ class PaperClaimsTest {
 
     @Test
     void heldOutValuesComeFromSnapshotNamesAndMissingRecordsAreNamed() throws IOException {
-        // two meta-training logs per arm and held-out cells of their outer-100 snapshots
+        // two meta-training logs per arm and held-out cells of their outer-100 snapshots; seed 1's logs in camelCase
+        // (as lobench writes them now), the others with the snake_case keys of older lobench versions
         for (String arm : List.of("star-zero", "small-fc")) {
             for (int s = 0; s < 3; s++) {
                 Path d = Files.createDirectories(dir.resolve("runs").resolve(arm).resolve("seed" + s));
                 StringBuilder sb = new StringBuilder();
                 for (int k = 1; k <= 100; k++) {
-                    sb.append("{\"outer_step\":").append(k).append(",\"meta_loss\":").append(arm.equals("star-zero") ? 0.4 : 0.6)
-                            .append("}\n");
+                    sb.append(s == 1 ? "{\"outerStep\":" : "{\"outer_step\":").append(k)
+                            .append(s == 1 ? ",\"metaLoss\":" : ",\"meta_loss\":")
+                            .append(arm.equals("star-zero") ? 0.4 : 0.6).append("}\n");
                 }
                 Files.writeString(d.resolve(arm + "-s" + s + ".safetensors.jsonl"), sb.toString());
             }
