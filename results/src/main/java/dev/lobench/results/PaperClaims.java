@@ -527,6 +527,6 @@ public final class PaperClaims {
     }
 
     private static String h(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return TextTable.html(s);
     }
 }

@@ -178,6 +178,11 @@ public final class TextTable {
         return s;
     }
 
+    /** HTML text or attribute value: {@code &}, {@code <}, {@code >} and {@code "} as entities. */
+    public static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
     /** LaTeX text: the ten special characters escaped, and {@code <}, {@code >} and {@code |} written as commands. */
     public static String tex(String s) {
         if (s == null) {

@@ -165,4 +165,15 @@ class TextTableTest {
         assertEquals("| $x$ | n |\n| --- | ---: |\n| a | 1 |\n| b | $\\infty$ |\n", t.markdown());
         assertEquals("| a | b |\n|---|---:|\n", new TextTable().compactRule().left("a").right("b").markdown());
     }
+
+    @Test
+    void htmlEscapesReadBack() {
+        Random rnd = new Random(6);
+        for (int trial = 0; trial < 500; trial++) {
+            String s = randomText(rnd) + "&amp;";
+            String h = TextTable.html(s);
+            assertTrue(h.chars().noneMatch(c -> c == '<' || c == '>' || c == '"'), h);
+            assertEquals(s, h.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"));
+        }
+    }
 }
