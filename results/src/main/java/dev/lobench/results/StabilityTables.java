@@ -1,7 +1,6 @@
 package dev.lobench.results;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.lobench.results.plot.HtmlReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,13 +13,23 @@ import java.util.Map;
  * <ul>
  *   <li>Markdown and LaTeX: one table per optimizer (per curvature: radius, its range over probes, prediction,
  *       empirical outcome, final loss, noise floor), then the summary per optimizer ({@link StabilitySummary}) and
- *       the note {@link HtmlReport#STABILITY_NOTE};</li>
+ *       the note {@link #NOTE};</li>
  *   <li>CSV: one table, a row per record, numbers at full precision (NaN, a null in the record, empty);</li>
  *   <li>JSON: the records as one array.</li>
  * </ul>
  */
 public final class StabilityTables {
     private StabilityTables() {}
+
+    /** Footnote of the stability tables (also under the stability plot of the HTML report). */
+    public static final String NOTE = "Radius: spectral radius of the Jacobian of the joint update map over "
+            + "(parameters, optimizer state) on 1/2 h |phi - xi|^2, by central finite differences, linearised at a "
+            + "noisy steady state (burn-in with target noise s, then the noise-free map; iteration counter held fixed), "
+            + "median over probes. Predicted stable: radius <= 1 + tolerance. Runs: the same noisy quadratic for the "
+            + "given steps; diverged = loss NaN/Inf or EMA (beta 0.9) of the noise-free loss 1/2 h |phi|^2 > 10x "
+            + "the expected initial training loss "
+            + "1/2 h (|phi0|^2 + dim s^2) (lobench run's 10x rule, on the noise-free loss). "
+            + "Squares: run completed; X: run diverged.";
 
     /** The header of the CSV table (also the file header {@code report --csv-dir} checks). */
     public static final String CSV_HEADER = "optimizer,curvature,radius,radius_min,radius_max,predicted_stable,outcome,"
@@ -106,7 +115,7 @@ public final class StabilityTables {
             sb.append(curvatureTable(e.getValue()).markdown()).append('\n');
         }
         sb.append("### Summary\n\n").append(summaryTable(records).markdown());
-        sb.append('\n').append(HtmlReport.STABILITY_NOTE).append('\n');
+        sb.append('\n').append(NOTE).append('\n');
         return sb.toString();
     }
 
@@ -116,7 +125,7 @@ public final class StabilityTables {
             tableFloat(sb, curvatureTable(e.getValue()), "Stability of " + e.getKey() + " on the noisy quadratic ("
                     + settings(e.getValue().get(0)) + ").");
         }
-        tableFloat(sb, summaryTable(records), "Stability summary per optimizer. " + HtmlReport.STABILITY_NOTE);
+        tableFloat(sb, summaryTable(records), "Stability summary per optimizer. " + NOTE);
         return sb.toString();
     }
 
