@@ -17,7 +17,11 @@ public final class GateReport {
     }
 
     private static String esc(String s) {
-        return s == null ? "—" : TextTable.md(s);
+        return TextTable.md(orDash(s));
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "—" : s;
     }
 
     public static String markdown(Gate.Result r) {
@@ -33,9 +37,9 @@ public final class GateReport {
         for (String f : r.runFailures()) {
             sb.append("**FAIL**: ").append(esc(f)).append("\n\n");
         }
-        sb.append("| Task | Optimizer | Verdict | Final loss base | Final loss cand | Δ | p (MWU) | Seeds b/c"
-                + " | Step × Adam base → cand | Details |\n");
-        sb.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        TextTable t = new TextTable().left("Task").left("Optimizer").left("Verdict").right("Final loss base")
+                .right("Final loss cand").right("Δ").right("p (MWU)").right("Seeds b/c").right("Step × Adam base → cand")
+                .left("Details");
         for (Gate.Verdict v : r.verdicts()) {
             String name = v.candidateOptimizer() != null && !v.candidateOptimizer().equals(v.optimizer())
                     ? v.optimizer() + " ↔ " + v.candidateOptimizer() : v.optimizer();
@@ -44,14 +48,13 @@ public final class GateReport {
                 details = details.isEmpty() ? String.join("; ", v.notes())
                         : details + "; " + String.join("; ", v.notes());
             }
-            sb.append("| ").append(esc(v.task())).append(" | ").append(esc(name)).append(" | ")
-                    .append(v.status() == Gate.Status.FAIL ? "**FAIL**" : v.status().name()).append(" | ")
-                    .append(num(v.baselineMedian())).append(" | ").append(num(v.candidateMedian())).append(" | ")
-                    .append(rel(v.relEffect())).append(" | ").append(num(v.pValue())).append(" | ")
-                    .append(v.baselineN()).append('/').append(v.candidateN()).append(" | ")
-                    .append(num(v.baselineStepRatio())).append(" → ").append(num(v.candidateStepRatio()))
-                    .append(" | ").append(esc(details.isEmpty() ? "—" : details)).append(" |\n");
+            t.row(orDash(v.task()), orDash(name), v.status() == Gate.Status.FAIL ? "**FAIL**" : v.status().name(),
+                    num(v.baselineMedian()), num(v.candidateMedian()), rel(v.relEffect()), num(v.pValue()),
+                    v.baselineN() + "/" + v.candidateN(),
+                    num(v.baselineStepRatio()) + " → " + num(v.candidateStepRatio()),
+                    details.isEmpty() ? "—" : details);
         }
+        sb.append(t.markdown());
         Gate.Options o = r.options();
         sb.append('\n').append(String.format(Locale.ROOT, "Rule: a (task, optimizer) fails when it is missing; when a"
                 + " seed did not complete where the baseline's did; when its median final train loss is worse by"

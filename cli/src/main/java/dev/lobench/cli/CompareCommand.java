@@ -2,7 +2,8 @@ package dev.lobench.cli;
 
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.Compare;
-import dev.lobench.results.OptimizerNames;
+import dev.lobench.results.ComparePairs;
+import dev.lobench.tasks.Names;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,12 +11,8 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -76,7 +73,8 @@ final class CompareCommand implements Callable<Integer> {
                         + " arguments or --results");
             }
             boolean byBase = parseMatch();
-            pairs = runVsRun(Inputs.read(List.of(baseline)).cells(), Inputs.read(List.of(candidate)).cells(), byBase);
+            pairs = ComparePairs.runVsRun(Inputs.read(List.of(baseline)).cells(), Inputs.read(List.of(candidate)).cells(),
+                    byBase, only);
             nameA = "baseline " + baseline;
             nameB = "candidate " + candidate;
         } else {
@@ -84,7 +82,13 @@ final class CompareCommand implements Callable<Integer> {
                 throw new UserError("give two optimizers and --results DIR... (or --baseline DIR --candidate DIR)");
             }
             List<CellRecord> cells = Inputs.read(results).cells();
-            pairs = twoOptimizers(cells, names.get(0), names.get(1));
+            try {
+                pairs = ComparePairs.twoOptimizers(cells, names.get(0), names.get(1));
+            } catch (ComparePairs.MissingOptimizer e) {
+                throw new UserError("no cells of optimizer '" + e.name + "' in the results"
+                        + Names.closest(e.name, e.known).map(n -> "; did you mean '" + n + "'?").orElse("")
+                        + " (the results hold " + String.join(", ", e.known) + ")");
+            }
             nameA = names.get(0);
             nameB = names.get(1);
         }
@@ -106,90 +110,5 @@ final class CompareCommand implements Callable<Integer> {
             case "base" -> true;
             default -> throw new UserError("unknown --match '" + match + "'; valid: exact, base");
         };
-    }
-
-    /**
-     * Cells of one task whose optimizer is {@code name} exactly, else whose {@link CellRecord#optimizerBase} is the
-     * base of {@code name} as typed ({@link OptimizerNames#base}); ambiguous -> error.
-     */
-    static List<CellRecord> select(List<CellRecord> taskCells, String name) {
-        List<CellRecord> exact = taskCells.stream().filter(c -> c.optimizer().equals(name)).toList();
-        if (!exact.isEmpty()) {
-            return exact;
-        }
-        String base = OptimizerNames.base(name);
-        List<CellRecord> byBase = taskCells.stream().filter(c -> c.optimizerBase().equals(base)).toList();
-        TreeSet<String> distinct = new TreeSet<>();
-        byBase.forEach(c -> distinct.add(c.optimizer()));
-        if (distinct.size() > 1) {
-            throw new UserError("'" + name + "' matches several optimizers on task " + taskCells.get(0).task() + ": "
-                    + distinct + "; give the canonical name");
-        }
-        return byBase;
-    }
-
-    static List<Compare.Pair> twoOptimizers(List<CellRecord> cells, String a, String b) {
-        Map<String, List<CellRecord>> byTask = new TreeMap<>();
-        cells.forEach(c -> byTask.computeIfAbsent(c.task(), k -> new ArrayList<>()).add(c));
-        List<Compare.Pair> out = new ArrayList<>();
-        boolean anyA = false;
-        boolean anyB = false;
-        for (var e : byTask.entrySet()) {
-            List<CellRecord> ca = select(e.getValue(), a);
-            List<CellRecord> cb = select(e.getValue(), b);
-            anyA |= !ca.isEmpty();
-            anyB |= !cb.isEmpty();
-            if (!ca.isEmpty() && !cb.isEmpty()) {
-                out.add(new Compare.Pair(e.getKey(), ca.get(0).optimizer(), cb.get(0).optimizer(), ca, cb));
-            }
-        }
-        if (!anyA || !anyB) {
-            String missing = !anyA ? a : b;
-            java.util.Set<String> names = new java.util.TreeSet<>();
-            for (List<CellRecord> cs : byTask.values()) {
-                for (CellRecord c : cs) {
-                    names.add(c.optimizerBase());
-                    names.add(c.optimizer());
-                }
-            }
-            throw new UserError("no cells of optimizer '" + missing + "' in the results"
-                    + dev.lobench.tasks.Names.closest(missing, names).map(n -> "; did you mean '" + n + "'?").orElse("")
-                    + " (the results hold " + String.join(", ", names) + ")");
-        }
-        return out;
-    }
-
-    List<Compare.Pair> runVsRun(List<CellRecord> base, List<CellRecord> cand, boolean byBase) {
-        Map<String, List<CellRecord>> b = group(base, byBase);
-        Map<String, List<CellRecord>> c = group(cand, byBase);
-        List<Compare.Pair> out = new ArrayList<>();
-        for (var e : b.entrySet()) {
-            List<CellRecord> cc = c.get(e.getKey());
-            if (cc == null) {
-                continue;
-            }
-            String optA = e.getValue().get(0).optimizer();
-            String baseA = e.getValue().get(0).optimizerBase();
-            if (only != null && only.stream().noneMatch(o -> optA.equals(o) || baseA.equals(OptimizerNames.base(o)))) {
-                continue;
-            }
-            String optB = cc.get(0).optimizer();
-            out.add(new Compare.Pair(e.getValue().get(0).task(), optA, optB, e.getValue(), cc));
-        }
-        return out;
-    }
-
-    private static Map<String, List<CellRecord>> group(List<CellRecord> cells, boolean byBase) {
-        Map<String, List<CellRecord>> m = new LinkedHashMap<>();
-        Map<String, TreeSet<String>> names = new TreeMap<>();
-        for (CellRecord c : cells) {
-            String key = c.task() + "\u0000" + (byBase ? c.optimizerBase() : c.optimizer());
-            m.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
-            names.computeIfAbsent(key, k -> new TreeSet<>()).add(c.optimizer());
-            if (names.get(key).size() > 1) {
-                throw new UserError("--match base is ambiguous on task " + c.task() + ": " + names.get(key));
-            }
-        }
-        return new TreeMap<>(m);
     }
 }

@@ -2,6 +2,7 @@ package dev.lobench.cli;
 
 import dev.lobench.results.FullReport;
 import dev.lobench.results.Report;
+import dev.lobench.results.StabilityTables;
 import dev.lobench.results.plot.HtmlReport;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ final class ReportCommand implements Callable<Integer> {
         java.util.Map<String, String> tables = null;
         if (csvDir != null) {
             tables = new java.util.LinkedHashMap<>(FullReport.csvTables(in.cells()));
-            tables.put(STABILITY_CSV, StabilityCommand.render(in.stability(), "csv"));
+            tables.put(STABILITY_CSV, StabilityTables.render(in.stability(), FullReport.Format.CSV));
             OutputGuard.checkTableDir("--csv-dir", csvDir, tables, all);
         }
         if (fmt == FullReport.Format.CSV) {
@@ -85,7 +86,7 @@ final class ReportCommand implements Callable<Integer> {
             if (!in.cells().isEmpty()) {
                 System.out.print(FullReport.render(in.header(), in.cells(), fmt));
             } else {
-                System.out.print(StabilityCommand.render(in.stability(), "csv"));
+                System.out.print(StabilityTables.render(in.stability(), FullReport.Format.CSV));
             }
             if (csvDir == null && !in.cells().isEmpty()) {
                 System.err.println("lobench: --format csv prints the summary table only; --csv-dir DIR writes every"
@@ -99,8 +100,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (fmt != FullReport.Format.CSV && !in.stability().isEmpty()
                 && !(fmt == FullReport.Format.JSON && !in.cells().isEmpty())) {
-            String sfmt = fmt == FullReport.Format.JSON ? "json" : "md";
-            System.out.print(StabilityCommand.render(in.stability(), sfmt));
+            System.out.print(StabilityTables.render(in.stability(), fmt));
         }
         if (overhead != null) {
             System.out.println(OverheadReport.render(inputs, in.cells(), overhead, matched != null, smooth));

@@ -6,11 +6,9 @@ import dev.lobench.optimizers.OptimizerRegistry;
 import dev.lobench.optimizers.OptimizerSpecs;
 import dev.lobench.optimizers.TypedOptimizerSpec;
 import dev.lobench.results.Report;
-import dev.lobench.results.ResultsJson;
 import dev.lobench.results.StabilityRecord;
 import dev.lobench.results.StabilityStore;
-import dev.lobench.results.StabilitySummary;
-import dev.lobench.results.TextTable;
+import dev.lobench.results.StabilityTables;
 import dev.lobench.results.plot.HtmlReport;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
@@ -128,7 +126,7 @@ final class StabilityCommand implements Callable<Integer> {
         }
         // stdout carries only the table asked for (so --format csv > t.csv is one clean CSV, json one document);
         // messages go to stderr, as in 'lobench run'
-        String table = render(all, fmt);
+        String table = StabilityTables.render(all, ReportCommand.parseFullFormat(fmt));
         System.out.print(table.endsWith("\n") ? table : table + "\n");
         System.err.println("results: " + file.toAbsolutePath());
         System.err.println("stability map: " + html.toAbsolutePath());
@@ -160,64 +158,5 @@ final class StabilityCommand implements Callable<Integer> {
                     + "velo-style) without setting them");
         }
         return out;
-    }
-
-    static String render(List<StabilityRecord> records, String fmt) {
-        if (fmt.equals("json")) {
-            try {
-                return ResultsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(records) + "\n";
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        if (fmt.equals("csv")) {
-            sb.append("optimizer,curvature,radius,radius_min,radius_max,predicted_stable,outcome,diverged_at_step,"
-                    + "final_loss,mean_train_loss,noise_floor\n");
-            for (StabilityRecord r : records) {
-                sb.append(TextTable.csv(r.optimizer())).append(',').append(csvNum(r.curvature())).append(',')
-                        .append(csvNum(r.radius())).append(',').append(csvNum(r.radiusMin())).append(',')
-                        .append(csvNum(r.radiusMax())).append(',').append(r.predictedStable()).append(',')
-                        .append(r.outcome()).append(',').append(r.divergedAtStep()).append(',')
-                        .append(csvNum(r.finalLoss())).append(',').append(csvNum(r.meanTrainLoss())).append(',')
-                        .append(csvNum(r.noiseFloor())).append('\n');
-            }
-            return sb.toString();
-        }
-        Map<String, List<StabilityRecord>> by = new LinkedHashMap<>();
-        records.forEach(r -> by.computeIfAbsent(r.optimizer(), k -> new ArrayList<>()).add(r));
-        for (Map.Entry<String, List<StabilityRecord>> e : by.entrySet()) {
-            StabilityRecord f = e.getValue().get(0);
-            sb.append(String.format(Locale.ROOT, "### %s  (noise s=%s, dim=%d, %d steps, z size %d)%n%n", e.getKey(),
-                    Report.formatNumber(f.noise()), f.dim(), f.steps(), f.stateSize()));
-            TextTable t = new TextTable().right("curvature").right("radius").right("radius min..max").left("stable?")
-                    .left("empirical").right("final loss").right("noise floor");
-            for (StabilityRecord r : e.getValue()) {
-                t.row(Report.formatNumber(r.curvature()), String.format(Locale.ROOT, "%.4f", r.radius()),
-                        String.format(Locale.ROOT, "%.4f..%.4f", r.radiusMin(), r.radiusMax()),
-                        r.predictedStable() ? "yes" : "NO",
-                        r.diverged() ? "diverged@" + r.divergedAtStep() : "completed",
-                        Report.formatNumber(r.finalLoss()), Report.formatNumber(r.noiseFloor()));
-            }
-            sb.append(t.markdown()).append('\n');
-        }
-        TextTable summary = new TextTable().left("optimizer").left("predicted stable [h range]")
-                .left("runs completed [h range]").right("agree");
-        for (StabilitySummary.Row r : StabilitySummary.rows(records)) {
-            summary.row(r.optimizer(), range(r.predictedStable(), r.stableMin(), r.stableMax()),
-                    range(r.completed(), r.completedMin(), r.completedMax()), r.agree() + "/" + r.points());
-        }
-        sb.append("### Summary\n\n").append(summary.markdown());
-        sb.append('\n').append(HtmlReport.STABILITY_NOTE).append('\n');
-        return sb.toString();
-    }
-
-    /** A CSV number as in the report's CSV tables: NaN (a null in the record) empty, infinities as Java writes them. */
-    private static String csvNum(double v) {
-        return Double.isNaN(v) ? "" : Double.toString(v);
-    }
-
-    private static String range(int n, double lo, double hi) {
-        return n == 0 ? "0" : n + " [" + Report.formatNumber(lo) + ", " + Report.formatNumber(hi) + "]";
     }
 }

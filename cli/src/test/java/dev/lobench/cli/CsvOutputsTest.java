@@ -482,6 +482,25 @@ class CsvOutputsTest {
         assertEquals(st, oneJsonDocument(only.out()));
     }
 
+    @Test
+    void reportLatexWritesStabilityRecordsAsLatex(@TempDir Path dir) throws IOException {
+        Path run = runDir(dir);
+        Path sdir = stabilityDir(dir, List.of(stability("sgd(lr=0.1)", 0.5, 0.95), stability("sgd(lr=0.1)", 30, 3.5)));
+        for (List<String> inputs : List.of(List.of(sdir.toString()), List.of(run.toString(), sdir.toString()))) {
+            List<String> args = new ArrayList<>(List.of("report"));
+            args.addAll(inputs);
+            args.addAll(List.of("--format", "latex"));
+            GateCommandsTest.Out r = GateCommandsTest.exec(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            // no Markdown anywhere: no table rows or rules of pipes, no headings
+            for (String line : r.out().split("\n")) {
+                assertFalse(line.startsWith("|") || line.startsWith("#"), line);
+            }
+            assertTrue(r.out().contains("\\caption{Stability of sgd(lr=0.1) on the noisy quadratic"), r.out());
+            assertTrue(r.out().contains("0.9500 & "), r.out());
+        }
+    }
+
     private static List<String> iterable(java.util.Iterator<String> it) {
         List<String> l = new ArrayList<>();
         it.forEachRemaining(l::add);

@@ -7,7 +7,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Percentile bootstrap, seeded so that a report is reproducible: {@link #REPS} = 2000 resamples from
  * {@code new SplittableRandom(seed)}; the 95% interval is the type-7 2.5% and 97.5% quantiles of the finite
- * resampled statistics.
+ * resampled statistics. (commons-math3 has no bootstrap; the quantiles are {@link Stats#quantile}'s.)
  */
 public final class Bootstrap {
     public static final int REPS = 2000;

@@ -188,19 +188,21 @@ public final class Compare {
     }
 
     public static String csv(List<Row> rows) {
-        StringBuilder sb = new StringBuilder("task,a,b,seeds_a,seeds_b,n_a,n_b,mean_a,mean_b,delta,ci_low,ci_high,"
-                + "rel_delta,verdict\n");
-        for (Row r : rows) {
-            sb.append(TextTable.csv(r.task())).append(',').append(TextTable.csv(r.a())).append(',')
-                    .append(TextTable.csv(r.b())).append(',')
-                    .append(r.seedsA()).append(',').append(r.seedsB()).append(',').append(r.nA()).append(',')
-                    .append(r.nB());
-            for (double v : new double[] {r.meanA(), r.meanB(), r.delta(), r.ciLow(), r.ciHigh(), r.relDelta()}) {
-                sb.append(',').append(Double.isFinite(v) ? Double.toString(v) : "");
-            }
-            sb.append(',').append(r.verdict().name().toLowerCase(Locale.ROOT)).append('\n');
+        TextTable t = new TextTable();
+        for (String h : ("task,a,b,seeds_a,seeds_b,n_a,n_b,mean_a,mean_b,delta,ci_low,ci_high,rel_delta,verdict")
+                .split(",")) {
+            t.left(h);
         }
-        return sb.toString();
+        for (Row r : rows) {
+            List<String> cells = new ArrayList<>(List.of(r.task(), r.a(), r.b(), Integer.toString(r.seedsA()),
+                    Integer.toString(r.seedsB()), Integer.toString(r.nA()), Integer.toString(r.nB())));
+            for (double v : new double[] {r.meanA(), r.meanB(), r.delta(), r.ciLow(), r.ciHigh(), r.relDelta()}) {
+                cells.add(Double.isFinite(v) ? Double.toString(v) : "");
+            }
+            cells.add(r.verdict().name().toLowerCase(Locale.ROOT));
+            t.row(cells.toArray(String[]::new));
+        }
+        return t.csv();
     }
 
     public static String json(List<Row> rows, Metric m, String nameA, String nameB) {

@@ -58,8 +58,8 @@ public final class FullReport {
         Map<String, String> tables = new LinkedHashMap<>();
         tables.put(SUMMARY_CSV, Report.render(cells, Report.Format.CSV));
         if (cells.isEmpty()) {
-            tables.put(STEP_METRICS_CSV, STEP_CSV_HEADER);
-            tables.put(CROSS_TASK_CSV, CROSS_CSV_HEADER);
+            tables.put(STEP_METRICS_CSV, stepTable().csv());
+            tables.put(CROSS_TASK_CSV, crossTable().csv());
         } else {
             Analysis a = Analysis.of(cells);
             tables.put(STEP_METRICS_CSV, stepCsv(a));
@@ -161,43 +161,51 @@ public final class FullReport {
         return Double.isNaN(v) ? "" : v == Double.POSITIVE_INFINITY ? "Infinity" : Double.toString(v);
     }
 
-    private static final String STEP_CSV_HEADER = "task,optimizer,in_distribution,seeds,speedup_T,speedup_half,"
-            + "normalised_loss\n";
-    private static final String CROSS_CSV_HEADER = "group,metric,optimizer,other,value,ci_low,ci_high,n\n";
+    private static TextTable stepTable() {
+        return columns("task,optimizer,in_distribution,seeds,speedup_T,speedup_half,normalised_loss");
+    }
+
+    private static TextTable crossTable() {
+        return columns("group,metric,optimizer,other,value,ci_low,ci_high,n");
+    }
+
+    /** A CSV table of the given comma-separated column names. */
+    private static TextTable columns(String names) {
+        TextTable t = new TextTable();
+        for (String h : names.split(",")) {
+            t.left(h);
+        }
+        return t;
+    }
 
     static String stepCsv(Analysis a) {
-        StringBuilder sb = new StringBuilder(STEP_CSV_HEADER);
+        TextTable t = stepTable();
         for (Analysis.StepRow r : a.rows()) {
-            sb.append(TextTable.csv(r.task())).append(',').append(TextTable.csv(r.optimizer())).append(',')
-                    .append(r.inDistribution()).append(',').append(r.seeds()).append(',').append(csvNum(r.speedupT()))
-                    .append(',').append(csvNum(r.speedupHalf())).append(',').append(csvNum(r.normalisedLoss()))
-                    .append('\n');
+            t.row(r.task(), r.optimizer(), Boolean.toString(r.inDistribution()), Integer.toString(r.seeds()),
+                    csvNum(r.speedupT()), csvNum(r.speedupHalf()), csvNum(r.normalisedLoss()));
         }
-        return sb.toString();
+        return t.csv();
     }
 
     static String crossCsv(Analysis a) {
-        StringBuilder sb = new StringBuilder(CROSS_CSV_HEADER);
+        TextTable t = crossTable();
         for (Analysis.Group g : a.groups()) {
             for (WinRate.Result r : g.winRates()) {
-                sb.append(g.name()).append(",win_rate,").append(TextTable.csv(r.a())).append(',').append(TextTable.csv(r.b()))
-                        .append(',').append(csvNum(r.rate())).append(',').append(csvNum(r.ciLow())).append(',')
-                        .append(csvNum(r.ciHigh())).append(',').append(r.pairs()).append('\n');
+                t.row(g.name(), "win_rate", r.a(), r.b(), csvNum(r.rate()), csvNum(r.ciLow()), csvNum(r.ciHigh()),
+                        Integer.toString(r.pairs()));
             }
             PerformanceProfile.Profile p = g.profile();
             for (int s = 0; s < p.solvers().size(); s++) {
-                for (double t : Analysis.TAUS) {
-                    sb.append(g.name()).append(",rho_tau_").append(t).append(',').append(TextTable.csv(p.solvers().get(s)))
-                            .append(",,").append(csvNum(p.rho(s, t))).append(",,,").append(p.tasks().size())
-                            .append('\n');
+                for (double tau : Analysis.TAUS) {
+                    t.row(g.name(), "rho_tau_" + tau, p.solvers().get(s), "", csvNum(p.rho(s, tau)), "", "",
+                            Integer.toString(p.tasks().size()));
                 }
                 String o = p.solvers().get(s);
-                sb.append(g.name()).append(",median_speedup_T,").append(TextTable.csv(o)).append(",,")
-                        .append(csvNum(g.medianSpeedupT().getOrDefault(o, Double.NaN))).append(",,,")
-                        .append(g.tasks().size()).append('\n');
+                t.row(g.name(), "median_speedup_T", o, "", csvNum(g.medianSpeedupT().getOrDefault(o, Double.NaN)),
+                        "", "", Integer.toString(g.tasks().size()));
             }
         }
-        return sb.toString();
+        return t.csv();
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------------
@@ -306,17 +314,15 @@ public final class FullReport {
 
     static String latex(List<CellRecord> cells, Analysis a) {
         Table t = Report.table(cells);
-        StringBuilder sb = new StringBuilder();
-        sb.append("% lobench report; requires \\usepackage{booktabs}\n");
-        sb.append("\\begin{table}[t]\n\\centering\n\\small\n\\begin{tabular}{llrrrrrr}\n\\toprule\n");
-        sb.append("Task & Optimizer & Seeds & Final train loss & $\\times$ Adam & Speedup@$T$ & Speedup@$T/2$"
-                + " & Norm.\\ loss \\\\\n\\midrule\n");
+        TextTable steps = new TextTable().texCells().left("Task").left("Optimizer").right("Seeds")
+                .right("Final train loss").right("$\\times$ Adam").right("Speedup@$T$").right("Speedup@$T/2$")
+                .right("Norm.\\ loss");
         String prevTask = null;
         for (int r = 0; r < t.rowCount(); r++) {
             String task = t.stringColumn("task").get(r);
             String opt = t.stringColumn("optimizer").get(r);
             if (prevTask != null && !prevTask.equals(task)) {
-                sb.append("\\addlinespace\n");
+                steps.gap();
             }
             prevTask = task;
             Analysis.StepRow sr = a.rows().stream().filter(x -> x.task().equals(task) && x.optimizer().equals(opt))
@@ -325,32 +331,36 @@ public final class FullReport {
             double q1 = t.doubleColumn("train_loss_q1").getDouble(r);
             double q3 = t.doubleColumn("train_loss_q3").getDouble(r);
             String loss = Double.isFinite(med) ? texNum(med) + " [" + texNum(q1) + ", " + texNum(q3) + "]" : "--";
-            sb.append(TextTable.tex(task)).append(" & ").append(TextTable.tex(opt)).append(" & ").append(t.intColumn("seeds").getInt(r))
-                    .append(" & ").append(loss).append(" & ")
-                    .append(texNum(t.doubleColumn("train_loss_vs_adam").getDouble(r))).append(" & ")
-                    .append(texNum(sr.speedupT())).append(" & ").append(texNum(sr.speedupHalf())).append(" & ")
-                    .append(texNum(sr.normalisedLoss())).append(" \\\\\n");
+            steps.row(TextTable.tex(task), TextTable.tex(opt), Integer.toString(t.intColumn("seeds").getInt(r)), loss,
+                    texNum(t.doubleColumn("train_loss_vs_adam").getDouble(r)), texNum(sr.speedupT()),
+                    texNum(sr.speedupHalf()), texNum(sr.normalisedLoss()));
         }
-        sb.append("\\bottomrule\n\\end{tabular}\n\\caption{Per task and optimizer: final train loss median"
+        StringBuilder sb = new StringBuilder();
+        sb.append("% lobench report; requires \\usepackage{booktabs}\n");
+        tableFloat(sb, steps, "Per task and optimizer: final train loss median"
                 + " [Q1, Q3] over completed seeds, ratio to the Adam reference, speedup over tuned Adam (envelope"
-                + " method, EMA $\\beta=0.9$; non-completed runs 0) and normalised loss (medians over seeds).}\n"
-                + "\\end{table}\n");
+                + " method, EMA $\\beta=0.9$; non-completed runs 0) and normalised loss (medians over seeds).");
         for (Analysis.Group g : a.groups()) {
             if (g.winRates().isEmpty()) {
                 continue;
             }
-            sb.append("\n\\begin{table}[t]\n\\centering\n\\small\n\\begin{tabular}{llrrrrl}\n\\toprule\n");
-            sb.append("A & B & Pairs & Wins & Ties & Win rate & 95\\% CI \\\\\n\\midrule\n");
+            TextTable wins = new TextTable().texCells().left("A").left("B").right("Pairs").right("Wins").right("Ties")
+                    .right("Win rate").left("95\\% CI");
             for (WinRate.Result r : g.winRates()) {
-                sb.append(TextTable.tex(r.a())).append(" & ").append(TextTable.tex(r.b())).append(" & ").append(r.pairs()).append(" & ")
-                        .append(r.wins()).append(" & ").append(r.ties()).append(" & ").append(texPct(r.rate()))
-                        .append(" & [").append(texPct(r.ciLow())).append(", ").append(texPct(r.ciHigh()))
-                        .append("] \\\\\n");
+                wins.row(TextTable.tex(r.a()), TextTable.tex(r.b()), Integer.toString(r.pairs()),
+                        Integer.toString(r.wins()), Integer.toString(r.ties()), texPct(r.rate()),
+                        "[" + texPct(r.ciLow()) + ", " + texPct(r.ciHigh()) + "]");
             }
-            sb.append("\\bottomrule\n\\end{tabular}\n\\caption{Win rates of A over B, ").append(TextTable.tex(g.name()))
-                    .append(" tasks (").append(g.tasks().size()).append("): final train loss lower by more than 1\\%;"
-                            + " 95\\% CI by bootstrap over tasks.}\n\\end{table}\n");
+            sb.append('\n');
+            tableFloat(sb, wins, "Win rates of A over B, " + TextTable.tex(g.name()) + " tasks (" + g.tasks().size()
+                    + "): final train loss lower by more than 1\\%; 95\\% CI by bootstrap over tasks.");
         }
         return sb.toString();
+    }
+
+    /** A LaTeX table float (booktabs, small) around {@code t}; {@code caption} is LaTeX already. */
+    static void tableFloat(StringBuilder sb, TextTable t, String caption) {
+        sb.append("\\begin{table}[t]\n\\centering\n\\small\n").append(t.latex()).append("\\caption{").append(caption)
+                .append("}\n\\end{table}\n");
     }
 }

@@ -492,13 +492,13 @@ public final class PaperClaims {
 
     public static String markdown(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| Claim | Paper | lobench measured | Verdict | Why | Records | Command |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        TextTable t = new TextTable().compactRule().left("Claim").left("Paper").left("lobench measured")
+                .left("Verdict").left("Why").left("Records").left("Command");
         for (Row r : rows) {
-            sb.append("| ").append(md(r.id())).append(" | ").append(md(r.claim())).append(" | ").append(md(r.measured()))
-                    .append(" | **").append(md(r.verdict().text())).append("** | ").append(md(r.why())).append(" | ")
-                    .append(md(String.join(", ", r.records()))).append(" | `").append(md(r.command())).append("` |\n");
+            t.row(r.id(), r.claim(), r.measured(), "**" + r.verdict().text() + "**", r.why(),
+                    String.join(", ", r.records()), "`" + r.command() + "`");
         }
+        sb.append(t.markdown());
         sb.append("\nVerdict rules:\n");
         for (Map.Entry<String, String> e : RULES.entrySet()) {
             sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
@@ -526,11 +526,7 @@ public final class PaperClaims {
         return sb.append("</ul>\n</body></html>\n").toString();
     }
 
-    private static String md(String s) {
-        return TextTable.md(s);
-    }
-
     private static String h(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return TextTable.html(s);
     }
 }

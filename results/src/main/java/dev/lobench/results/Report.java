@@ -1,7 +1,6 @@
 package dev.lobench.results;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -13,9 +12,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import tech.tablesaw.aggregate.AggregateFunction;
+import tech.tablesaw.aggregate.AggregateFunctions;
+import tech.tablesaw.aggregate.NumericAggregateFunction;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Row;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -107,88 +111,136 @@ public final class Report {
     /** The report table (see the class comment for its columns), rows sorted by task then optimizer. */
     public static Table table(List<CellRecord> cells) {
         java.util.Set<String> adam = adamNames(cells);
-        Map<String, Map<String, List<CellRecord>>> groups = new TreeMap<>();
-        for (CellRecord c : cells) {
-            groups.computeIfAbsent(c.task(), k -> new TreeMap<>())
-                    .computeIfAbsent(c.optimizer(), k -> new ArrayList<>())
-                    .add(c);
-        }
-        StringColumn task = StringColumn.create("task");
-        StringColumn optimizer = StringColumn.create("optimizer");
-        IntColumn seeds = IntColumn.create("seeds");
-        Map<Outcome, IntColumn> outcomes = new LinkedHashMap<>();
-        for (Outcome o : Outcome.values()) {
-            outcomes.put(o, IntColumn.create(o.name()));
-        }
-        Map<Metric, IntColumn> n = new LinkedHashMap<>();
-        Map<Metric, DoubleColumn[]> stat = new LinkedHashMap<>();
-        Map<Metric, DoubleColumn> vsAdam = new LinkedHashMap<>();
+        Table perCell = perCell(cells);
+        List<String> valueColumns = new ArrayList<>();
         for (Metric m : Metric.values()) {
-            n.put(m, IntColumn.create(m.prefix + "_n"));
-            stat.put(m, new DoubleColumn[] {
-                DoubleColumn.create(m.prefix + "_median"), DoubleColumn.create(m.prefix + "_q1"),
-                DoubleColumn.create(m.prefix + "_q3"), DoubleColumn.create(m.prefix + "_mean"),
-                DoubleColumn.create(m.prefix + "_std")
-            });
-            vsAdam.put(m, DoubleColumn.create(m.prefix + "_vs_adam"));
+            valueColumns.add(m.prefix);
+        }
+        valueColumns.add(STEP_MS);
+        valueColumns.add(UPDATE_MS);
+        for (Outcome o : Outcome.values()) {
+            valueColumns.add(o.name());
+        }
+        // Tablesaw groups the cells by (task, optimizer) and applies every function to every value column
+        Table s = perCell.summarize(valueColumns, N, MEDIAN, Q1, Q3, MEAN, STD, AggregateFunctions.sum,
+                AggregateFunctions.countWithMissing).by("task", "optimizer")
+                .sortOn(Comparator.<Row, String>comparing(r -> r.getString("task"))
+                        .thenComparing(r -> r.getString("optimizer")));
+
+        // the Adam reference per task: of the task's Adam rows, the lowest median final train loss (ties: by name)
+        Map<String, Integer> refRow = new TreeMap<>();
+        DoubleColumn trainMedian = agg(s, MEDIAN, Metric.TRAIN_LOSS.prefix);
+        for (int r = 0; r < s.rowCount(); r++) {
+            String task = s.stringColumn("task").get(r);
+            if (!adam.contains(s.stringColumn("optimizer").get(r))) {
+                continue;
+            }
+            Integer best = refRow.get(task);
+            if (best == null || nanLast(trainMedian.getDouble(r)) < nanLast(trainMedian.getDouble(best))) {
+                refRow.put(task, r); // rows are sorted by optimizer, so an equal median keeps the first name
+            }
+        }
+        StringColumn task = s.stringColumn("task").copy();
+        StringColumn optimizer = s.stringColumn("optimizer").copy();
+        Table t = Table.create("lobench report", task, optimizer,
+                agg(s, AggregateFunctions.countWithMissing, Metric.TRAIN_LOSS.prefix).asIntColumn().setName("seeds"));
+        for (Outcome o : Outcome.values()) {
+            t.addColumns(agg(s, AggregateFunctions.sum, o.name()).asIntColumn().setName(o.name()));
+        }
+        for (Metric m : Metric.values()) {
+            t.addColumns(agg(s, N, m.prefix).asIntColumn().setName(m.prefix + "_n"),
+                    agg(s, MEDIAN, m.prefix).copy().setName(m.prefix + "_median"),
+                    agg(s, Q1, m.prefix).copy().setName(m.prefix + "_q1"),
+                    agg(s, Q3, m.prefix).copy().setName(m.prefix + "_q3"),
+                    agg(s, MEAN, m.prefix).copy().setName(m.prefix + "_mean"),
+                    agg(s, STD, m.prefix).copy().setName(m.prefix + "_std"));
+            DoubleColumn median = agg(s, MEDIAN, m.prefix);
+            DoubleColumn vsAdam = DoubleColumn.create(m.prefix + "_vs_adam");
+            for (int r = 0; r < s.rowCount(); r++) {
+                Integer ref = refRow.get(task.get(r));
+                vsAdam.append(ref == null ? Double.NaN : ratio(median.getDouble(r), median.getDouble(ref)));
+            }
+            t.addColumns(vsAdam);
         }
         StringColumn adamRef = StringColumn.create("adam_reference");
-        DoubleColumn stepMs = DoubleColumn.create("step_ms_median");
-        DoubleColumn updateMs = DoubleColumn.create("update_ms_median");
-
-        for (var byTask : groups.entrySet()) {
-            Map<String, Map<Metric, Stats>> stats = new LinkedHashMap<>();
-            for (var byOpt : byTask.getValue().entrySet()) {
-                List<CellRecord> done = byOpt.getValue().stream()
-                        .filter(c -> c.outcome() == Outcome.completed).toList();
-                Map<Metric, Stats> s = new LinkedHashMap<>();
-                for (Metric m : Metric.values()) {
-                    s.put(m, Stats.of(done.stream().mapToDouble(m.value).toArray()));
-                }
-                stats.put(byOpt.getKey(), s);
-            }
-            String ref = stats.keySet().stream().filter(adam::contains)
-                    .min(Comparator.<String>comparingDouble(o -> nanLast(stats.get(o).get(Metric.TRAIN_LOSS).median()))
-                            .thenComparing(Comparator.naturalOrder()))
-                    .orElse(null);
-            for (var byOpt : byTask.getValue().entrySet()) {
-                List<CellRecord> group = byOpt.getValue();
-                Map<Metric, Stats> s = stats.get(byOpt.getKey());
-                task.append(byTask.getKey());
-                optimizer.append(byOpt.getKey());
-                seeds.append(group.size());
-                for (Outcome o : Outcome.values()) {
-                    outcomes.get(o).append((int) group.stream().filter(c -> c.outcome() == o).count());
-                }
-                for (Metric m : Metric.values()) {
-                    Stats st = s.get(m);
-                    n.get(m).append(st.n());
-                    DoubleColumn[] cols = stat.get(m);
-                    cols[0].append(st.median());
-                    cols[1].append(st.q1());
-                    cols[2].append(st.q3());
-                    cols[3].append(st.mean());
-                    cols[4].append(st.std());
-                    vsAdam.get(m).append(ref == null ? Double.NaN : ratio(st.median(), stats.get(ref).get(m).median()));
-                }
-                adamRef.append(ref == null ? "" : ref);
-                List<CellRecord> done = group.stream()
-                        .filter(c -> c.outcome() == Outcome.completed && c.timing() != null).toList();
-                stepMs.append(Stats.of(done.stream().mapToDouble(c -> c.timing().medianStepMs()).toArray()).median());
-                updateMs.append(
-                        Stats.of(done.stream().mapToDouble(c -> c.timing().medianUpdateMs()).toArray()).median());
-            }
+        for (int r = 0; r < s.rowCount(); r++) {
+            Integer ref = refRow.get(task.get(r));
+            adamRef.append(ref == null ? "" : optimizer.get(ref));
         }
-        Table t = Table.create("lobench report", task, optimizer, seeds);
-        outcomes.values().forEach(t::addColumns);
-        for (Metric m : Metric.values()) {
-            t.addColumns(n.get(m));
-            t.addColumns(stat.get(m));
-            t.addColumns(vsAdam.get(m));
-        }
-        t.addColumns(adamRef, stepMs, updateMs);
+        t.addColumns(adamRef, agg(s, MEDIAN, STEP_MS).copy().setName("step_ms_median"),
+                agg(s, MEDIAN, UPDATE_MS).copy().setName("update_ms_median"));
         return t;
     }
+
+    private static final String STEP_MS = "step_ms";
+    private static final String UPDATE_MS = "update_ms";
+
+    /**
+     * One row per cell: task, optimizer, the value of each quality metric and the run's median step and update
+     * times (missing, NaN, when the cell did not complete, when it has no timing or when the value is not
+     * finite), and per outcome 1 or 0.
+     */
+    static Table perCell(List<CellRecord> cells) {
+        StringColumn task = StringColumn.create("task");
+        StringColumn optimizer = StringColumn.create("optimizer");
+        Map<Metric, DoubleColumn> value = new LinkedHashMap<>();
+        for (Metric m : Metric.values()) {
+            value.put(m, DoubleColumn.create(m.prefix));
+        }
+        DoubleColumn stepMs = DoubleColumn.create(STEP_MS);
+        DoubleColumn updateMs = DoubleColumn.create(UPDATE_MS);
+        Map<Outcome, DoubleColumn> outcome = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            outcome.put(o, DoubleColumn.create(o.name()));
+        }
+        for (CellRecord c : cells) {
+            boolean done = c.outcome() == Outcome.completed;
+            task.append(c.task());
+            optimizer.append(c.optimizer());
+            for (Metric m : Metric.values()) {
+                value.get(m).append(done ? finiteOrNaN(m.value.applyAsDouble(c)) : Double.NaN);
+            }
+            boolean timed = done && c.timing() != null;
+            stepMs.append(timed ? finiteOrNaN(c.timing().medianStepMs()) : Double.NaN);
+            updateMs.append(timed ? finiteOrNaN(c.timing().medianUpdateMs()) : Double.NaN);
+            for (Outcome o : Outcome.values()) {
+                outcome.get(o).append(c.outcome() == o ? 1 : 0);
+            }
+        }
+        Table t = Table.create("cells", task, optimizer);
+        value.values().forEach(t::addColumns);
+        t.addColumns(stepMs, updateMs);
+        outcome.values().forEach(t::addColumns);
+        return t;
+    }
+
+    private static double finiteOrNaN(double v) {
+        return Double.isFinite(v) ? v : Double.NaN;
+    }
+
+    /** The column of a summary that function {@code f} made of value column {@code column}. */
+    private static DoubleColumn agg(Table summary, AggregateFunction<?, ?> f, String column) {
+        Column<?> c = summary.column(f.functionName() + " [" + column + "]");
+        return c instanceof DoubleColumn d ? d : ((IntColumn) c).asDoubleColumn();
+    }
+
+    /** A Tablesaw aggregate function giving one statistic of {@link Stats} over a group's values. */
+    private static NumericAggregateFunction stat(String name, ToDoubleFunction<Stats> statistic) {
+        return new NumericAggregateFunction(name) {
+            @Override
+            public Double summarize(NumericColumn<?> column) {
+                return statistic.applyAsDouble(Stats.of(column.asDoubleArray()));
+            }
+        };
+    }
+
+    // over the finite values of a group (a missing value, NaN, is dropped by Stats.of)
+    private static final NumericAggregateFunction N = stat("N", Stats::n);
+    private static final NumericAggregateFunction MEDIAN = stat("Median", Stats::median);
+    private static final NumericAggregateFunction Q1 = stat("Q1", Stats::q1);
+    private static final NumericAggregateFunction Q3 = stat("Q3", Stats::q3);
+    private static final NumericAggregateFunction MEAN = stat("Mean", Stats::mean);
+    private static final NumericAggregateFunction STD = stat("Std", Stats::std);
 
     private static double nanLast(double v) {
         return Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
@@ -203,10 +255,22 @@ public final class Report {
 
     // ---- formats ------------------------------------------------------------------------------------------
 
-    private static String csv(Table t) {
-        StringWriter w = new StringWriter();
-        t.write().csv(w);
-        return w.toString();
+    /**
+     * The table as CSV ({@link TextTable}): a string as it is, an integer in decimal, a double as
+     * {@link Double#toString} and NaN as an empty field (as Tablesaw's own CSV writer writes them).
+     */
+    static String csv(Table t) {
+        TextTable out = new TextTable();
+        t.columns().forEach(c -> out.left(c.name()));
+        for (int r = 0; r < t.rowCount(); r++) {
+            String[] cells = new String[t.columnCount()];
+            for (int i = 0; i < cells.length; i++) {
+                Object v = t.column(i).get(r);
+                cells[i] = v == null || v instanceof Double d && d.isNaN() ? "" : String.valueOf(v);
+            }
+            out.row(cells);
+        }
+        return out.csv();
     }
 
     private static String json(Table t) {
@@ -257,20 +321,11 @@ public final class Report {
         if (header != null) {
             sb.append(TextTable.md(headerLine(header))).append("\n\n");
         }
-        List<String> head = new ArrayList<>(List.of("Task", "Optimizer", "Seeds", "Outcomes"));
+        TextTable table = new TextTable().left("Task").left("Optimizer").right("Seeds").right("Outcomes");
         for (Metric m : Metric.values()) {
-            head.add(m.title + " median [Q1, Q3]");
-            head.add(m.title + " mean ± std");
-            head.add(m.title + " × Adam");
+            table.right(m.title + " median [Q1, Q3]").right(m.title + " mean ± std").right(m.title + " × Adam");
         }
-        head.add("Step ms");
-        head.add("Update ms");
-        row(sb, head);
-        List<String> sep = new ArrayList<>(List.of("---", "---"));
-        while (sep.size() < head.size()) {
-            sep.add("---:");
-        }
-        row(sb, sep);
+        table.right("Step ms").right("Update ms");
         Map<String, List<String>> adamVariants = new TreeMap<>();
         for (int r = 0; r < t.rowCount(); r++) {
             String task = t.stringColumn("task").get(r);
@@ -293,8 +348,9 @@ public final class Report {
             }
             cells.add(formatNumber(t.doubleColumn("step_ms_median").getDouble(r)));
             cells.add(formatNumber(t.doubleColumn("update_ms_median").getDouble(r)));
-            row(sb, cells);
+            table.row(cells.toArray(String[]::new));
         }
+        sb.append(table.markdown());
         sb.append('\n');
         sb.append("Final train loss: per seed, the mean of the last k = min(max(1, ⌊0.1·len⌋), 20) recorded training"
                 + " losses (len = steps run). Test loss and accuracy: the last evaluation point.\n\n");
@@ -333,14 +389,6 @@ public final class Report {
             }
         }
         return parts.isEmpty() ? "—" : String.join(", ", parts);
-    }
-
-    private static void row(StringBuilder sb, List<String> cells) {
-        sb.append('|');
-        for (String c : cells) {
-            sb.append(' ').append(TextTable.md(c)).append(" |");
-        }
-        sb.append('\n');
     }
 
     /** A name or message made safe for one Markdown table cell or line ({@link TextTable#md}). */

@@ -14,7 +14,10 @@ import java.util.List;
  *       quotes doubled. Cells are written as given (numbers formatted by the caller).</li>
  *   <li>LaTeX: a booktabs {@code tabular} ({@code l} or {@code r} per column), cells escaped by {@link #tex}.</li>
  * </ul>
- * A row must have exactly one cell per column; a null cell is written as an empty cell.
+ * A row must have exactly one cell per column; a null cell is written as an empty cell. {@link #gap()} separates
+ * groups of rows ({@code \addlinespace} in LaTeX, nothing in Markdown and CSV). With {@link #texCells()} the
+ * headers and cells are LaTeX already (numbers in math mode, {@code \%}) and {@link #latex} writes them as given;
+ * the caller escapes text in them with {@link #tex}.
  */
 public final class TextTable {
     /** Horizontal alignment of a column (Markdown separator and LaTeX column type). */
@@ -23,6 +26,33 @@ public final class TextTable {
     private final List<String> headers = new ArrayList<>();
     private final List<Align> aligns = new ArrayList<>();
     private final List<List<String>> rows = new ArrayList<>();
+    /** Indices of the rows before which {@link #gap()} was called. */
+    private final java.util.Set<Integer> gaps = new java.util.HashSet<>();
+    private boolean texCells;
+    private boolean compactRule;
+
+    /**
+     * Markdown separator row without spaces, {@code |---|---:|} (the form of the paper-claims table quoted in the
+     * README), instead of {@code | --- | ---: |}.
+     */
+    public TextTable compactRule() {
+        compactRule = true;
+        return this;
+    }
+
+    /** Headers and cells are LaTeX already: {@link #latex} does not escape them (Markdown and CSV still do). */
+    public TextTable texCells() {
+        texCells = true;
+        return this;
+    }
+
+    /** Starts a new group of rows: {@code \addlinespace} before the next row in LaTeX; nothing in the others. */
+    public TextTable gap() {
+        if (!rows.isEmpty()) {
+            gaps.add(rows.size());
+        }
+        return this;
+    }
 
     /** Adds a left-aligned column. */
     public TextTable left(String header) {
@@ -63,7 +93,8 @@ public final class TextTable {
         mdLine(sb, headers);
         sb.append('|');
         for (Align a : aligns) {
-            sb.append(a == Align.RIGHT ? " ---: |" : " --- |");
+            String rule = a == Align.RIGHT ? "---:" : "---";
+            sb.append(compactRule ? rule + "|" : " " + rule + " |");
         }
         sb.append('\n');
         for (List<String> r : rows) {
@@ -107,21 +138,24 @@ public final class TextTable {
             sb.append(a == Align.RIGHT ? 'r' : 'l');
         }
         sb.append("}\n\\toprule\n");
-        texLine(sb, headers);
+        texLine(sb, headers, texCells);
         sb.append("\\midrule\n");
-        for (List<String> r : rows) {
-            texLine(sb, r);
+        for (int i = 0; i < rows.size(); i++) {
+            if (gaps.contains(i)) {
+                sb.append("\\addlinespace\n");
+            }
+            texLine(sb, rows.get(i), texCells);
         }
         sb.append("\\bottomrule\n\\end{tabular}\n");
         return sb.toString();
     }
 
-    private static void texLine(StringBuilder sb, List<String> cells) {
+    private static void texLine(StringBuilder sb, List<String> cells, boolean raw) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 sb.append(" & ");
             }
-            sb.append(tex(cells.get(i)));
+            sb.append(raw ? cells.get(i) : tex(cells.get(i)));
         }
         sb.append(" \\\\\n");
     }
@@ -144,7 +178,12 @@ public final class TextTable {
         return s;
     }
 
-    /** LaTeX text: the ten special characters escaped. */
+    /** HTML text or attribute value: {@code &}, {@code <}, {@code >} and {@code "} as entities. */
+    public static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** LaTeX text: the ten special characters escaped, and {@code <}, {@code >} and {@code |} written as commands. */
     public static String tex(String s) {
         if (s == null) {
             return "";
@@ -156,6 +195,10 @@ public final class TextTable {
                 case '&', '%', '$', '#', '_', '{', '}' -> sb.append('\\').append(c);
                 case '~' -> sb.append("\\textasciitilde{}");
                 case '^' -> sb.append("\\textasciicircum{}");
+                // with LaTeX's default OT1 font encoding these three print as other glyphs (¡, ¿, —)
+                case '<' -> sb.append("\\textless{}");
+                case '>' -> sb.append("\\textgreater{}");
+                case '|' -> sb.append("\\textbar{}");
                 default -> sb.append(c);
             }
         }

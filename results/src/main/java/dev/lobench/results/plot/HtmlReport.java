@@ -8,6 +8,7 @@ import dev.lobench.results.Report;
 import dev.lobench.results.RunHeader;
 import dev.lobench.results.StabilityRecord;
 import dev.lobench.results.StabilitySummary;
+import dev.lobench.results.StabilityTables;
 import dev.lobench.results.WinRate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,18 +94,8 @@ public final class HtmlReport {
         }
         table(sb, List.of("Optimizer", "Setting", "Curvatures", "Predicted stable [h range]",
                 "Runs completed [h range]", "Agree"), rows);
-        sb.append("<p class=\"note\">").append(esc(STABILITY_NOTE)).append("</p>\n");
+        sb.append("<p class=\"note\">").append(esc(StabilityTables.NOTE)).append("</p>\n");
     }
-
-    /** Footnote of the stability section. */
-    public static final String STABILITY_NOTE = "Radius: spectral radius of the Jacobian of the joint update map over "
-            + "(parameters, optimizer state) on 1/2 h |phi - xi|^2, by central finite differences, linearised at a "
-            + "noisy steady state (burn-in with target noise s, then the noise-free map; iteration counter held fixed), "
-            + "median over probes. Predicted stable: radius <= 1 + tolerance. Runs: the same noisy quadratic for the "
-            + "given steps; diverged = loss NaN/Inf or EMA (beta 0.9) of the noise-free loss 1/2 h |phi|^2 > 10x "
-            + "the expected initial training loss "
-            + "1/2 h (|phi0|^2 + dim s^2) (lobench run's 10x rule, on the noise-free loss). "
-            + "Squares: run completed; X: run diverged.";
 
     private static void cellSections(StringBuilder sb, List<CellRecord> cells) {
         Analysis a = Analysis.of(cells);

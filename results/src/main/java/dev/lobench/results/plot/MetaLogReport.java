@@ -141,7 +141,7 @@ public final class MetaLogReport {
     }
 
     private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return dev.lobench.results.TextTable.html(s);
     }
 
     private static String f(double v) {

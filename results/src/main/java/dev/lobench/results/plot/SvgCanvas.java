@@ -36,7 +36,7 @@ public final class SvgCanvas implements Canvas {
     }
 
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return dev.lobench.results.TextTable.html(s);
     }
 
     @Override
