@@ -282,7 +282,7 @@ public final class Report {
                 if (c.type() == ColumnType.STRING && "".equals(v)) {
                     v = null;
                 }
-                row.put(c.name(), v);
+                row.put(jsonKey(c.name()), v);
             }
             rows.add(row);
         }
@@ -291,6 +291,24 @@ public final class Report {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the report", e);
         }
+    }
+
+    /**
+     * The JSON key of a summary column: its CSV name in camelCase ({@code train_loss_median} -> {@code
+     * trainLossMedian}, {@code speedup_T} -> {@code speedupT}), as every JSON key lobench writes.
+     */
+    static String jsonKey(String column) {
+        StringBuilder b = new StringBuilder(column.length());
+        boolean up = false;
+        for (char ch : column.toCharArray()) {
+            if (ch == '_') {
+                up = b.length() > 0;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
     }
 
     /** One-line summary of where and how a run ran, in Markdown. */

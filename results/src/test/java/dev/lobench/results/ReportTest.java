@@ -271,13 +271,27 @@ class ReportTest {
         assertEquals("lopt", q.get("optimizer"));
         assertEquals(3, q.get("seeds"));
         assertEquals(2, q.get("completed"));
-        assertEquals(1.0, ((Number) q.get("train_loss_median")).doubleValue(), EPS);
-        assertEquals("adam(lr=1e-2)", q.get("adam_reference"));
+        assertEquals(1.0, ((Number) q.get("trainLossMedian")).doubleValue(), EPS);
+        assertEquals("adam(lr=1e-2)", q.get("adamReference"));
         Map<String, Object> m = rows.get(2);
-        assertTrue(m.containsKey("train_loss_std"));
-        assertNull(m.get("train_loss_std"));
-        assertNull(m.get("test_acc_median"));
-        assertEquals(table.columnNames(), List.copyOf(q.keySet()));
+        assertTrue(m.containsKey("trainLossStd"));
+        assertNull(m.get("trainLossStd"));
+        assertNull(m.get("testAccMedian"));
+        // the keys are the summary's CSV columns in camelCase, in the same order
+        assertEquals(table.columnNames().size(), q.size());
+        for (String key : q.keySet()) {
+            assertTrue(key.matches("[a-z][A-Za-z0-9]*"), "camelCase key: " + key);
+        }
+        assertTrue(q.containsKey("outOfMemory"));
+        assertTrue(q.containsKey("stepMsMedian"));
+    }
+
+    @Test
+    void jsonKeysAreTheColumnNamesInCamelCase() {
+        assertEquals("trainLossMedian", Report.jsonKey("train_loss_median"));
+        assertEquals("speedupT", Report.jsonKey("speedup_T"));
+        assertEquals("seeds", Report.jsonKey("seeds"));
+        assertEquals("outOfMemory", Report.jsonKey("out_of_memory"));
     }
 
     @Test
