@@ -83,8 +83,8 @@ final class MetaBenchCommand implements Callable<Integer> {
         int slots = 2 * particles;
         System.out.printf(Locale.ROOT, "%s: %d particle pairs = %d inner runs, %d timed steps each, median of %d, "
                 + "%d thread(s)%n", task, particles, slots, steps, repeats, t);
-        System.out.printf(Locale.ROOT, "| arch | batched inner-steps/s | per-particle loop inner-steps/s | speedup |%n"
-                + "|---|---|---|---|%n");
+        dev.lobench.results.TextTable table = new dev.lobench.results.TextTable().compactRule().left("arch")
+                .left("batched inner-steps/s").left("per-particle loop inner-steps/s").left("speedup");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String a : archs) {
             Optimizer[] opts = new Optimizer[slots];
@@ -94,9 +94,14 @@ final class MetaBenchCommand implements Callable<Integer> {
                 fill(a, t, opts);
             }
             PopulationBenchmark.Numbers nb = PopulationBenchmark.measure(problem, opts, steps, warmup, repeats);
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2fx |%n", a, nb.batched(), nb.looped(), nb.speedup());
+            String[] cells = {a, String.format(Locale.ROOT, "%.0f", nb.batched()),
+                String.format(Locale.ROOT, "%.0f", nb.looped()), String.format(Locale.ROOT, "%.2fx", nb.speedup())};
+            // progress on stderr while the next architecture runs; the table goes to stdout when all are measured
+            System.err.println("meta-bench: " + String.join(", ", cells));
+            table.row(cells);
             rows.add(row(a, nb));
         }
+        System.out.print(table.markdown());
         if (json != null) {
             writeJson(json, document(task, slots, steps, warmup, repeats, t, RunEnvironment.cpuModel(),
                     RunEnvironment.gitCommit(), rows));
