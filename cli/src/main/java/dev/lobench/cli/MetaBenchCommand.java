@@ -1,13 +1,10 @@
 package dev.lobench.cli;
 
 import dev.lobench.bench.RunEnvironment;
-import dev.lobench.meta.LearnedMetaArch;
 import dev.lobench.meta.MetaArch;
 import dev.lobench.meta.PopulationBenchmark;
 import dev.lobench.meta.TaskMlpProblem;
-import dev.lobench.meta.VeloMetaArch;
 import dev.lobench.optimizers.Optimizer;
-import dev.lobench.optimizers.learned.Arch;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +25,12 @@ import java.util.concurrent.Callable;
             "Each particle pair is two inner runs (antithetic +/- theta), as in meta-train. Optimizers: the "
                 + "meta-training start of each learned architecture, perturbed per run by sigma 0.01."})
 final class MetaBenchCommand implements Callable<Integer> {
-    static final List<String> ARCHS = List.of(Arch.STAR.id(), Arch.SMALL_FC.id(), "velo-style", "none");
+    /** The architectures meta-train knows ({@link dev.lobench.meta.MetaArchFactory}) and none (no update). */
+    static List<String> archs() {
+        List<String> l = new ArrayList<>(dev.lobench.meta.MetaArchFactory.names());
+        l.add("none");
+        return l;
+    }
 
     @Option(names = "--arch", split = ",", defaultValue = "star,small-fc,velo-style",
             description = "Architectures to time; none = no update (forward/backward only) (default: ${DEFAULT-VALUE}).")
@@ -62,9 +64,9 @@ final class MetaBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String a : archs) {
-            if (!ARCHS.contains(a)) {
+            if (!archs().contains(a)) {
                 throw new UserError("--arch: unknown learned optimizer architecture '" + a + "'; valid: "
-                        + String.join(", ", ARCHS));
+                        + String.join(", ", archs()));
             }
         }
         if (particles < 1 || steps < 1 || warmup < 0 || repeats < 1) {
@@ -140,8 +142,8 @@ final class MetaBenchCommand implements Callable<Integer> {
 
     /** One optimizer per inner run: the arch's meta-training start, antithetically perturbed per particle pair. */
     private void fill(String a, int t, Optimizer[] opts) {
-        MetaArch arch = a.equals("velo-style") ? new VeloMetaArch(32, 16, 2000)
-                : new LearnedMetaArch(Arch.parse(a), t);
+        MetaArch arch = dev.lobench.meta.MetaArchFactory.get(a)
+                .create(dev.lobench.meta.MetaArchFactory.Settings.defaults(t, 2000));
         float[] theta = arch.initTheta(0);
         java.util.Random r = new java.util.Random(1);
         for (int j = 0; j < particles; j++) {

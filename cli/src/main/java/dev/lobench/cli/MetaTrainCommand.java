@@ -2,12 +2,9 @@ package dev.lobench.cli;
 
 import dev.lobench.bench.RunEnvironment;
 import dev.lobench.meta.Estimator;
-import dev.lobench.meta.LearnedMetaArch;
 import dev.lobench.meta.MetaTrainer;
 import dev.lobench.meta.SafetensorsThetaSink;
 import dev.lobench.meta.TaskMlpProblem;
-import dev.lobench.optimizers.learned.Arch;
-import dev.lobench.optimizers.learned.HeadInit;
 import dev.lobench.tasks.DataContext;
 import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
@@ -25,16 +22,14 @@ import java.util.concurrent.Callable;
             "Next to --out: <out>.ckpt (checkpoint, every --checkpoint-every outer steps and at the end) and "
                 + "<out>.jsonl (one JSON line per outer step). Inner runs use the task's training split and seeds >= 10^6."})
 final class MetaTrainCommand implements Callable<Integer> {
-    static final List<String> ARCHS = List.of(Arch.STAR.id(), Arch.SMALL_FC.id(), "velo-style");
-
     @Option(names = "--arch", required = true, description = "Learned optimizer architecture: star, small-fc, velo-style.")
     String arch;
 
-    @Option(names = "--lstm", defaultValue = "32", description = "velo-style: LSTM width (published VeLO: 512).")
-    int lstm;
+    @Option(names = "--lstm", description = "velo-style: LSTM width (default 32; published VeLO: 512).")
+    Integer lstm;
 
-    @Option(names = "--bank", defaultValue = "16", description = "velo-style: number of per-element MLPs (published: 256).")
-    int bank;
+    @Option(names = "--bank", description = "velo-style: number of per-element MLPs (default 16; published: 256).")
+    Integer bank;
 
     @Option(names = {"-t", "--task"}, defaultValue = "fmnist8-mlp32",
             description = "Meta-training task: an mlp-family task, several (comma-separated; particle pair i trains "
@@ -112,23 +107,9 @@ final class MetaTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!ARCHS.contains(arch)) {
-            throw new UserError("--arch: unknown learned optimizer architecture '" + arch + "'; valid: "
-                    + String.join(", ", ARCHS));
-        }
-        boolean velo = arch.equals("velo-style");
-        if (velo && (lstm < 1 || bank < 1)) {
-            throw new UserError("--lstm and --bank must be >= 1");
-        }
+        dev.lobench.meta.MetaArchFactory factory = dev.lobench.meta.MetaArchFactory.get(arch);
         Estimator.Kind kind = Estimator.Kind.parse(estimator);
         dev.lobench.meta.LossNormaliser norm = dev.lobench.meta.LossNormaliser.parse(lossNormaliser);
-        if (velo && headInit != null) {
-            throw new UserError("--head-init applies to star and small-fc; velo-style starts from its own init (optimizers/VELO.md)");
-        }
-        if (velo && stepMult != null) {
-            throw new UserError("--step-mult applies to star and small-fc");
-        }
-        HeadInit head = velo ? null : headInit == null ? HeadInit.defaultFor(Arch.parse(arch)) : HeadInit.parse(headInit);
         if (threads != null && threads < 1) {
             throw new UserError("--threads must be >= 1, got " + threads);
         }
@@ -156,10 +137,9 @@ final class MetaTrainCommand implements Callable<Integer> {
             }
             problem = new dev.lobench.meta.MultiTaskProblem(ps);
         }
-        dev.lobench.meta.MetaArch metaArch = velo
-                ? new dev.lobench.meta.VeloMetaArch(lstm, bank, horizon)
-                : new LearnedMetaArch(Arch.parse(arch), t, head,
-                        stepMult == null ? dev.lobench.optimizers.learned.Theta.DEFAULT_STEP_MULT : stepMult);
+        dev.lobench.meta.MetaArchFactory.Settings settings =
+                new dev.lobench.meta.MetaArchFactory.Settings(t, horizon, headInit, stepMult, lstm, bank);
+        dev.lobench.meta.MetaArch metaArch = factory.create(settings);
         MetaTrainer.Config cfg = MetaTrainer.builder(metaArch, problem, out)
                 .estimator(kind).signOnly(signOnly).particles(particles).trunc(trunc).horizon(horizon)
                 .outerSteps(outerSteps).sigma(sigma).metaLr(metaLr).metaWd(metaWd).seed(seed)
@@ -176,10 +156,9 @@ final class MetaTrainCommand implements Callable<Integer> {
         dev.lobench.tasks.preflight.DataPreflight.check(taskNames.stream().map(dev.lobench.tasks.TaskRegistry::get).toList(),
                 dc);
         System.err.printf(Locale.ROOT, "lobench meta-train: %s on %s, %s %d particles x trunc %d, horizon %d, "
-                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g (decoupled), loss normaliser %s%s%s, seed %d, %d thread(s)%s%n",
+                + "%d outer steps, sigma %g, meta-lr %g, meta-wd %g (decoupled), loss normaliser %s%s, seed %d, %d thread(s)%s%n",
                 arch, task, kind.name().toLowerCase(Locale.ROOT), particles, trunc, horizon, outerSteps, sigma, metaLr,
-                metaWd, norm.id(), head == null ? "" : ", head init " + head.id(),
-                stepMult == null ? "" : ", step-mult " + stepMult, seed, t, resume ? ", resuming" : "");
+                metaWd, norm.id(), factory.describe(settings), seed, t, resume ? ", resuming" : "");
         MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, taskNames.size() == 1 ? taskNames.get(0) : task,
                 RunEnvironment.gitCommit()));
         System.out.printf(Locale.ROOT, "%s: %d outer steps, last meta-loss %.5g%nweights: %s%nlog: %s%ncheckpoint: %s%n",

@@ -134,4 +134,49 @@ public final class LearnedMetaArch implements MetaArch {
         return new Theta(arch, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7],
                 parts[8]);
     }
+    /** {@code --arch star} and {@code --arch small-fc} ({@link MetaArchFactory}). */
+    abstract static class Factory implements MetaArchFactory {
+        private final Arch arch;
+
+        Factory(Arch arch) {
+            this.arch = arch;
+        }
+
+        @Override
+        public String name() {
+            return arch.id();
+        }
+
+        private HeadInit head(Settings s) {
+            return s.headInit() == null ? HeadInit.defaultFor(arch) : HeadInit.parse(s.headInit());
+        }
+
+        @Override
+        public MetaArch create(Settings s) {
+            if (s.lstm() != null || s.bank() != null) {
+                throw new UserError("--lstm and --bank apply to velo-style, not " + arch.id());
+            }
+            return new LearnedMetaArch(arch, s.threads(), head(s),
+                    s.stepMult() == null ? Theta.DEFAULT_STEP_MULT : s.stepMult());
+        }
+
+        @Override
+        public String describe(Settings s) {
+            return ", head init " + head(s).id() + (s.stepMult() == null ? "" : ", step-mult " + s.stepMult());
+        }
+    }
+
+    /** {@code --arch star}. */
+    public static final class StarFactory extends Factory {
+        public StarFactory() {
+            super(Arch.STAR);
+        }
+    }
+
+    /** {@code --arch small-fc}. */
+    public static final class SmallFcFactory extends Factory {
+        public SmallFcFactory() {
+            super(Arch.SMALL_FC);
+        }
+    }
 }

@@ -60,4 +60,28 @@ public final class VeloMetaArch implements MetaArch {
     public void write(java.nio.file.Path out, float[] theta, String provenance) {
         VeloFiles.write(out, new VeloTheta(hidden, bank, theta), provenance);
     }
+    /** {@code --arch velo-style} ({@link MetaArchFactory}): LSTM width 32 and 16 per-element MLPs unless given. */
+    public static final class Factory implements MetaArchFactory {
+        @Override
+        public String name() {
+            return "velo-style";
+        }
+
+        @Override
+        public MetaArch create(Settings s) {
+            if (s.headInit() != null) {
+                throw new dev.lobench.tasks.UserError("--head-init applies to star and small-fc; velo-style starts from "
+                        + "its own init (optimizers/VELO.md)");
+            }
+            if (s.stepMult() != null) {
+                throw new dev.lobench.tasks.UserError("--step-mult applies to star and small-fc");
+            }
+            int lstm = s.lstm() == null ? 32 : s.lstm();
+            int bank = s.bank() == null ? 16 : s.bank();
+            if (lstm < 1 || bank < 1) {
+                throw new dev.lobench.tasks.UserError("--lstm and --bank must be >= 1");
+            }
+            return new VeloMetaArch(lstm, bank, s.horizon());
+        }
+    }
 }
