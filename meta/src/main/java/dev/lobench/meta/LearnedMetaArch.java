@@ -84,6 +84,17 @@ public final class LearnedMetaArch implements MetaArch {
     }
 
     @Override
+    public void writeWeights(java.nio.file.Path file, float[] theta, String provenance) throws java.io.IOException {
+        dev.lobench.optimizers.learned.ThetaFiles.write(file, theta(theta), provenance);
+    }
+
+    @Override
+    public void describeIn(com.fasterxml.jackson.databind.node.ObjectNode metaTraining) {
+        metaTraining.put("head_init", headInit.id());
+        metaTraining.put("step_mult", Double.parseDouble(Float.toString(stepMult)));
+    }
+
+    @Override
     public int thetaSize() {
         return size(arch);
     }

@@ -20,4 +20,21 @@ public interface MetaArch {
 
     /** An optimizer using this theta (the array is not modified). */
     Optimizer build(float[] theta);
+
+    /**
+     * Writes {@code theta} as this architecture's weights file, with {@code provenance} (a JSON text) in its metadata
+     * (what {@code meta-train} writes at snapshots and at the end).
+     *
+     * @throws IllegalArgumentException when the architecture has no weights format (test architectures)
+     */
+    default void writeWeights(java.nio.file.Path file, float[] theta, String provenance) throws java.io.IOException {
+        throw new IllegalArgumentException("no weights format for " + name());
+    }
+
+    /**
+     * Puts this architecture's own settings into the weights' provenance object {@code meta_training} (e.g. star's
+     * head initialisation); none by default.
+     */
+    default void describeIn(com.fasterxml.jackson.databind.node.ObjectNode metaTraining) {
+    }
 }

@@ -43,14 +43,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
             Files.createDirectories(abs.getParent());
         }
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        if (arch instanceof LearnedMetaArch la) {
-            ThetaFiles.write(tmp, la.theta(theta), provenance(la.arch().id(),
-                    readLog(cfg.logPath())));
-        } else if (arch instanceof VeloMetaArch va) {
-            va.write(tmp, theta, provenance(arch.name(), readLog(cfg.logPath())));
-        } else {
-            throw new IllegalArgumentException("no weights format for " + arch.name());
-        }
+        arch.writeWeights(tmp, theta, provenance(arch.name(), readLog(cfg.logPath())));
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -134,10 +127,7 @@ public final class SafetensorsThetaSink implements ThetaSink {
         m.put("meta_wd_form", "decoupled: theta -= meta_lr * meta_wd * theta each outer step");
         m.put("meta_lr_x_wd_x_outer_steps", cfg.metaLr() * cfg.metaWd() * log.outerSteps());
         m.put("loss_normaliser", cfg.lossNormaliser().id());
-        if (cfg.arch() instanceof LearnedMetaArch la) {
-            m.put("head_init", la.headInit().id());
-            m.put("step_mult", Double.parseDouble(Float.toString(la.stepMult())));
-        }
+        cfg.arch().describeIn(m);
         m.put("outer_optimizer", "adam(b1=" + OuterAdam.BETA1 + ",b2=" + OuterAdam.BETA2 + ",eps=" + OuterAdam.EPS
                 + ",clip_by_value=" + OuterAdam.CLIP + ",decoupled_wd)");
         m.put("outer_steps", log.outerSteps());

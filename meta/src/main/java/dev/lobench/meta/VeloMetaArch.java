@@ -57,9 +57,11 @@ public final class VeloMetaArch implements MetaArch {
     }
 
     /** Writes {@code theta} of this architecture as a velo-style weights file with the given provenance JSON. */
-    public void write(java.nio.file.Path out, float[] theta, String provenance) {
+    @Override
+    public void writeWeights(java.nio.file.Path out, float[] theta, String provenance) {
         VeloFiles.write(out, new VeloTheta(hidden, bank, theta), provenance);
     }
+
     /** {@code --arch velo-style} ({@link MetaArchFactory}): LSTM width 32 and 16 per-element MLPs unless given. */
     public static final class Factory implements MetaArchFactory {
         @Override

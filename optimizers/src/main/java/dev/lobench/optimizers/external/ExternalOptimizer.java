@@ -503,7 +503,7 @@ public final class ExternalOptimizer implements Optimizer {
                 reason = code != null ? "the client exited with code " + code + " " + where
                         : what + " " + where + (cause != null ? ": " + cause.getMessage() : "");
             }
-            String last = stderr.lastLine();
+            String last = !timedOut && exitCode() != null ? stderr.lastLineAfterExit(2000) : stderr.lastLine();
             if (!timedOut && exitCode() == null) {
                 kill();
             }

@@ -9,11 +9,26 @@ final class StderrTail {
     private static final int KEEP = 8192;
     private final byte[] ring = new byte[KEEP];
     private long written;
+    private final Thread drainer;
 
     StderrTail(InputStream err) {
-        Thread t = new Thread(() -> drain(err), "lobench-ext-stderr");
-        t.setDaemon(true);
-        t.start();
+        drainer = new Thread(() -> drain(err), "lobench-ext-stderr");
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    /**
+     * {@link #lastLine()} once the client's stderr has been read to its end, waiting at most {@code millis}: after
+     * the client exited, its last words may still be in the pipe when the exit is noticed (a busy machine delays the
+     * draining thread). A grandchild that keeps stderr open only costs the wait.
+     */
+    String lastLineAfterExit(long millis) {
+        try {
+            drainer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lastLine();
     }
 
     private void drain(InputStream err) {
