@@ -17,8 +17,10 @@ import java.util.Map;
 public final class PinnedWeights {
     /** File name -> hex SHA-256 of the whole file. */
     public static final Map<String, String> SHA256 = Map.of(
-            "star.safetensors", "d89183baca8256875d28cda3b1a0b4b07727ab4dadb4f28526c983f659d53e0a",
-            "small-fc.safetensors", "e3b273cb06719d6b68a85e5a74a5657aebcf0cb3e90ad96595325ae95e7770fe",
+            "star.safetensors", "c453eb28a15bbdb3efb05253cde4760282094b22bb492e73fecac0b1c18c346f",
+            "small-fc.safetensors", "a79dae0b4cc5394488b1ba53d78802da1524363a2749a424bee178d4a0651257",
+            "star-mlp128-o400.safetensors", "d89183baca8256875d28cda3b1a0b4b07727ab4dadb4f28526c983f659d53e0a",
+            "small-fc-mlp128-o400.safetensors", "e3b273cb06719d6b68a85e5a74a5657aebcf0cb3e90ad96595325ae95e7770fe",
             "velo-style.safetensors", "510da9a7c2984a44494082d395732f9cff0a6f0a0a0ff3ba6a14f9cf56a4af1c",
             "star-fmnist8-v1.safetensors", "f18726938b11641bde7af207d54bad7dc78c199c87221fbc841dd4967ae4bd8d",
             "small-fc-fmnist8-v1.safetensors", "5cf2f24300ed73572bf1ecf9393a7fdb31b271d016bb8f41cb5f8c9dfe8b479a");

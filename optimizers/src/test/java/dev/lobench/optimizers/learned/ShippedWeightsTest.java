@@ -70,6 +70,20 @@ class ShippedWeightsTest {
     }
 
     @Test
+    void theOuterStep400WeightsOfThePaperTaskStayLoadableByName() throws Exception {
+        // shipped as star / small-fc before the final (outer step 2000) weights replaced them
+        for (String name : List.of("star-mlp128-o400", "small-fc-mlp128-o400")) {
+            ThetaFiles.Loaded l = LearnedOptimizers.loadShipped(name);
+            JsonNode m = metaTraining(l);
+            assertEquals("fmnist-mlp128x128", m.path("task").asText(), name);
+            assertEquals(400, m.path("outer_steps").asInt(), name);
+            assertEquals(name.startsWith("star") ? Arch.STAR : Arch.SMALL_FC, l.theta().arch(), name);
+            assertEquals("shipped:" + name, LearnedRegistration.resolve(l.theta().arch(), name).source());
+        }
+        assertEquals(2000, metaTraining(LearnedOptimizers.loadShipped("star")).path("outer_steps").asInt());
+    }
+
+    @Test
     void veloStyleShipsMetaTrainedWithTheSameTaskEstimatorAndMetaCompute() throws Exception {
         VeloFiles.Loaded velo = VeloFiles.loadShipped("velo-style");
         assertEquals(VeloTheta.DEFAULT_HIDDEN, velo.theta().hidden());
