@@ -135,6 +135,10 @@ public final class TrainingLoop {
                 medianMs(add(fb, up, timed), timed), medianMs(fb, timed), medianMs(up, timed), WARMUP_STEPS);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("evalEvery", cell.evalEvery());
+        if (!cell.optimizerIdentity().equals(cell.optimizer())) {
+            // e.g. star with weights=auto: which weights (theta SHA-256) the name stood for when this cell ran
+            meta.put("optimizerIdentity", cell.optimizerIdentity());
+        }
         if (paramStats != null) {
             meta.put("paramStats", paramStats);
         }

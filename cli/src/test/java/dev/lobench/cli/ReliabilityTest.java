@@ -205,6 +205,35 @@ class ReliabilityTest {
         assertRefused(exec(args("run", PLAN, "--resume", out.toString())), "is already finished (6 cells");
     }
 
+    @Test
+    void reportRefusesToPoolTwoDifferentRunsOfOneNamedCell(@TempDir Path dir) throws Exception {
+        // the same weights path holding other weights later (a retrained or newly shipped optimizer): the cells
+        // carry the same name, task and seed; pooled, seed 0 would count twice with two different optimizers
+        Path w = dir.resolve("w.safetensors");
+        String opt = "star:weights=" + w;
+        dev.lobench.optimizers.learned.ThetaFiles.write(w, dev.lobench.optimizers.learned.Theta.init(
+                dev.lobench.optimizers.learned.Arch.STAR, 1), dev.lobench.optimizers.learned.ThetaFiles.provenanceJson(1L, "test", null));
+        String[] plan = {"--task", "quadratic-d100-k100", "--optimizer", opt, "--seeds", "1", "--steps", "10"};
+        assertEquals(0, exec(args("run", plan, "--out", dir.resolve("a").toString())).code());
+        dev.lobench.optimizers.learned.ThetaFiles.write(w, dev.lobench.optimizers.learned.Theta.init(
+                dev.lobench.optimizers.learned.Arch.STAR, 2), dev.lobench.optimizers.learned.ThetaFiles.provenanceJson(2L, "test", null));
+        assertEquals(0, exec(args("run", plan, "--out", dir.resolve("b").toString())).code());
+        String a = Files.readString(dir.resolve("a/results.jsonl"));
+        assertTrue(a.contains("\"optimizerIdentity\":\"star(weights=" ), a);
+        assertRefused(exec("report", dir.resolve("a").toString(), dir.resolve("b").toString()),
+                "is in both");
+        assertRefused(exec("report", dir.resolve("a").toString(), dir.resolve("b").toString()),
+                "optimizer identity");
+        // one record given twice is the same cells, kept once
+        GateCommandsTest.Out same = exec("report", dir.resolve("a").toString(), dir.resolve("a/results.jsonl").toString());
+        assertEquals(0, same.code(), same.err());
+        // other evaluation periods: other runs of the same named cell
+        String[] plain = {"--task", "quadratic-d100-k100", "--optimizer", "adam", "--seeds", "1", "--steps", "10"};
+        assertEquals(0, exec(args("run", plain, "--out", dir.resolve("c").toString())).code());
+        assertEquals(0, exec(args("run", plain, "--eval-every", "5", "--out", dir.resolve("d").toString())).code());
+        assertRefused(exec("report", dir.resolve("c").toString(), dir.resolve("d").toString()), "is in both");
+    }
+
     // ---- 4, 9: plan bounds and empty plans -------------------------------------------------------------------------
 
     @Test
