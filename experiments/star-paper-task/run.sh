@@ -8,7 +8,7 @@
 #                  the learned term's gain is step_mult x rsqrt(rms + 1e-6), up to 1000x step_mult; see README "Gain"
 # Shared: fmnist-mlp128x128, PES 8 antithetic pairs x trunc 50, horizon 2000, sigma 0.01, outer Adam lr 1e-3
 # (clip by value 3), per-step loss normaliser clip, one thread. Writes runs/ARM/seedS/ARM-sS.safetensors with its
-# .jsonl log, .light.ckpt (kept in git), .ckpt (full, 38 MB, not kept in git) and snapshots every 100 outer steps.
+# .jsonl log (gzipped once finished: .jsonl.gz, unzipped again by a resume), .light.ckpt (kept in git), .ckpt (full, 38 MB, not kept in git) and snapshots every 100 outer steps.
 # Resumes exactly from the full checkpoint when present, else from the light one (inner runs restart).
 # LOBENCH_JAR pins a jar copy so that rebuilding the project does not disturb a running job.
 set -euo pipefail
@@ -29,6 +29,8 @@ mkdir -p "$dir"
 out="$dir/$arm-s$seed.safetensors"
 resume=()
 if [ -f "$out.ckpt" ] || [ -f "$out.light.ckpt" ]; then resume=(--resume); fi
+# a finished run's log is kept gzipped in git; extending the run appends to the plain log
+if [ -f "$out.jsonl.gz" ] && [ ! -f "$out.jsonl" ]; then gunzip "$out.jsonl.gz"; fi
 export OMP_NUM_THREADS=1
 exec "$root/lobench" meta-train "${args[@]}" --task fmnist-mlp128x128 --estimator pes --particles 8 --trunc 50 \
   --horizon 2000 --sigma 0.01 --meta-lr 1e-3 --loss-normaliser clip --seed "$seed" --outer-steps "$outer" \
