@@ -1,28 +1,41 @@
 #!/usr/bin/env bash
-# Claim C4 beside tuned Adam: per task of generalization/ (the ood suite, 3 evaluation seeds), the median final
-# training loss (lobench report's: mean of the last min(max(1, steps/10), 20) losses; a cell that did not complete
-# counts as infinite) of the best of the five tuned Adam learning rates, star, small-fc and velo-style, and how many
-# tasks each learned optimizer beats that best Adam on. Tasks with missing cells are listed as incomplete.
-#   experiments/star-paper-task/generalization-table.sh [RESULTS=generalization/results.jsonl(.gz)]
+# Claim C4 beside tuned Adam: per task of the ood suite (3 evaluation seeds), the median final training loss
+# (lobench report's: mean of the last min(max(1, steps/10), 20) losses; a cell that did not complete counts as
+# infinite) of the best of the five tuned Adam learning rates, star, small-fc and velo-style, and how many tasks each
+# learned optimizer beats that best Adam on. Tasks with missing cells are listed as incomplete.
+#   experiments/star-paper-task/generalization-table.sh [RESULTS(.gz)...]
+# With several files, an optimizer's cells come from the last file that has that optimizer: the default reads
+# generalization/ (adam-tuned and velo-style, whose results do not depend on star's or small-fc's weights; the star
+# and small-fc cells there are the outer-step-400 weights) and then generalization-final/ (star and small-fc with the
+# final shipped weights), so the table is the final weights against the same tuned Adam and velo-style.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-f="${1:-}"
-if [ -z "$f" ]; then
-  f="$here/generalization/results.jsonl"
-  [ -f "$f" ] || f="$f.gz"
+files=("$@")
+if [ ${#files[@]} -eq 0 ]; then
+  for d in generalization generalization-final; do
+    f="$here/$d/results.jsonl"; [ -f "$f" ] || f="$f.gz"
+    [ -f "$f" ] || { echo "generalization-table.sh: $f missing (see experiments/ARCHIVE.md to restore it)" >&2; exit 2; }
+    files+=("$f")
+  done
 fi
-python3 - "$f" <<'PY'
+python3 - "${files[@]}" <<'PY'
 import collections, gzip, json, statistics, sys
-p = sys.argv[1]
 cells = collections.defaultdict(lambda: collections.defaultdict(list))
-with (gzip.open(p, 'rt') if p.endswith('.gz') else open(p)) as fh:
-    for line in fh:
-        r = json.loads(line)
-        if r.get('type') != 'cell':
-            continue
-        k = min(max(1, r['steps'] // 10), 20)
-        v = statistics.fmean(r['trainLoss'][-k:]) if r['outcome'] == 'completed' else float('inf')
-        cells[r['task']][r['optimizer']].append(v)
+for p in sys.argv[1:]:
+    here = collections.defaultdict(lambda: collections.defaultdict(list))
+    with (gzip.open(p, 'rt') if p.endswith('.gz') else open(p)) as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r.get('type') != 'cell':
+                continue
+            k = min(max(1, r['steps'] // 10), 20)
+            v = statistics.fmean(r['trainLoss'][-k:]) if r['outcome'] == 'completed' else float('inf')
+            here[r['optimizer']][r['task']].append(v)
+    for o, by_task in here.items():   # a later file replaces an optimizer's cells
+        for t in cells:
+            cells[t].pop(o, None)
+        for t, v in by_task.items():
+            cells[t][o] = v
 learned = ['star', 'small-fc', 'velo-style']
 wins, n = collections.Counter(), 0
 print('| task | best tuned Adam | its loss | star | small-fc | velo-style |')
