@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  *       held-out evaluations of their snapshots (results whose optimizer names a file {@code ARM-sS-outerN.safetensors}).
  *       The measure is the held-out mean training loss of the last snapshot all runs reached (evaluation present), else
  *       the mean meta-loss of the last 200 outer steps up to the outer step every run reached (equal meta-compute).</li>
- *   <li>{@code horizon}: results of runs far past the meta-training horizon: completed / total cells of the optimizer.</li>
+ *   <li>{@code horizon}: results of runs far past the meta-training horizon: completed / total cells of the optimizer
+ *       (and of {@code baseline}, when given, for context).</li>
  *   <li>{@code win-rate}: results on tasks outside the meta-training set: win rate of a over b with its bootstrap CI.</li>
  *   <li>{@code cost}: overhead.jsonl: optimizer-only median step time of a over b at the largest size measured.</li>
  * </ul>
@@ -69,7 +70,8 @@ public final class PaperClaims {
                 + "baseline value, does not hold when every star value is above every baseline value; inconclusive "
                 + "when the ranges overlap or there are fewer than 3 meta-seeds.");
         RULES.put("horizon", "holds when every cell of the optimizer completed (and there are at least 3); does not hold "
-                + "when any diverged or failed; inconclusive with fewer than 3 cells.");
+                + "when any diverged or failed; inconclusive with fewer than 3 cells (a baseline's cells, when the "
+                + "claim names one, are shown for context and do not change the verdict).");
         RULES.put("win-rate", "holds when the 95% CI of the win rate is above 0.5, does not hold when it is below 0.5, "
                 + "inconclusive when it contains 0.5.");
         RULES.put("cost", "holds when a / b is within [0.8, 1.25], otherwise does not hold.");
@@ -134,7 +136,8 @@ public final class PaperClaims {
             case "stability" -> stability(present, c.path("star").asText("star"), c.path("baseline").asText("small-fc"));
             case "meta-training" -> metaTraining(records, c.path("star").asText(), c.path("baseline").asText(),
                     c.path("window").asInt(200));
-            case "horizon" -> horizon(readCells(present), c.path("optimizer").asText("star"));
+            case "horizon" -> horizon(readCells(present), c.path("optimizer").asText("star"),
+                    c.path("baseline").asText(""));
             case "win-rate" -> winRate(readCells(present), c.path("a").asText("star"), c.path("b").asText("small-fc"),
                     c.path("outOfDistributionOnly").asBoolean(true));
             case "cost" -> cost(present, c.path("a").asText("star"), c.path("b").asText("small-fc"));
@@ -393,6 +396,22 @@ public final class PaperClaims {
     }
 
     // ------------------------------------------------------------------ horizon
+
+    /**
+     * {@link #horizon(List, String)}, and with a {@code baseline} (may be empty) its completed / total cells in the same
+     * records added to the measured text for context; the verdict is the optimizer's alone.
+     */
+    static Result horizon(List<CellRecord> cells, String optimizer, String baseline) {
+        Result r = horizon(cells, optimizer);
+        if (baseline.isEmpty() || r.verdict() == Verdict.NO_RECORD) {
+            return r;
+        }
+        Result b = horizon(cells, baseline);
+        if (b.verdict() == Verdict.NO_RECORD) {
+            return new Result(r.measured() + "; no " + baseline + " cells", r.verdict(), r.why());
+        }
+        return new Result(r.measured() + "; " + b.measured(), r.verdict(), r.why());
+    }
 
     static Result horizon(List<CellRecord> cells, String optimizer) {
         int done = 0;

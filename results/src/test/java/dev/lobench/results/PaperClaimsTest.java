@@ -63,6 +63,13 @@ class PaperClaimsTest {
         assertEquals(PaperClaims.Verdict.DOES_NOT_HOLD, PaperClaims.horizon(ok, "small-fc").verdict());
         assertEquals(PaperClaims.Verdict.INCONCLUSIVE, PaperClaims.horizon(ok.subList(0, 2), "star").verdict());
         assertEquals(PaperClaims.Verdict.NO_RECORD, PaperClaims.horizon(ok, "adam").verdict());
+        // a baseline is context: its cells are counted in the measured text, the verdict stays star's
+        PaperClaims.Result withBase = PaperClaims.horizon(ok, "star", "small-fc");
+        assertEquals(PaperClaims.Verdict.HOLDS, withBase.verdict());
+        assertTrue(withBase.measured().contains("star completed 3/3"), withBase.measured());
+        assertTrue(withBase.measured().contains("small-fc completed 0/1"), withBase.measured());
+        assertTrue(PaperClaims.horizon(ok, "star", "velo-style").measured().endsWith("; no velo-style cells"));
+        assertEquals(PaperClaims.horizon(ok, "star").measured(), PaperClaims.horizon(ok, "star", "").measured());
     }
 
     @Test
