@@ -279,6 +279,19 @@ class LossCurveTest {
     }
 
     @Test
+    void theReportSaysWhenItReadsStridedRecordsAndGivesTheSameFinalLoss() {
+        int n = 400;
+        float[] l = losses(n, 23);
+        String per = Report.render(List.of(perStep("adam", 0, n, Outcome.completed, l, n)), Report.Format.MARKDOWN);
+        String str = Report.render(List.of(strided("adam", 0, n, Outcome.completed, l, n, 10)),
+                Report.Format.MARKDOWN);
+        assertFalse(per.contains("Strided records"), per);
+        assertTrue(str.contains("Strided records (run --loss-every 10)"), str);
+        String row = Report.formatNumber(mean(l, n - 20, n));
+        assertTrue(per.contains("| " + row + " ") && str.contains("| " + row + " "), row + "\n" + per + "\n" + str);
+    }
+
+    @Test
     void mergeRefusesInputsOfDifferentStrides() {
         float[] l = losses(50, 19);
         Path a = dir.resolve("a.jsonl");
