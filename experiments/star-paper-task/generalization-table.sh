@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Claim C4 beside tuned Adam: per task of the ood suite (3 evaluation seeds), the median final training loss
 # (lobench report's: mean of the last min(max(1, steps/10), 20) losses; a cell that did not complete counts as
-# infinite) of the best of the five tuned Adam learning rates, star, small-fc and velo-style, and how many tasks each
+# infinite; a strided record's block means weighted by their steps among the last k) of the best of the five tuned Adam learning rates, star, small-fc and velo-style, and how many tasks each
 # learned optimizer beats that best Adam on. Tasks with missing cells are listed as incomplete.
 #   experiments/star-paper-task/generalization-table.sh [RESULTS(.gz)...]
 # With several files, an optimizer's cells come from the last file that has that optimizer: the default reads
@@ -29,7 +29,17 @@ for p in sys.argv[1:]:
             if r.get('type') != 'cell':
                 continue
             k = min(max(1, r['steps'] // 10), 20)
-            v = statistics.fmean(r['trainLoss'][-k:]) if r['outcome'] == 'completed' else float('inf')
+            K = r.get('lossEvery', 1)   # a strided record (run --loss-every K): block means of K steps
+            if r['outcome'] != 'completed':
+                v = float('inf')
+            elif K == 1:
+                v = statistics.fmean(r['trainLoss'][-k:])
+            else:   # the last k steps, each block mean weighted by its steps among them (docs/metrics.md)
+                n, tl, s = r['stepsRun'], r['trainLoss'], 0.0
+                for i, x in enumerate(tl):
+                    lo, hi = i * K, min((i + 1) * K, n) - 1
+                    s += x * max(0, hi - max(lo, n - k) + 1)
+                v = s / k
             here[r['optimizer']][r['task']].append(v)
     for o, by_task in here.items():   # a later file replaces an optimizer's cells
         for t in cells:

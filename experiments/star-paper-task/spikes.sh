@@ -20,6 +20,10 @@ for p in sys.argv[2:]:
             if r.get('type') != 'cell':
                 continue
             tl = r['trainLoss']
+            if r.get('lossEvery', 1) > 1:   # block means (run --loss-every K): no per-step spikes to count
+                print(f"\n{r['optimizer']} seed {r['seed']}: skipped: recorded as means of {r['lossEvery']} steps "
+                      "(run --loss-every); spikes need a per-step record")
+                continue
             init = r['initialLoss']
             over10 = next((i for i, x in enumerate(tl) if x is None or x > 10 * init), None)
             print(f"\n{r['optimizer']} seed {r['seed']}: {r['outcome']} after {len(tl)} steps"

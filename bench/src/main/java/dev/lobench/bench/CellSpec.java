@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * diverged when a minibatch loss exceeds this multiple of the initial loss ({@link TrainingLoop#DIVERGENCE_FACTOR}
  * unless {@code run --divergence-factor} says otherwise; +Infinity stops only on a non-finite loss). {@code paramStats}:
  * record each parameter tensor's L2 norm and largest magnitude at every evaluation ({@code run --param-stats}).
+ * {@code lossEvery}: the cell records its training losses as means of blocks of that many steps
+ * ({@code run --loss-every}; 1, the default, records every step; {@link dev.lobench.results.LossCurve}).
  */
 public record CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps, int evalEvery,
-        double divergenceFactor, boolean paramStats) {
+        double divergenceFactor, boolean paramStats, int lossEvery) {
 
     public CellSpec {
         if (spec == null) {
@@ -27,6 +29,14 @@ public record CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps,
         if (!(divergenceFactor > 1)) {
             throw new IllegalArgumentException("divergence factor must be > 1, got " + divergenceFactor);
         }
+        if (lossEvery < 1) {
+            throw new IllegalArgumentException("lossEvery must be >= 1, got " + lossEvery);
+        }
+    }
+
+    public CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps, int evalEvery,
+            double divergenceFactor, boolean paramStats) {
+        this(task, spec, seed, steps, evalEvery, divergenceFactor, paramStats, 1);
     }
 
     public CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps, int evalEvery) {
@@ -50,12 +60,17 @@ public record CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps,
 
     /** This cell with another divergence factor. */
     public CellSpec withDivergenceFactor(double factor) {
-        return new CellSpec(task, spec, seed, steps, evalEvery, factor, paramStats);
+        return new CellSpec(task, spec, seed, steps, evalEvery, factor, paramStats, lossEvery);
     }
 
     /** This cell with or without parameter statistics at every evaluation ({@code run --param-stats}). */
     public CellSpec withParamStats(boolean on) {
-        return new CellSpec(task, spec, seed, steps, evalEvery, divergenceFactor, on);
+        return new CellSpec(task, spec, seed, steps, evalEvery, divergenceFactor, on, lossEvery);
+    }
+
+    /** This cell recording block means of {@code k} steps ({@code run --loss-every}; 1: every step). */
+    public CellSpec withLossEvery(int k) {
+        return new CellSpec(task, spec, seed, steps, evalEvery, divergenceFactor, paramStats, k);
     }
 
     /** True when the cell uses the default divergence rule (10x the initial loss). */
@@ -69,13 +84,15 @@ public record CellSpec(Task task, TypedOptimizerSpec spec, long seed, int steps,
 
     /**
      * Stable key: a hash of the task definition, the optimizer identity (its spec, plus the SHA-256 of learned
-     * weights when there are any), the seed, the steps, a non-default divergence factor and the lobench version.
-     * Resume skips cells whose key already has a record.
+     * weights when there are any), the seed, the steps, a non-default divergence factor, a {@code lossEvery} above 1
+     * and the lobench version (the keys of per-step cells are those of every earlier run). Resume skips cells whose
+     * key already has a record; the plan fingerprint hashes the keys, so it includes {@code lossEvery}.
      */
     public String key(String lobenchVersion) {
         String text = task.family() + "|" + task.name() + "|" + new TreeMap<>(task.parameters()) + "|"
                 + optimizerIdentity() + "|" + seed + "|" + steps + "|" + evalEvery + "|" + lobenchVersion
-                + (defaultDivergence() ? "" : "|divergence=" + divergenceFactor) + (paramStats ? "|paramStats" : "");
+                + (defaultDivergence() ? "" : "|divergence=" + divergenceFactor) + (paramStats ? "|paramStats" : "")
+                + (lossEvery == 1 ? "" : "|lossEvery=" + lossEvery);
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 12);

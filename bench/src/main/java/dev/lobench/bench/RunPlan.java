@@ -116,6 +116,17 @@ public record RunPlan(String name, List<CellSpec> cells) {
         return new RunPlan(name, cells.stream().map(c -> c.withDivergenceFactor(factor)).toList());
     }
 
+    /**
+     * This plan with every cell recording its training losses as means of blocks of {@code k} steps
+     * ({@code run --loss-every}; 1: every step, the plan as it is).
+     */
+    public RunPlan withLossEvery(int k) {
+        if (k < 1) {
+            throw new UserError("--loss-every must be >= 1, got " + k);
+        }
+        return new RunPlan(name, cells.stream().map(c -> c.withLossEvery(k)).toList());
+    }
+
     /** This plan with parameter statistics at every evaluation of every cell ({@code run --param-stats}). */
     public RunPlan withParamStats() {
         return new RunPlan(name, cells.stream().map(c -> c.withParamStats(true)).toList());

@@ -34,7 +34,9 @@ import java.util.UUID;
  * second writer of the same directory is refused. The header records the plan ({@code extra.plan}: its
  * fingerprint, a hash of the plan's cell keys in order, its cell count and the arguments that defined it); a
  * resume whose plan has another fingerprint, or (for files written before fingerprints) that would keep cells
- * not in its plan, is refused naming what differs.
+ * not in its plan, is refused naming what differs. One results directory holds one {@code lossEvery}
+ * ({@code run --loss-every}): a resume whose cells would record their losses at another stride than the file's is
+ * refused first, in one line.
  *
  * <p>Before the first cell trains, every dataset the cells to run read is found or fetched ({@link DataPreflight}),
  * else the run stops with one message naming all missing datasets: before the run directory is created for a new run,
@@ -204,6 +206,20 @@ public final class SuiteRunner {
     /** Refuses to resume {@code existing} with a plan other than its own, naming what differs. */
     private void checkSamePlan(ResultsFile existing, String version) {
         RunHeader h = existing.header();
+        // one results directory holds one lossEvery: say so first (the fingerprint differs too)
+        java.util.SortedSet<Integer> had = new java.util.TreeSet<>();
+        for (CellRecord c : existing.cells()) {
+            had.add(dev.lobench.results.LossCurve.every(c));
+        }
+        java.util.SortedSet<Integer> planned = new java.util.TreeSet<>();
+        for (CellSpec c : plan.cells()) {
+            planned.add(c.lossEvery());
+        }
+        if (!had.isEmpty() && !had.equals(planned)) {
+            throw new UserError("--resume " + dir + ": its cells record training losses every " + join(had)
+                    + " step(s) (lossEvery), this run every " + join(planned) + " (--loss-every); one results directory"
+                    + " holds one lossEvery: resume with --loss-every " + had.first() + " or run into another --out");
+        }
         Object p = h.extra() == null ? null : h.extra().get("plan");
         List<String> diffs = new ArrayList<>();
         if (p instanceof Map<?, ?> recorded) {
@@ -287,6 +303,10 @@ public final class SuiteRunner {
     static String finalTrainLoss(CellRecord r) {
         double v = r.outcome() == dev.lobench.results.Outcome.completed ? CellMetrics.finalTrainLoss(r) : Double.NaN;
         return Double.isFinite(v) ? dev.lobench.results.Report.formatNumber(v) : "-";
+    }
+
+    private static String join(java.util.Set<Integer> s) {
+        return String.join("/", s.stream().map(String::valueOf).toList());
     }
 
     static List<String> names(List<CellSpec> cells) {

@@ -6,6 +6,7 @@ import dev.lobench.optimizers.OptState;
 import dev.lobench.optimizers.Optimizer;
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.EvalPoint;
+import dev.lobench.results.LossCurve;
 import dev.lobench.results.Outcome;
 import dev.lobench.results.Schema;
 import dev.lobench.results.Timing;
@@ -26,7 +27,10 @@ import java.util.Map;
  * forward+backward), check the loss, optimizer update (timed as update). A cell diverges when its minibatch
  * loss is NaN/Inf or exceeds {@value #DIVERGENCE_FACTOR} x the initial loss (the cell's own factor when
  * {@code run --divergence-factor} set one; it is then recorded in the cell's {@code meta.divergenceFactor}); the
- * cell then stops and is recorded with the curve up to that step. Exceptions inside a cell are recorded as outcome {@code error}, except
+ * cell then stops and is recorded with the curve up to that step. The check runs on every step whatever the cell's
+ * {@code lossEvery}; a cell with {@code lossEvery} K &gt; 1 then records its losses as block means of K steps
+ * ({@link LossCurve#summarise}: a cell that stopped early has its last step's loss as an entry of its own) with
+ * {@code lossEvery} and {@code stepsRun}; with K = 1 the record is the per-step one, as always. Exceptions inside a cell are recorded as outcome {@code error}, except
  * {@link UserError} which is the user's mistake and propagates.
  */
 public final class TrainingLoop {
@@ -158,11 +162,14 @@ public final class TrainingLoop {
         meta.put("peakRssBeforeBytes", peakBefore);
         meta.put("peakRssAfterBytes", ProcStatus.peakRssBytes());
         meta.put("rssAfterBytes", ProcStatus.rssBytes());
+        int k = cell.lossEvery();
+        float[] recorded = k == 1 ? Arrays.copyOf(losses, done)
+                : LossCurve.summarise(losses, done, k, outcome == Outcome.completed);
         return new CellRecord(CellRecord.TYPE, Schema.VERSION, cell.key(lobenchVersion), cell.task().name(),
                 cell.task().family(), new LinkedHashMap<>(cell.task().parameters()), inMetaTrainingSet,
                 cell.optimizer(), cell.spec().base(), new LinkedHashMap<>(optimizerParams), cell.spec().tunedGroup(),
-                cell.seed(), steps, numParams, outcome, detail, initialLoss,
-                Arrays.copyOf(losses, done), evals, timing, meta);
+                cell.seed(), steps, numParams, outcome, detail, initialLoss, k == 1 ? null : k, k == 1 ? null : done,
+                recorded, evals, timing, meta);
     }
 
     /**

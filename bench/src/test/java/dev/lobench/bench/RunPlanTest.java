@@ -51,6 +51,22 @@ class RunPlanTest {
     }
 
     @Test
+    void lossEveryIsPartOfTheKeysAndTheFingerprintAboveOneOnly() {
+        RunPlan plan = RunPlan.ofTasks(List.of("quadratic-d100-k100"), List.of("adam"), 2, 50, null);
+        Path d = Path.of("unused");
+        String v = "v";
+        String f1 = new SuiteRunner(plan, DataContext.defaults(), d, "x").fingerprint(v);
+        assertEquals(f1, new SuiteRunner(plan.withLossEvery(1), DataContext.defaults(), d, "x").fingerprint(v));
+        String f10 = new SuiteRunner(plan.withLossEvery(10), DataContext.defaults(), d, "x").fingerprint(v);
+        assertTrue(!f1.equals(f10), "the fingerprint includes lossEvery");
+        assertEquals(10, plan.withLossEvery(10).cells().get(1).lossEvery());
+        assertEquals(1, plan.cells().get(0).lossEvery());
+        dev.lobench.tasks.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.lobench.tasks.UserError.class,
+                () -> plan.withLossEvery(0));
+        assertTrue(e.getMessage().contains("--loss-every"), e.getMessage());
+    }
+
+    @Test
     void cellsOfOneSpecShareOneTypedSpec() {
         RunPlan plan = RunPlan.ofTasks(List.of("quadratic-d100-k100"), List.of("sgd-tuned:lrs=2,min=0.01,max=0.1",
                 "sgdm:lr=0.05", "momentum=0.8"), 2, 5, null);

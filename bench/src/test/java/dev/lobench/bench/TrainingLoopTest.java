@@ -106,6 +106,72 @@ class TrainingLoopTest {
         assertTrue(!plain.key("v").equals(with.key("v")), "part of the cell key");
     }
 
+    private static CellRecord run(CellSpec cell, String opt) {
+        return TrainingLoop.run(cell, OptimizerRegistry.create(opt, cell.steps()), DataContext.defaults(), "test", false,
+                null);
+    }
+
+    /** The block means of {@code l} (the record's rule, written out here): blocks of k steps from step 0. */
+    private static float[] blockMeans(float[] l, int from, int to, int k) {
+        java.util.List<Float> out = new java.util.ArrayList<>();
+        for (int s = from; s < to; s += k) {
+            double sum = 0;
+            int e = Math.min(s + k, to);
+            for (int t = s; t < e; t++) {
+                sum += l[t];
+            }
+            out.add((float) (sum / (e - s)));
+        }
+        float[] a = new float[out.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = out.get(i);
+        }
+        return a;
+    }
+
+    @Test
+    void lossEveryRecordsBlockMeansOfTheSameTrainingAndKeepsPerStepCellsAsTheyWere() {
+        CellSpec plain = new CellSpec(QUAD, "sgdm", 5, 43, 10);
+        CellRecord one = run(plain, "sgdm");
+        CellRecord five = run(plain.withLossEvery(5), "sgdm");
+        assertEquals(null, one.lossEvery(), "a per-step record has no lossEvery");
+        assertEquals(null, one.stepsRun());
+        assertEquals(43, one.trainLoss().length);
+        assertEquals(Outcome.completed, five.outcome());
+        assertEquals(5, five.lossEvery());
+        assertEquals(43, five.stepsRun());
+        assertArrayEquals(blockMeans(one.trainLoss(), 0, 43, 5), five.trainLoss(), "9 blocks, the last of 3 steps");
+        assertEquals(one.initialLoss(), five.initialLoss());
+        assertEquals(one.evals(), five.evals(), "training is the same");
+        assertEquals(plain.key("v"), plain.withLossEvery(1).key("v"), "K = 1 keeps the keys of earlier runs");
+        assertTrue(!plain.key("v").equals(plain.withLossEvery(5).key("v")), "lossEvery is part of the cell key");
+        // k = 4 steps of 43: K = 5 does not divide it; the mean is over steps 39..42 with the block 35..39
+        // counted for its one step in the window
+        double w = (five.trainLoss()[7] * 1.0 + five.trainLoss()[8] * 3.0) / 4;
+        assertEquals(w, dev.lobench.results.CellMetrics.finalTrainLoss(five), 1e-9);
+    }
+
+    @Test
+    void aStridedCellThatDivergesStillStopsAtTheSameStepAndRecordsItAlone() {
+        CellSpec base = new CellSpec(QUAD, "sgd:lr=2.5", 0, 400, 10);
+        CellRecord one = run(base, "sgd:lr=2.5");
+        CellRecord ten = run(base.withLossEvery(10), "sgd:lr=2.5");
+        assertEquals(Outcome.diverged, ten.outcome());
+        assertEquals(one.outcomeDetail(), ten.outcomeDetail(), "divergence is checked on every step");
+        int n = one.trainLoss().length;
+        assertEquals(n, ten.stepsRun());
+        float[] expected = java.util.Arrays.copyOf(blockMeans(one.trainLoss(), 0, n - 1, 10),
+                blockMeans(one.trainLoss(), 0, n - 1, 10).length + 1);
+        expected[expected.length - 1] = one.trainLoss()[n - 1];
+        assertArrayEquals(expected, ten.trainLoss(), "blocks of the steps before the stop, then the stopping step");
+        double last = dev.lobench.results.NormalisedLoss.finalLoss(ten);
+        if (Float.isFinite(one.trainLoss()[n - 1])) {
+            assertEquals(dev.lobench.results.NormalisedLoss.finalLoss(one), last, 0.0, "the stopping step's own loss");
+        } else {
+            assertTrue(Double.isFinite(last), "a finite loss before the stop, as in the per-step record");
+        }
+    }
+
     @Test
     void adamImprovesOnTheQuadratic() {
         CellRecord r = run("adam:lr=0.05", 1, 200);

@@ -41,8 +41,9 @@ final class ExportCommand implements Runnable {
                 "train_loss is the minibatch loss measured before update 'step'; an evaluation at step s (after s "
                     + "updates) fills the test columns of that row (evaluated = true); the final evaluation (step = "
                     + "steps run) has a row of its own with train_loss empty. Every recorded number appears once. "
-                    + "Empty: not recorded at that step, not a metric of the task, or not finite. Column meanings: "
-                    + "docs/results-schema.md 'Curves CSV'."})
+                    + "Empty: not recorded at that step, not a metric of the task, or not finite. A cell recorded with "
+                    + "run --loss-every K has one row per block of K steps, at the block's last step, with the block's "
+                    + "mean loss. Column meanings: docs/results-schema.md 'Curves CSV'."})
     static final class CurvesCmd implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "RESULTS",
                 description = "Run directories or results .jsonl/.jsonl.gz files.")

@@ -72,6 +72,12 @@ final class RunCommand implements Callable<Integer> {
             + "each evaluation (cell meta.paramStats), e.g. to see weights grow far past a learned optimizer's horizon.")
     boolean paramStats;
 
+    @Option(names = "--loss-every", paramLabel = "K", description = "Record each cell's training loss as the mean of "
+            + "every K consecutive steps (default 1: every step). For long runs: the record is about K times smaller; "
+            + "divergence is still checked on every step and every metric stays in steps (see 'Strided records' in "
+            + "docs/metrics.md). Part of the cell keys: a results directory holds one K.")
+    Integer lossEvery;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or gpu (needs a CUDA libtorch: "
             + "./lobench --libtorch DIR, see README 'GPU'); recorded in the results header.")
     String device;
@@ -103,6 +109,9 @@ final class RunCommand implements Callable<Integer> {
         if (optimizers != null && dev.lobench.optimizers.OptimizerSpecs.join(optimizers).isEmpty()) {
             throw new UserError("--optimizer names no optimizer (see 'lobench list optimizers')");
         }
+        if (lossEvery != null && lossEvery < 1) {
+            throw new UserError("--loss-every must be >= 1, got " + lossEvery);
+        }
         if (evalEvery != null && evalEvery < 0) {
             throw new UserError("--eval-every must be >= 0, got " + evalEvery);
         }
@@ -117,6 +126,9 @@ final class RunCommand implements Callable<Integer> {
         RunPlan plan = divergenceFactor == null ? plan0 : plan0.withDivergenceFactor(parseFactor(divergenceFactor));
         if (paramStats) {
             plan = plan.withParamStats();
+        }
+        if (lossEvery != null && lossEvery > 1) {
+            plan = plan.withLossEvery(lossEvery);
         }
         if (shard != null) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)/(\\d+)").matcher(shard.trim());
@@ -166,6 +178,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (paramStats) {
             a.put("--param-stats", true);
+        }
+        if (lossEvery != null && lossEvery > 1) {
+            a.put("--loss-every", lossEvery);   // only above 1: a default run's header is as before
         }
         return a;
     }

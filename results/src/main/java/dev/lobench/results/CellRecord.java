@@ -1,5 +1,6 @@
 package dev.lobench.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,11 @@ import java.util.Objects;
  * (null if none). Records of schema 1 are upgraded when read ({@link Schema#upgradeCell}).
  * {@code trainLoss[t]} is the minibatch training loss at step t, measured before update t; its length is the
  * number of steps actually run (shorter than {@code steps} when the cell diverged or failed).
+ *
+ * <p>A strided record ({@code run --loss-every K}, K &gt; 1) also holds {@code lossEvery} = K and {@code stepsRun} (the
+ * number of steps run), and {@code trainLoss} holds block means of K steps ({@link LossCurve} says which steps each
+ * entry stands for). Both are null, and not written, in a per-step record (every record before them): such a cell
+ * line is exactly what it was. Read the losses in steps through {@link LossCurve}, never by index.
  */
 public record CellRecord(
         String type,
@@ -32,11 +38,24 @@ public record CellRecord(
         Outcome outcome,
         String outcomeDetail,
         double initialLoss,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer lossEvery,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer stepsRun,
         float[] trainLoss,
         List<EvalPoint> evals,
         Timing timing,
         Map<String, Object> meta) {
     public static final String TYPE = "cell";
+
+    /** A per-step record ({@code lossEvery} and {@code stepsRun} absent). */
+    public CellRecord(String type, int schemaVersion, String cellKey, String task, String taskFamily,
+            Map<String, Object> taskParams, boolean inMetaTrainingSet, String optimizer, String optimizerBase,
+            Map<String, Object> optimizerParams, String tunedGroup, long seed, int steps, long numParams,
+            Outcome outcome, String outcomeDetail, double initialLoss, float[] trainLoss, List<EvalPoint> evals,
+            Timing timing, Map<String, Object> meta) {
+        this(type, schemaVersion, cellKey, task, taskFamily, taskParams, inMetaTrainingSet, optimizer, optimizerBase,
+                optimizerParams, tunedGroup, seed, steps, numParams, outcome, outcomeDetail, initialLoss, null, null,
+                trainLoss, evals, timing, meta);
+    }
 
     /**
      * Component-wise equality, with {@code trainLoss} compared by content ({@link Arrays#equals(float[],
@@ -68,6 +87,8 @@ public record CellRecord(
                 && Objects.equals(optimizerParams, c.optimizerParams)
                 && outcome == c.outcome
                 && Objects.equals(outcomeDetail, c.outcomeDetail)
+                && Objects.equals(lossEvery, c.lossEvery)
+                && Objects.equals(stepsRun, c.stepsRun)
                 && Arrays.equals(trainLoss, c.trainLoss)
                 && Objects.equals(evals, c.evals)
                 && Objects.equals(timing, c.timing)
@@ -83,7 +104,8 @@ public record CellRecord(
     @Override
     public String toString() {
         return "CellRecord[cellKey=" + cellKey + ", task=" + task + ", optimizer=" + optimizer + ", seed=" + seed
-                + ", steps=" + steps + ", outcome=" + outcome + ", trainLoss.length="
+                + ", steps=" + steps + ", outcome=" + outcome
+                + (lossEvery == null ? "" : ", lossEvery=" + lossEvery + ", stepsRun=" + stepsRun) + ", trainLoss.length="
                 + (trainLoss == null ? "null" : trainLoss.length) + ", evals=" + evals + ", timing=" + timing + "]";
     }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Curve helpers for the step-based metrics (speedup, performance profiles). Index i of a training-loss curve is
- * the loss after i updates ({@link CellRecord#trainLoss()} is measured before update i).
+ * the loss after i updates ({@link CellRecord#trainLoss()} is measured before update i); callers pass the curve in steps,
+ * {@link LossCurve#perStep}, so a strided record ({@code lossEvery} &gt; 1) is read in steps too.
  *
  * <p>Smoothing: an exponential moving average with {@link #EMA_BETA} = 0.9 (an effective window of about 10
  * steps): s[0] = x[0], s[i] = 0.9·s[i-1] + 0.1·x[i]. A non-finite x[i] makes s[i] and everything after it NaN.

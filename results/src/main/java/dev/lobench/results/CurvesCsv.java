@@ -21,6 +21,10 @@ import java.util.List;
  * {@code trainLoss.length} + the evaluations at steps without a training loss, and a cell that recorded nothing has
  * no row. Rows are sorted by task, optimizer and seed (stable; cells in input order otherwise), then by step.
  *
+ * <p>A strided record ({@code lossEvery} K &gt; 1, {@link LossCurve}): one row per recorded entry, at the step its block
+ * ends ({@link LossCurve#ends}), {@code train_loss} the block's mean loss (of steps step-K+1 .. step for a full
+ * block); so {@code step} stays a step, and an evaluation at a step where no block ends has a row of its own.
+ *
  * <p>Numbers: a training loss as {@link Float#toString} (a decimal that reads back as exactly the recorded
  * float), an evaluation metric as {@link Double#toString} (likewise exact); large and small
  * magnitudes in Java's scientific form, e.g. {@code 1.0E-5}. An empty field is a value not recorded at that step, a
@@ -54,6 +58,7 @@ public final class CurvesCsv {
         StringBuilder sb = new StringBuilder(256);
         for (CellRecord c : sorted(cells)) {
             float[] train = c.trainLoss() == null ? new float[0] : c.trainLoss();
+            int[] at = LossCurve.ends(c);   // the step of each entry: its own index in a per-step record
             List<EvalPoint> evals = evals(c);
             String prefix = TextTable.csv(c.task()) + "," + TextTable.csv(c.optimizer()) + "," + c.seed() + ",";
             String suffix = "," + c.outcome() + "," + TextTable.csv(c.cellKey()) + "\n";
@@ -63,9 +68,15 @@ public final class CurvesCsv {
                 row(out, sb, prefix, evals.get(e).step(), Float.NaN, false, evals.get(e++), suffix);
                 rows++;
             }
-            for (int t = 0; t < train.length; t++) {
-                EvalPoint at = e < evals.size() && evals.get(e).step() == t ? evals.get(e++) : null;
-                row(out, sb, prefix, t, train[t], true, at, suffix);
+            for (int i = 0; i < train.length; i++) {
+                int t = at[i];
+                // evaluations at steps before this entry's (between two block ends) have rows of their own
+                while (e < evals.size() && evals.get(e).step() < t) {
+                    row(out, sb, prefix, evals.get(e).step(), Float.NaN, false, evals.get(e++), suffix);
+                    rows++;
+                }
+                EvalPoint ev = e < evals.size() && evals.get(e).step() == t ? evals.get(e++) : null;
+                row(out, sb, prefix, t, train[i], true, ev, suffix);
                 rows++;
                 while (e < evals.size() && evals.get(e).step() == t) {   // a second evaluation at step t
                     row(out, sb, prefix, t, Float.NaN, false, evals.get(e++), suffix);

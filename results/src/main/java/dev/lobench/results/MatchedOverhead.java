@@ -60,11 +60,11 @@ public final class MatchedOverhead {
         Map<String, List<float[]>> groups = new LinkedHashMap<>();
         Map<String, CellRecord> first = new LinkedHashMap<>();
         for (CellRecord c : cells) {
-            if (c.outcome() != Outcome.completed || c.trainLoss() == null || c.trainLoss().length == 0) {
+            if (c.outcome() != Outcome.completed || c.trainLoss() == null || LossCurve.stepsRun(c) == 0) {
                 continue;
             }
             String k = c.task() + "\u0000" + c.optimizer();
-            groups.computeIfAbsent(k, x -> new ArrayList<>()).add(c.trainLoss());
+            groups.computeIfAbsent(k, x -> new ArrayList<>()).add(LossCurve.perStep(c));   // in steps
             first.putIfAbsent(k, c);
         }
         List<Curve> out = new ArrayList<>();

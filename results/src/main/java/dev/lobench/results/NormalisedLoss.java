@@ -8,7 +8,10 @@ import java.util.List;
  * <ul>
  *   <li>L_s(T): the final train loss of {@link CellMetrics#finalTrainLoss} for a completed cell. For a
  *       non-completed cell (the one rule): the last finite recorded training loss, or the cell's initial loss
- *       when there is none.</li>
+ *       when there is none. A strided record ({@link LossCurve}) of a cell that stopped early records its last step's
+ *       loss as an entry of its own, so that value is the same as in the per-step record; when it is not finite, the
+ *       entry before it is the mean of the (finite) steps of the last block before that step, where the per-step
+ *       record has the loss of the step before (finite there too).</li>
  *   <li>L_init: the cell's {@code initialLoss}.</li>
  *   <li>L_min: the lowest final train loss of any <em>completed</em> cell on the task (any optimizer, any
  *       seed).</li>

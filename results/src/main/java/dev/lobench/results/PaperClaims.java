@@ -429,7 +429,7 @@ public final class PaperClaims {
                 done++;
                 finals.add(CellMetrics.finalTrainLoss(c));
             } else {
-                failed.add(c.task() + " seed " + c.seed() + " " + c.outcome() + " at step " + c.trainLoss().length);
+                failed.add(c.task() + " seed " + c.seed() + " " + c.outcome() + " at step " + LossCurve.stepsRun(c));
             }
         }
         if (all == 0) {

@@ -16,7 +16,7 @@ import java.util.TreeSet;
  *       A task with no completed Adam cell has no target and is left out of the profiles.</li>
  *   <li>Cost of one cell: {@link Curves#firstReach} of its EMA-smoothed training-loss curve to the target, at
  *       least 1 (a curve that starts below the target costs 1 step); +infinity when never reached and for a
- *       non-completed cell (the one rule).</li>
+ *       non-completed cell (the one rule). The curve is read in steps ({@link LossCurve#perStep}).</li>
  *   <li>Cost of optimizer s on w: the median over its seeds (type 7, with +infinity sorting last; a median
  *       touching an infinite value is infinite). An optimizer without cells on w costs +infinity there.</li>
  *   <li>r_{s,w} = cost_{s,w} / min_s' cost_{s',w} (+infinity when the cost is; when no optimizer reached the
@@ -58,10 +58,10 @@ public final class PerformanceProfile {
 
     /** Cost of one cell to reach {@code target}; see the class comment. */
     public static double cellCost(CellRecord c, double target) {
-        if (c.outcome() != Outcome.completed || c.trainLoss() == null || c.trainLoss().length == 0) {
+        if (c.outcome() != Outcome.completed || c.trainLoss() == null || LossCurve.stepsRun(c) == 0) {
             return Double.POSITIVE_INFINITY;
         }
-        double n = Curves.firstReach(Curves.ema(c.trainLoss()), target);
+        double n = Curves.firstReach(Curves.ema(LossCurve.perStep(c)), target);
         return Math.max(1.0, n);
     }
 

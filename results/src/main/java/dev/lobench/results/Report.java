@@ -102,7 +102,7 @@ public final class Report {
     public static String render(RunHeader header, List<CellRecord> cells, Format format) {
         Table t = table(cells);
         return switch (format) {
-            case MARKDOWN -> markdown(header, t, adamNames(cells));
+            case MARKDOWN -> markdown(header, t, adamNames(cells), strides(cells));
             case CSV -> csv(t);
             case JSON -> json(t);
         };
@@ -334,7 +334,19 @@ public final class Report {
         return String.join(" · ", parts);
     }
 
-    private static String markdown(RunHeader header, Table t, java.util.Set<String> adam) {
+    /** The {@code lossEvery} values above 1 among the cells (empty for per-step records only). */
+    private static java.util.SortedSet<Integer> strides(List<CellRecord> cells) {
+        java.util.SortedSet<Integer> s = new java.util.TreeSet<>();
+        for (CellRecord c : cells) {
+            if (LossCurve.every(c) > 1) {
+                s.add(LossCurve.every(c));
+            }
+        }
+        return s;
+    }
+
+    private static String markdown(RunHeader header, Table t, java.util.Set<String> adam,
+            java.util.SortedSet<Integer> strides) {
         StringBuilder sb = new StringBuilder();
         if (header != null) {
             sb.append(TextTable.md(headerLine(header))).append("\n\n");
@@ -372,6 +384,12 @@ public final class Report {
         sb.append('\n');
         sb.append("Final train loss: per seed, the mean of the last k = min(max(1, ⌊0.1·len⌋), 20) recorded training"
                 + " losses (len = steps run). Test loss and accuracy: the last evaluation point.\n\n");
+        if (!strides.isEmpty()) {
+            sb.append("Strided records (run --loss-every ").append(strides.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", "))).append("): training losses recorded as means of"
+                    + " blocks of that many steps; the final train loss is the mean over the same last k steps, each"
+                    + " block mean weighted by its steps among them (docs/metrics.md, \"Strided records\").\n\n");
+        }
         sb.append("Over seeds: median [Q1, Q3] (quartiles by linear interpolation) and mean ± sample std (n−1);"
                 + " \"—\" = no value, or std of a single value.\n\n");
         sb.append("Non-completed runs (diverged, timeout, out_of_memory, error) count in Seeds and Outcomes but give"

@@ -97,7 +97,8 @@ public final class ResultStore {
      * the cells measured the same ({@link #resultDifference}: timings may differ) and is an error naming the
      * differing field when they did not. The merged header is the first
      * input's, with {@code extra.mergedFrom} listing the inputs' run ids; the end record is written only when
-     * every input is complete, with the latest input end time.
+     * every input is complete, with the latest input end time. Inputs whose cells have different {@code lossEvery}
+     * are refused ({@link #checkOneStride}).
      *
      * @return the merged file as read back from {@code output}
      * @throws ResultsError on a bad input, a conflicting duplicate, or an {@code output} that exists
@@ -111,6 +112,7 @@ public final class ResultStore {
             parsed.add(parse(p));
         }
         Map<String, CellRecord> cells = dedupe(parsed);
+        checkOneStride(parsed);
         RunHeader first = parsed.get(0).file.header();
         Map<String, Object> extra = first.extra() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(first.extra());
         List<String> from = new ArrayList<>();
@@ -143,6 +145,25 @@ public final class ResultStore {
             }
         }
         return read(output);
+    }
+
+    /**
+     * Refuses inputs whose cells record their training losses at different strides ({@code lossEvery}, 1 when
+     * absent): one results file holds one {@code lossEvery}, as {@code run --resume} keeps it for one directory.
+     */
+    static void checkOneStride(List<Parsed> parsed) {
+        Map<Integer, String> seen = new java.util.TreeMap<>();
+        for (Parsed p : parsed) {
+            for (CellRecord c : p.file.cells()) {
+                seen.putIfAbsent(LossCurve.every(c), p.file.path().toString());
+            }
+        }
+        if (seen.size() > 1) {
+            List<String> parts = new ArrayList<>();
+            seen.forEach((k, f) -> parts.add("lossEvery " + k + " in " + f));
+            throw new ResultsError("merge: the inputs record training losses at different strides ("
+                    + String.join(", ", parts) + "); one results file holds one lossEvery: merge them apart");
+        }
     }
 
     private static Map<String, CellRecord> dedupe(List<Parsed> parsed) {
@@ -185,6 +206,8 @@ public final class ResultStore {
         same.put("numParams", a.numParams() == b.numParams());
         same.put("outcome", a.outcome() == b.outcome());
         same.put("initialLoss", Double.compare(a.initialLoss(), b.initialLoss()) == 0);
+        same.put("lossEvery", LossCurve.every(a) == LossCurve.every(b));
+        same.put("stepsRun", LossCurve.stepsRun(a) == LossCurve.stepsRun(b));
         same.put("trainLoss", java.util.Arrays.equals(a.trainLoss(), b.trainLoss()));
         same.put("evals", java.util.Objects.equals(a.evals(), b.evals()));
         for (Map.Entry<String, Boolean> e : same.entrySet()) {
@@ -454,6 +477,10 @@ public final class ResultStore {
         }
         if (c.steps() < 0) {
             throw new ResultsError(at + ": cell '" + c.cellKey() + "' has negative steps " + c.steps());
+        }
+        String layout = LossCurve.layoutProblem(c);
+        if (layout != null) {
+            throw new ResultsError(at + ": cell '" + c.cellKey() + "': " + layout);
         }
         if (c.evals() != null) {
             for (EvalPoint e : c.evals()) {

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  *   <li>Non-completed cells (diverged, timeout, out_of_memory, error) have speedup 0. With no completed Adam
  *       cell on the task there is no envelope and the speedup is NaN.</li>
  * </ol>
+ * Curves are read in steps ({@link LossCurve#perStep}): index i is step i for per-step and strided records alike.
  */
 public final class Speedup {
 
@@ -48,9 +49,9 @@ public final class Speedup {
         Map<Double, List<float[]>> byLr = new TreeMap<>();
         for (CellRecord c : taskCells) {
             if (Report.isAdam(c) && c.outcome() == Outcome.completed && c.trainLoss() != null
-                    && c.trainLoss().length > 1) {
+                    && LossCurve.stepsRun(c) > 1) {
                 double lr = OptimizerNames.learningRate(c);
-                byLr.computeIfAbsent(Double.isNaN(lr) ? -1.0 : lr, k -> new ArrayList<>()).add(c.trainLoss());
+                byLr.computeIfAbsent(Double.isNaN(lr) ? -1.0 : lr, k -> new ArrayList<>()).add(LossCurve.perStep(c));
             }
         }
         if (byLr.isEmpty()) {
@@ -83,10 +84,10 @@ public final class Speedup {
         if (env == null) {
             return Double.NaN;
         }
-        if (c.outcome() != Outcome.completed || c.trainLoss() == null || c.trainLoss().length < 2) {
+        if (c.outcome() != Outcome.completed || c.trainLoss() == null || LossCurve.stepsRun(c) < 2) {
             return 0;
         }
-        double[] s = Curves.ema(c.trainLoss());
+        double[] s = Curves.ema(LossCurve.perStep(c));
         int last = s.length - 1;
         int t = half ? last / 2 : last;
         if (t < 1) {

@@ -3,6 +3,7 @@ package dev.lobench.results.plot;
 import dev.lobench.results.Analysis;
 import dev.lobench.results.CellRecord;
 import dev.lobench.results.Curves;
+import dev.lobench.results.LossCurve;
 import dev.lobench.results.Outcome;
 import dev.lobench.results.PerformanceProfile;
 import java.io.IOException;
@@ -106,8 +107,8 @@ public final class Plots {
             for (var o : t.getValue().entrySet()) {
                 List<double[]> curves = o.getValue().stream()
                         .filter(c -> c.outcome() == Outcome.completed && c.trainLoss() != null
-                                && c.trainLoss().length > 0)
-                        .map(c -> Curves.ema(c.trainLoss())).toList();
+                                && LossCurve.stepsRun(c) > 0)
+                        .map(c -> Curves.ema(LossCurve.perStep(c))).toList();   // in steps, strided or not
                 int color = LineChart.PALETTE[k++ % LineChart.PALETTE.length];
                 long failed = o.getValue().stream().filter(c -> c.outcome() != Outcome.completed).count();
                 String name = o.getKey() + (failed > 0 ? " (" + failed + " failed)" : "");
