@@ -25,6 +25,13 @@ final class MergeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, description = "Output directory (must not hold results yet).")
     Path out;
 
+    @Option(names = "--loss-every", paramLabel = "K", defaultValue = "1",
+            description = "Also re-record every per-step cell as means of blocks of K steps, as 'run --loss-every K' "
+                    + "records them (default 1: cells as they are), e.g. to keep a long run's committed record small; "
+                    + "the final and mean train loss stay exact when K divides min(steps/10, 20) and the steps. The "
+                    + "output names its inputs' SHA-256; keep the per-step input if you need per-step detail.")
+    int lossEvery;
+
     @Override
     public Integer call() throws Exception {
         List<Path> files = new ArrayList<>();
@@ -40,6 +47,9 @@ final class MergeCommand implements Callable<Integer> {
             } else {
                 throw new UserError("no such results file or directory: " + p);
             }
+        }
+        if (lossEvery < 1) {
+            throw new UserError("--loss-every must be >= 1, got " + lossEvery);
         }
         for (Path f : files) {
             ResultStore.read(f).warnings().forEach(w -> System.err.println("lobench: warning: " + w));
@@ -60,9 +70,10 @@ final class MergeCommand implements Callable<Integer> {
             if (Files.exists(target)) {
                 throw new UserError("results already exist in " + out);
             }
-            merged = ResultStore.merge(files, target);
+            merged = ResultStore.merge(files, target, lossEvery);
         }
-        System.out.println("merged " + merged.cells().size() + " cells from " + files.size() + " files into " + target);
+        System.out.println("merged " + merged.cells().size() + " cells from " + files.size() + " files into " + target
+                + (lossEvery > 1 ? " (per-step cells re-recorded as means of " + lossEvery + " steps)" : ""));
         return 0;
     }
 }

@@ -1,5 +1,7 @@
 package dev.lobench.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -232,6 +234,45 @@ class StridedRecordsTest {
         GateCommandsTest.Out bad = GateCommandsTest.exec("run", "--task", "quadratic-d100-k100", "--loss-every", "0",
                 "--out", dir.resolve("zero").toString());
         assertOneLine(bad, "--loss-every must be >= 1");
+    }
+
+    @Test
+    void mergeLossEveryRestridesAPerStepRecordIntoWhatTheStridedRunRecorded() throws IOException {
+        Path out = dir.resolve("restrided");
+        GateCommandsTest.Out m = GateCommandsTest.exec("merge", one.toString(), "--loss-every", String.valueOf(K),
+                "--out", out.toString());
+        assertEquals(0, m.code(), m.err());
+        Map<String, CellRecord> ran = byCell(five);
+        Map<String, CellRecord> derived = byCell(out);
+        Map<String, CellRecord> perStep = byCell(one);
+        assertEquals(ran.keySet(), derived.keySet());
+        boolean someStopped = false;
+        for (Map.Entry<String, CellRecord> e : derived.entrySet()) {
+            CellRecord d = e.getValue();
+            CellRecord r = ran.get(e.getKey());
+            // the same training, recorded at K by the run and derived at K by merge: the same entries and layout
+            assertArrayEquals(r.trainLoss(), d.trainLoss(), e.getKey());
+            assertEquals(r.lossEvery(), d.lossEvery(), e.getKey());
+            assertEquals(r.stepsRun(), d.stepsRun(), e.getKey());
+            assertEquals(r.outcome(), d.outcome(), e.getKey());
+            someStopped |= d.outcome() != Outcome.completed;
+            // another record of the per-step cell: a derived key, pointing back to it
+            CellRecord p = perStep.get(e.getKey());
+            assertEquals(p.cellKey(), d.meta().get("restridedFrom"), e.getKey());
+            assertTrue(!p.cellKey().equals(d.cellKey()), e.getKey());
+            assertEquals(CellMetrics.finalTrainLoss(p), CellMetrics.finalTrainLoss(d),
+                    1e-6 * Math.max(1, Math.abs(CellMetrics.finalTrainLoss(p))), e.getKey());
+        }
+        assertTrue(someStopped, "the diverging SGD cells exercise a record that stopped early");
+        String header = Files.readAllLines(out.resolve("results.jsonl")).get(0);
+        assertTrue(header.contains("\"restrided\":{\"lossEvery\":" + K), header);
+        // a strided input restrided at another K is refused; the output directory keeps nothing
+        GateCommandsTest.Out bad = GateCommandsTest.exec("merge", five.toString(), "--loss-every", "10", "--out",
+                dir.resolve("re-re").toString());
+        assertOneLine(bad, "only per-step cells can be restrided");
+        assertFalse(Files.exists(dir.resolve("re-re").resolve("results.jsonl")));
+        assertOneLine(GateCommandsTest.exec("merge", one.toString(), "--loss-every", "0", "--out",
+                dir.resolve("zero-merge").toString()), "--loss-every must be >= 1");
     }
 
     private static void assertOneLine(GateCommandsTest.Out r, String fragment) {

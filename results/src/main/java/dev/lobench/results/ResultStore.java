@@ -104,15 +104,41 @@ public final class ResultStore {
      * @throws ResultsError on a bad input, a conflicting duplicate, or an {@code output} that exists
      */
     public static ResultsFile merge(List<Path> inputs, Path output) {
+        return merge(inputs, output, 1);
+    }
+
+    /**
+     * {@link #merge(List, Path)}, with {@code lossEvery} K &gt; 1 also re-recording every per-step cell as a strided
+     * one ({@link LossCurve#summarise}: block means of K steps, exactly what {@code run --loss-every K} records), to
+     * keep long records small. Every metric computed from block means is the per-step one when K divides the final
+     * train loss window and the steps (docs/metrics.md, "Strided records"); per-step detail is gone from the output
+     * (keep the input). A restrided cell gets a derived key (the first 24 hex digits of SHA-256 of
+     * {@code "<key>|lossEvery=<K>"}: it is another record of the same run) and {@code meta.restridedFrom} = its
+     * per-step key; the header's {@code extra.restrided} records K and the SHA-256 of every input file. Cells already
+     * strided at K are kept; any other stride is refused.
+     */
+    public static ResultsFile merge(List<Path> inputs, Path output, int lossEvery) {
         if (inputs.isEmpty()) {
             throw new ResultsError("merge: no input files");
+        }
+        if (lossEvery < 1) {
+            throw new ResultsError("merge: --loss-every must be >= 1, got " + lossEvery);
         }
         List<Parsed> parsed = new ArrayList<>();
         for (Path p : inputs) {
             parsed.add(parse(p));
         }
         Map<String, CellRecord> cells = dedupe(parsed);
-        checkOneStride(parsed);
+        if (lossEvery == 1) {
+            checkOneStride(parsed);
+        } else {
+            Map<String, CellRecord> restrided = new LinkedHashMap<>();
+            for (CellRecord c : cells.values()) {
+                CellRecord r = restride(c, lossEvery);
+                restrided.put(r.cellKey(), r);
+            }
+            cells = restrided;
+        }
         RunHeader first = parsed.get(0).file.header();
         Map<String, Object> extra = first.extra() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(first.extra());
         List<String> from = new ArrayList<>();
@@ -120,6 +146,16 @@ public final class ResultStore {
             from.add(p.file.header().runId());
         }
         extra.put("mergedFrom", from);
+        if (lossEvery > 1) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("lossEvery", lossEvery);
+            Map<String, String> sums = new LinkedHashMap<>();
+            for (Parsed p : parsed) {
+                sums.put(p.file.path().getFileName().toString(), sha256(p.file.path()));
+            }
+            r.put("inputsSha256", sums);
+            extra.put("restrided", r);
+        }
         RunHeader header = new RunHeader(RunHeader.TYPE, Schema.VERSION, first.runId(), first.suite(),
                 first.lobenchVersion(), first.gitCommit(), first.jvm(), first.djlVersion(), first.libtorchVersion(),
                 first.cpuModel(), first.threads(), first.os(), first.startTime(), first.commandLine(), extra);
@@ -145,6 +181,50 @@ public final class ResultStore {
             }
         }
         return read(output);
+    }
+
+    /** A cell re-recorded at stride {@code k} (see {@link #merge(List, Path, int)}). */
+    static CellRecord restride(CellRecord c, int k) {
+        int every = LossCurve.every(c);
+        if (every == k) {
+            return c;
+        }
+        if (every != 1) {
+            throw new ResultsError("merge --loss-every " + k + ": cell '" + c.cellKey() + "' is already recorded as means"
+                    + " of " + every + " steps; only per-step cells can be restrided");
+        }
+        int n = LossCurve.stepsRun(c);
+        float[] tl = c.trainLoss() == null ? new float[0] : c.trainLoss();
+        float[] blocks = LossCurve.summarise(tl, n, k, c.outcome() == Outcome.completed);
+        String key;
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    (c.cellKey() + "|lossEvery=" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            key = java.util.HexFormat.of().formatHex(h, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> meta = c.meta() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.meta());
+        meta.put("restridedFrom", c.cellKey());
+        return new CellRecord(c.type(), c.schemaVersion(), key, c.task(), c.taskFamily(), c.taskParams(),
+                c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(), c.optimizerParams(), c.tunedGroup(), c.seed(),
+                c.steps(), c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(), k, n, blocks, c.evals(),
+                c.timing(), meta);
+    }
+
+    private static String sha256(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                md.update(buf, 0, r);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw unchecked(file, e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
