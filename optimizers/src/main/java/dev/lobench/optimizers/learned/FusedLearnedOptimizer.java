@@ -779,6 +779,47 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
     }
 
+    /**
+     * The vector kernel's start of layer 0: h_j = rowH_j + colH_j of elements off .. off+len-1 straight into sc.h0..h3
+     * (what {@link #gatherFactors} with H and the add of {@link #layer0Factored} give, without the 8 gathered
+     * arrays; float addition is commutative, so the operand order of the contiguous and the periodic side does not
+     * matter).
+     */
+    private static void gatherHidden(Accumulators s, Scratch sc, int off, int len) {
+        FactorPlan pl = s.plan;
+        int nC = pl.innerC();
+        int nB = pl.midB();
+        int nLo = pl.nLo();
+        int segLen = pl.nHi() * nC;
+        boolean rowContig = pl.d0IsLo();
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        int e = off;
+        int end = off + len;
+        int pos = 0;
+        while (e < end) {
+            int seg = e / segLen;
+            int t = e - seg * segLen;
+            int n = Math.min(end - e, segLen - t);
+            int bi = seg % nB;
+            int ai = seg / (nLo * nB);
+            int cBase = (ai * nB + bi) * segLen + t;
+            int pBase = seg * nC;
+            int phase = t % nC;
+            for (int j = 0; j < 4; j++) {
+                float[] contig = rowContig ? s.rowH[j] : s.colH[j];
+                float[] periodic = rowContig ? s.colH[j] : s.rowH[j];
+                if (nC == 1) {
+                    SimdKernels.addScalar(h[j], pos, contig, cBase, periodic[pBase], n);
+                } else {
+                    copyPeriodic(periodic, pBase, nC, phase, h[j], pos, n);
+                    SimdKernels.addTo(h[j], pos, contig, cBase, n);
+                }
+            }
+            e += n;
+            pos += n;
+        }
+    }
+
     /** dst[pos + i] = src[base + (phase + i) % period] for i < n. */
     static void copyPeriodic(float[] src, int base, int period, int phase, float[] dst, int pos, int n) {
         if (period == 1) {
@@ -905,9 +946,10 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             int len = Math.min(L, end - off);
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
-            gatherFactors(s, sc, off, len, true);
+            gatherFactors(s, sc, off, len, !simd);
             boolean done = false;
             if (simd) {
+                gatherHidden(s, sc, off, len);
                 if (len % SimdKernels.V == 0) {
                     done = SimdKernels.updateFactored(sc, s.m0, s.m1, s.m2, s.rms, off, len, w0e, tail);
                 } else {
@@ -919,6 +961,9 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                 }
             }
             if (!done) {
+                if (simd) {
+                    gatherFactors(s, sc, off, len, true);
+                }
                 loadState(s, sc, off, len);
                 layer0Factored(sc, len, w0e);
                 mlpTail(sc, len);

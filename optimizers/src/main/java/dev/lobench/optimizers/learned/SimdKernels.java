@@ -164,6 +164,37 @@ final class SimdKernels {
         }
     }
 
+    /** h[pos + i] = a[ao + i] + c for i < n. */
+    static void addScalar(float[] h, int pos, float[] a, int ao, float c, int n) {
+        int m = n - n % V;
+        loopAddScalar(h, pos, a, ao, c, m);
+        for (int i = m; i < n; i++) {
+            h[pos + i] = a[ao + i] + c;
+        }
+    }
+
+    private static void loopAddScalar(float[] h, int pos, float[] a, int ao, float c, int m) {
+        for (int i = 0; i < m; i += V) {
+            FloatVector.fromArray(SPECIES, a, ao + i).add(c).intoArray(h, pos + i);
+        }
+    }
+
+    /** h[pos + i] = a[ao + i] + h[pos + i] for i < n. */
+    static void addTo(float[] h, int pos, float[] a, int ao, int n) {
+        int m = n - n % V;
+        loopAddTo(h, pos, a, ao, m);
+        for (int i = m; i < n; i++) {
+            h[pos + i] = a[ao + i] + h[pos + i];
+        }
+    }
+
+    private static void loopAddTo(float[] h, int pos, float[] a, int ao, int m) {
+        for (int i = 0; i < m; i += V) {
+            FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, h, pos + i))
+                    .intoArray(h, pos + i);
+        }
+    }
+
     /** q[i..] = q[i..] + x * x. */
     private static void square(float[] q, int i, FloatVector x) {
         FloatVector.fromArray(SPECIES, q, i).add(x.mul(x)).intoArray(q, i);
@@ -175,7 +206,7 @@ final class SimdKernels {
 
     /**
      * Factored update pass over one block: features from sc.g, sc.p, the (updated) state at offset so and the
-     * gathered sc.rf, sc.cf, sc.rh, sc.ch; layer 0 with the normalisation folded into w0e; layers 1-2 and the update
+     * gathered sc.rf, sc.cf; sc.h0..h3 must hold rowH + colH (FusedLearnedOptimizer.gatherHidden); layer 0 with the normalisation folded into w0e; layers 1-2 and the update
      * rule (the scalar mlpTail); the new parameters into sc.p (lanes past len are computed on scratch; when len is
      * not a multiple of {@link #V} the state arrays must be L-long scratch copies). Same as layer0Factored + mlpTail
      * as long as every exp argument 0.001 o is within the polynomial's range: returns false (sc.p then holds garbage
@@ -187,9 +218,6 @@ final class SimdKernels {
         float[][] f = sc.f;
         float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
         loopUpdateFeatures(sc, m0a, m1a, m2a, rmsa, so, len);
-        for (int j = 0; j < 4; j++) {
-            FusedLearnedOptimizer.add(h[j], sc.rh[j], sc.ch[j], len);
-        }
         // the channel pairs in the order of layer0Factored; channel k's weight for unit j is w0e[k * 4 + j]
         loopLayer0(h, sc.g, 0, 0, sc.p, 0, 1, w0e, len);
         loopLayer0(h, m0a, so, 2, m1a, so, 3, w0e, len);
