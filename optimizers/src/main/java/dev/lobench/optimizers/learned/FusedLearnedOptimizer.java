@@ -51,6 +51,8 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      */
     static final int CHUNK = 4096;
     static final int L = 256;
+    /** Rows summed in float before the double accumulation in the reduction over the lo axis. */
+    static final int LO_GROUP = 16;
     private static final int NF = Theta.NORMALISED_INPUTS;
     /** Factored tensors: number of per-element (not broadcast) normalised channels (0..12 and 25..27). */
     static final int NSQ = 16;
@@ -465,26 +467,14 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                     int base = (r * b + bi) * seg;
                     int ob = (r * b + bi) * c;
                     if (c == 1) {
-                        double s0 = 0;
-                        double s1 = 0;
-                        double s2 = 0;
-                        double s3 = 0;
+                        double sum = 0;
                         for (int off = 0; off < seg; off += L) {
                             int len = Math.min(L, seg - off);
                             gb.get(base + off, q, 0, len);
                             squares(q, len);
-                            int i = 0;
-                            for (; i + 3 < len; i += 4) {
-                                s0 += q[i];
-                                s1 += q[i + 1];
-                                s2 += q[i + 2];
-                                s3 += q[i + 3];
-                            }
-                            for (; i < len; i++) {
-                                s0 += q[i];
-                            }
+                            sum += blockSum(q, len, sc.t);
                         }
-                        ema(outHi, ob, (float) (((s0 + s1) + (s2 + s3)) / nHi));
+                        ema(outHi, ob, (float) (sum / nHi));
                     } else {
                         java.util.Arrays.fill(acc, 0, c, 0.0);
                         int ci = 0;
@@ -513,28 +503,67 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         parallel(a * jBlocks, ti -> {
             Scratch sc = SCRATCH.get();
             float[] q = sc.g;
+            float[] part = sc.t;
             int ai = ti / jBlocks;
             int j0 = (ti % jBlocks) * jPerTask;
             int j1 = Math.min(inner, j0 + jPerTask);
             int len = j1 - j0;
             double[] acc = sc.acc(len);
             java.util.Arrays.fill(acc, 0, len, 0.0);
-            for (int x = 0; x < nLo; x++) {
-                int base = (ai * nLo + x) * inner + j0;
-                for (int off = 0; off < len; off += L) {
-                    int pl2 = Math.min(L, len - off);
-                    gb.get(base + off, q, 0, pl2);
-                    squares(q, pl2);
+            // per L-wide block of columns: rows added in float, LO_GROUP rows at a time, then into the double sums
+            // (every loop indexes its arrays with the same [j], so C2 vectorises them)
+            double[] dacc = sc.qacc;
+            for (int off = 0; off < len; off += L) {
+                int pl2 = Math.min(L, len - off);
+                java.util.Arrays.fill(dacc, 0, pl2, 0.0);
+                for (int x0 = 0; x0 < nLo; x0 += LO_GROUP) {
+                    int x1 = Math.min(nLo, x0 + LO_GROUP);
+                    java.util.Arrays.fill(part, 0, pl2, 0f);
+                    for (int x = x0; x < x1; x++) {
+                        gb.get((ai * nLo + x) * inner + j0 + off, q, 0, pl2);
+                        squares(q, pl2);
+                        for (int j = 0; j < pl2; j++) {
+                            part[j] = part[j] + q[j];
+                        }
+                    }
                     for (int j = 0; j < pl2; j++) {
-                        acc[off + j] += q[j];
+                        dacc[j] += part[j];
                     }
                 }
+                System.arraycopy(dacc, 0, acc, off, pl2);
             }
             int ob = ai * inner + j0;
             for (int j = 0; j < len; j++) {
                 ema(outLo, ob + j, (float) (acc[j] / nLo));
             }
         });
+    }
+
+    /**
+     * Sum of q[0..len-1] (len <= L; q is overwritten, t is scratch): q is padded with zeros to L and halved in float
+     * down to 16 partial sums (each level a copy of the upper half and an element-wise addition, loops that C2
+     * vectorises), which are added in double. The order depends only on len, not on the thread count or the vector
+     * shape; a sum of 4 chains of double additions per element was bound by their latency.
+     */
+    static double blockSum(float[] q, int len, float[] t) {
+        java.util.Arrays.fill(q, len, L, 0f);
+        for (int half = L / 2; half >= 16; half /= 2) {
+            System.arraycopy(q, half, t, 0, half);
+            for (int i = 0; i < half; i++) {
+                q[i] = q[i] + t[i];
+            }
+        }
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int i = 0; i < 16; i += 4) {
+            s0 += q[i];
+            s1 += q[i + 1];
+            s2 += q[i + 2];
+            s3 += q[i + 3];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** q[i] <- q[i]^2 + 1e-30 (float). */
