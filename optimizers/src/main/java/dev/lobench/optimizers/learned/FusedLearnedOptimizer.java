@@ -45,8 +45,14 @@ import java.util.function.IntConsumer;
  * redone with the scalar loops.
  */
 public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev.lobench.optimizers.BufferUpdate {
-    static final int CHUNK = 16384;
+    /**
+     * Elements per parallel task. Small enough that two threads share a 100k-element tensor evenly (7 chunks of 16384
+     * left one thread 4 and the other 3), large enough that the per-chunk lane sums stay a small part of the work.
+     */
+    static final int CHUNK = 4096;
     static final int L = 256;
+    /** Rows summed in float before the double accumulation in the reduction over the lo axis. */
+    static final int LO_GROUP = 16;
     private static final int NF = Theta.NORMALISED_INPUTS;
     /** Factored tensors: number of per-element (not broadcast) normalised channels (0..12 and 25..27). */
     static final int NSQ = 16;
@@ -390,17 +396,17 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     // and one output array (measured: a loop over four inputs stays scalar and is about 7x slower). Each helper
     // evaluates left to right like the scalar expression it replaces.
 
-    /** h = x0 * w0 + x1 * w1 + c. */
+    /** h = fma(x1, w1, fma(x0, w0, c)): the MLP's multiply-adds are fused (one rounding each). */
     static void set2(float[] h, float c, float[] x0, float w0, float[] x1, float w1, int len) {
         for (int i = 0; i < len; i++) {
-            h[i] = c + x0[i] * w0 + x1[i] * w1;
+            h[i] = Math.fma(x1[i], w1, Math.fma(x0[i], w0, c));
         }
     }
 
-    /** h = h + x0 * w0 + x1 * w1. */
+    /** h = fma(x1, w1, fma(x0, w0, h)). */
     static void madd2(float[] h, float[] x0, float w0, float[] x1, float w1, int len) {
         for (int i = 0; i < len; i++) {
-            h[i] = h[i] + x0[i] * w0 + x1[i] * w1;
+            h[i] = Math.fma(x1[i], w1, Math.fma(x0[i], w0, h[i]));
         }
     }
 
@@ -461,26 +467,14 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                     int base = (r * b + bi) * seg;
                     int ob = (r * b + bi) * c;
                     if (c == 1) {
-                        double s0 = 0;
-                        double s1 = 0;
-                        double s2 = 0;
-                        double s3 = 0;
+                        double sum = 0;
                         for (int off = 0; off < seg; off += L) {
                             int len = Math.min(L, seg - off);
                             gb.get(base + off, q, 0, len);
                             squares(q, len);
-                            int i = 0;
-                            for (; i + 3 < len; i += 4) {
-                                s0 += q[i];
-                                s1 += q[i + 1];
-                                s2 += q[i + 2];
-                                s3 += q[i + 3];
-                            }
-                            for (; i < len; i++) {
-                                s0 += q[i];
-                            }
+                            sum += blockSum(q, len, sc.t);
                         }
-                        ema(outHi, ob, (float) (((s0 + s1) + (s2 + s3)) / nHi));
+                        ema(outHi, ob, (float) (sum / nHi));
                     } else {
                         java.util.Arrays.fill(acc, 0, c, 0.0);
                         int ci = 0;
@@ -509,28 +503,67 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         parallel(a * jBlocks, ti -> {
             Scratch sc = SCRATCH.get();
             float[] q = sc.g;
+            float[] part = sc.t;
             int ai = ti / jBlocks;
             int j0 = (ti % jBlocks) * jPerTask;
             int j1 = Math.min(inner, j0 + jPerTask);
             int len = j1 - j0;
             double[] acc = sc.acc(len);
             java.util.Arrays.fill(acc, 0, len, 0.0);
-            for (int x = 0; x < nLo; x++) {
-                int base = (ai * nLo + x) * inner + j0;
-                for (int off = 0; off < len; off += L) {
-                    int pl2 = Math.min(L, len - off);
-                    gb.get(base + off, q, 0, pl2);
-                    squares(q, pl2);
+            // per L-wide block of columns: rows added in float, LO_GROUP rows at a time, then into the double sums
+            // (every loop indexes its arrays with the same [j], so C2 vectorises them)
+            double[] dacc = sc.qacc;
+            for (int off = 0; off < len; off += L) {
+                int pl2 = Math.min(L, len - off);
+                java.util.Arrays.fill(dacc, 0, pl2, 0.0);
+                for (int x0 = 0; x0 < nLo; x0 += LO_GROUP) {
+                    int x1 = Math.min(nLo, x0 + LO_GROUP);
+                    java.util.Arrays.fill(part, 0, pl2, 0f);
+                    for (int x = x0; x < x1; x++) {
+                        gb.get((ai * nLo + x) * inner + j0 + off, q, 0, pl2);
+                        squares(q, pl2);
+                        for (int j = 0; j < pl2; j++) {
+                            part[j] = part[j] + q[j];
+                        }
+                    }
                     for (int j = 0; j < pl2; j++) {
-                        acc[off + j] += q[j];
+                        dacc[j] += part[j];
                     }
                 }
+                System.arraycopy(dacc, 0, acc, off, pl2);
             }
             int ob = ai * inner + j0;
             for (int j = 0; j < len; j++) {
                 ema(outLo, ob + j, (float) (acc[j] / nLo));
             }
         });
+    }
+
+    /**
+     * Sum of q[0..len-1] (len <= L; q is overwritten, t is scratch): q is padded with zeros to L and halved in float
+     * down to 16 partial sums (each level a copy of the upper half and an element-wise addition, loops that C2
+     * vectorises), which are added in double. The order depends only on len, not on the thread count or the vector
+     * shape; a sum of 4 chains of double additions per element was bound by their latency.
+     */
+    static double blockSum(float[] q, int len, float[] t) {
+        java.util.Arrays.fill(q, len, L, 0f);
+        for (int half = L / 2; half >= 16; half /= 2) {
+            System.arraycopy(q, half, t, 0, half);
+            for (int i = 0; i < half; i++) {
+                q[i] = q[i] + t[i];
+            }
+        }
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int i = 0; i < 16; i += 4) {
+            s0 += q[i];
+            s1 += q[i + 1];
+            s2 += q[i + 2];
+            s3 += q[i + 3];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** q[i] <- q[i]^2 + 1e-30 (float). */
@@ -779,6 +812,47 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
     }
 
+    /**
+     * The vector kernel's start of layer 0: h_j = rowH_j + colH_j of elements off .. off+len-1 straight into sc.h0..h3
+     * (what {@link #gatherFactors} with H and the add of {@link #layer0Factored} give, without the 8 gathered
+     * arrays; float addition is commutative, so the operand order of the contiguous and the periodic side does not
+     * matter).
+     */
+    private static void gatherHidden(Accumulators s, Scratch sc, int off, int len) {
+        FactorPlan pl = s.plan;
+        int nC = pl.innerC();
+        int nB = pl.midB();
+        int nLo = pl.nLo();
+        int segLen = pl.nHi() * nC;
+        boolean rowContig = pl.d0IsLo();
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        int e = off;
+        int end = off + len;
+        int pos = 0;
+        while (e < end) {
+            int seg = e / segLen;
+            int t = e - seg * segLen;
+            int n = Math.min(end - e, segLen - t);
+            int bi = seg % nB;
+            int ai = seg / (nLo * nB);
+            int cBase = (ai * nB + bi) * segLen + t;
+            int pBase = seg * nC;
+            int phase = t % nC;
+            for (int j = 0; j < 4; j++) {
+                float[] contig = rowContig ? s.rowH[j] : s.colH[j];
+                float[] periodic = rowContig ? s.colH[j] : s.rowH[j];
+                if (nC == 1) {
+                    SimdKernels.addScalar(h[j], pos, contig, cBase, periodic[pBase], n);
+                } else {
+                    copyPeriodic(periodic, pBase, nC, phase, h[j], pos, n);
+                    SimdKernels.addTo(h[j], pos, contig, cBase, n);
+                }
+            }
+            e += n;
+            pos += n;
+        }
+    }
+
     /** dst[pos + i] = src[base + (phase + i) % period] for i < n. */
     static void copyPeriodic(float[] src, int base, int period, int phase, float[] dst, int pos, int n) {
         if (period == 1) {
@@ -836,11 +910,17 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
         for (int q = 0; q < NSQ; q++) {
             float[] a = sq[q];
-            double sum = 0;
-            for (int i = 0; i < L; i++) {
-                sum += a[i];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int i = 0; i < L; i += 4) { // four chains: a single one is bound by the latency of the addition
+                s0 += a[i];
+                s1 += a[i + 1];
+                s2 += a[i + 2];
+                s3 += a[i + 3];
             }
-            partial[ci * NSQ + q] = sum;
+            partial[ci * NSQ + q] = (s0 + s1) + (s2 + s3);
         }
     }
 
@@ -905,9 +985,10 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             int len = Math.min(L, end - off);
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
-            gatherFactors(s, sc, off, len, true);
+            gatherFactors(s, sc, off, len, !simd);
             boolean done = false;
             if (simd) {
+                gatherHidden(s, sc, off, len);
                 if (len % SimdKernels.V == 0) {
                     done = SimdKernels.updateFactored(sc, s.m0, s.m1, s.m2, s.rms, off, len, w0e, tail);
                 } else {
@@ -919,6 +1000,9 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                 }
             }
             if (!done) {
+                if (simd) {
+                    gatherFactors(s, sc, off, len, true);
+                }
                 loadState(s, sc, off, len);
                 layer0Factored(sc, len, w0e);
                 mlpTail(sc, len);

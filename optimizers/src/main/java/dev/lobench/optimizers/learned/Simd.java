@@ -7,7 +7,7 @@ package dev.lobench.optimizers.learned;
  * named) and {@link #DONT_INLINE} (without it C2 inlines the vector loops into each other past its per-method budget
  * and they run slower than the scalar loops). Without either, or with {@code -Dlobench.simd=false}, the scalar
  * (C2 auto-vectorised) loops run instead. Both paths give bit-identical results: the vector kernels evaluate every
- * lane with the same float operations in the same order as the scalar loops (no fused multiply-add).
+ * lane with the same float operations in the same order as the scalar loops (fused multiply-adds in both).
  *
  * <p>This class never touches a vector type itself, so it loads on a JVM without the module.
  */

@@ -16,8 +16,9 @@ import static dev.lobench.optimizers.learned.LearnedOptimizer.NOMINAL_STEP;
  * registers, {@link #SPECIES} lanes at a time, and touch memory only for the inputs, the state and the new parameter.
  *
  * <p>Bit-identical to the scalar loops of {@link FusedLearnedOptimizer}: each lane does the same float operations
- * in the same order (multiplications and additions stay separate, no FMA; Vector API sqrt/div/max are IEEE
- * lane-wise like {@code (float) Math.sqrt}, {@code /} and {@code Math.max}), the per-lane sums of squares
+ * in the same order (the MLP's multiply-adds are fused in both, {@code Math.fma} / {@code FloatVector.fma}, the
+ * other multiplications and additions stay separate; Vector API fma/sqrt/div/max are IEEE
+ * lane-wise like {@code Math.fma}, {@code (float) Math.sqrt}, {@code /} and {@code Math.max}), the per-lane sums of squares
  * accumulate in the same lane slots, and exp outside the polynomial's range falls back to {@code Math.exp} per lane.
  * Only loaded when {@link Simd#ENABLED} (the module {@code jdk.incubator.vector} is resolved).
  */
@@ -164,6 +165,37 @@ final class SimdKernels {
         }
     }
 
+    /** h[pos + i] = a[ao + i] + c for i < n. */
+    static void addScalar(float[] h, int pos, float[] a, int ao, float c, int n) {
+        int m = n - n % V;
+        loopAddScalar(h, pos, a, ao, c, m);
+        for (int i = m; i < n; i++) {
+            h[pos + i] = a[ao + i] + c;
+        }
+    }
+
+    private static void loopAddScalar(float[] h, int pos, float[] a, int ao, float c, int m) {
+        for (int i = 0; i < m; i += V) {
+            FloatVector.fromArray(SPECIES, a, ao + i).add(c).intoArray(h, pos + i);
+        }
+    }
+
+    /** h[pos + i] = a[ao + i] + h[pos + i] for i < n. */
+    static void addTo(float[] h, int pos, float[] a, int ao, int n) {
+        int m = n - n % V;
+        loopAddTo(h, pos, a, ao, m);
+        for (int i = m; i < n; i++) {
+            h[pos + i] = a[ao + i] + h[pos + i];
+        }
+    }
+
+    private static void loopAddTo(float[] h, int pos, float[] a, int ao, int m) {
+        for (int i = 0; i < m; i += V) {
+            FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, h, pos + i))
+                    .intoArray(h, pos + i);
+        }
+    }
+
     /** q[i..] = q[i..] + x * x. */
     private static void square(float[] q, int i, FloatVector x) {
         FloatVector.fromArray(SPECIES, q, i).add(x.mul(x)).intoArray(q, i);
@@ -175,7 +207,7 @@ final class SimdKernels {
 
     /**
      * Factored update pass over one block: features from sc.g, sc.p, the (updated) state at offset so and the
-     * gathered sc.rf, sc.cf, sc.rh, sc.ch; layer 0 with the normalisation folded into w0e; layers 1-2 and the update
+     * gathered sc.rf, sc.cf; sc.h0..h3 must hold rowH + colH (FusedLearnedOptimizer.gatherHidden); layer 0 with the normalisation folded into w0e; layers 1-2 and the update
      * rule (the scalar mlpTail); the new parameters into sc.p (lanes past len are computed on scratch; when len is
      * not a multiple of {@link #V} the state arrays must be L-long scratch copies). Same as layer0Factored + mlpTail
      * as long as every exp argument 0.001 o is within the polynomial's range: returns false (sc.p then holds garbage
@@ -187,19 +219,13 @@ final class SimdKernels {
         float[][] f = sc.f;
         float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
         loopUpdateFeatures(sc, m0a, m1a, m2a, rmsa, so, len);
-        for (int j = 0; j < 4; j++) {
-            FusedLearnedOptimizer.add(h[j], sc.rh[j], sc.ch[j], len);
-        }
         // the channel pairs in the order of layer0Factored; channel k's weight for unit j is w0e[k * 4 + j]
-        loopLayer0(h, sc.g, 0, 0, sc.p, 0, 1, w0e, len);
-        loopLayer0(h, m0a, so, 2, m1a, so, 3, w0e, len);
-        loopLayer0(h, m2a, so, 4, rmsa, so, 5, w0e, len);
-        loopLayer0(h, f[6], 0, 6, f[7], 0, 7, w0e, len);
-        loopLayer0(h, f[8], 0, 8, sc.r, 0, 9, w0e, len);
-        loopLayer0(h, f[10], 0, 10, f[11], 0, 11, w0e, len);
-        loopLayer0(h, f[12], 0, 12, f[25], 0, 25, w0e, len);
-        loopLayer0(h, f[26], 0, 26, f[27], 0, 27, w0e, len);
-        loopLayer1(sc, len, t.layer1);
+        // (four channels per loop: with fused multiply-adds that fits C2's inlining budget)
+        loopLayer0(h, sc.g, 0, 0, sc.p, 0, 1, m0a, so, 2, m1a, so, 3, w0e, len);
+        loopLayer0(h, m2a, so, 4, rmsa, so, 5, f[6], 0, 6, f[7], 0, 7, w0e, len);
+        loopLayer0(h, f[8], 0, 8, sc.r, 0, 9, f[10], 0, 10, f[11], 0, 11, w0e, len);
+        loopLayer0(h, f[12], 0, 12, f[25], 0, 25, f[26], 0, 26, f[27], 0, 27, w0e, len);
+        layer1(sc, len, t.layer1);
         layer2(sc, len, t);
         return loopApply(sc, len, t);
     }
@@ -242,43 +268,56 @@ final class SimdKernels {
     }
 
     /**
-     * h_j = (h_j + a w0e[ka*4+j]) + b w0e[kb*4+j] for the 4 hidden units: one channel pair of the scalar madd2
-     * sequence; each input is an array and an offset.
+     * h_j = fma(d, w_d, fma(c, w_c, fma(b, w_b, fma(a, w_a, h_j)))) for the 4 hidden units, w_x = w0e[kx * 4 + j]: two
+     * channel pairs of the scalar madd2 sequence; each input is an array and an offset.
      */
-    private static void loopLayer0(float[][] h, float[] a, int ao, int ka, float[] b, int bo, int kb, float[] w0e,
-                               int len) {
+    private static void loopLayer0(float[][] h, float[] a, int ao, int ka, float[] b, int bo, int kb, float[] c, int co,
+                                   int kc, float[] d, int dOff, int kd, float[] w0e, int len) {
         float[] h0a = h[0];
         float[] h1a = h[1];
         float[] h2a = h[2];
         float[] h3a = h[3];
-        final float a0 = w0e[ka * 4], a1 = w0e[ka * 4 + 1], a2 = w0e[ka * 4 + 2], a3 = w0e[ka * 4 + 3];
-        final float b0 = w0e[kb * 4], b1 = w0e[kb * 4 + 1], b2 = w0e[kb * 4 + 2], b3 = w0e[kb * 4 + 3];
+        final FloatVector a0 = w(w0e, ka * 4), a1 = w(w0e, ka * 4 + 1), a2 = w(w0e, ka * 4 + 2), a3 = w(w0e, ka * 4 + 3);
+        final FloatVector b0 = w(w0e, kb * 4), b1 = w(w0e, kb * 4 + 1), b2 = w(w0e, kb * 4 + 2), b3 = w(w0e, kb * 4 + 3);
+        final FloatVector c0 = w(w0e, kc * 4), c1 = w(w0e, kc * 4 + 1), c2 = w(w0e, kc * 4 + 2), c3 = w(w0e, kc * 4 + 3);
+        final FloatVector d0 = w(w0e, kd * 4), d1 = w(w0e, kd * 4 + 1), d2 = w(w0e, kd * 4 + 2), d3 = w(w0e, kd * 4 + 3);
         for (int i = 0; i < len; i += V) {
             FloatVector av = FloatVector.fromArray(SPECIES, a, ao + i);
             FloatVector bv = FloatVector.fromArray(SPECIES, b, bo + i);
-            pair(FloatVector.fromArray(SPECIES, h0a, i), av, a0, bv, b0).intoArray(h0a, i);
-            pair(FloatVector.fromArray(SPECIES, h1a, i), av, a1, bv, b1).intoArray(h1a, i);
-            pair(FloatVector.fromArray(SPECIES, h2a, i), av, a2, bv, b2).intoArray(h2a, i);
-            pair(FloatVector.fromArray(SPECIES, h3a, i), av, a3, bv, b3).intoArray(h3a, i);
+            FloatVector cv = FloatVector.fromArray(SPECIES, c, co + i);
+            FloatVector dv = FloatVector.fromArray(SPECIES, d, dOff + i);
+            quad(FloatVector.fromArray(SPECIES, h0a, i), av, a0, bv, b0, cv, c0, dv, d0).intoArray(h0a, i);
+            quad(FloatVector.fromArray(SPECIES, h1a, i), av, a1, bv, b1, cv, c1, dv, d1).intoArray(h1a, i);
+            quad(FloatVector.fromArray(SPECIES, h2a, i), av, a2, bv, b2, cv, c2, dv, d2).intoArray(h2a, i);
+            quad(FloatVector.fromArray(SPECIES, h3a, i), av, a3, bv, b3, cv, c3, dv, d3).intoArray(h3a, i);
         }
     }
 
-    /** z_j = relu(b1_j + relu(h_0) w1[0][j] + ... + relu(h_3) w1[3][j]) into sc.z. */
-    private static void loopLayer1(FusedLearnedOptimizer.Scratch sc, int len, float[] k1) {
-        float[] h0a = sc.h0;
-        float[] h1a = sc.h1;
-        float[] h2a = sc.h2;
-        float[] h3a = sc.h3;
-        float[][] z = sc.z;
+    /**
+     * z_j = relu(b1_j + relu(h_0) w1[0][j] + ... + relu(h_3) w1[3][j]) into sc.z: two loops of two units each. One
+     * loop for all four units is past C2's inlining budget (NodeCountInliningCutoff: the fourth unit's operations
+     * stayed calls on heap-allocated vectors, about 30 bytes allocated per parameter and step, and layer 1 took a
+     * third of the step).
+     */
+    private static void layer1(FusedLearnedOptimizer.Scratch sc, int len, float[] k1) {
+        loopLayer1(sc.h0, sc.h1, sc.h2, sc.h3, k1, 0, sc.z[0], sc.z[1], len);
+        loopLayer1(sc.h0, sc.h1, sc.h2, sc.h3, k1, 2, sc.z[2], sc.z[3], len);
+    }
+
+    /** Units j and j + 1 of layer 1 (see {@link #layer1}). */
+    private static void loopLayer1(float[] h0a, float[] h1a, float[] h2a, float[] h3a, float[] k1, int j, float[] za,
+                                   float[] zb, int len) {
+        final FloatVector ca = w(k1, j), wa0 = w(k1, 4 + j), wa1 = w(k1, 8 + j), wa2 = w(k1, 12 + j);
+        final FloatVector wa3 = w(k1, 16 + j);
+        final FloatVector cb = w(k1, j + 1), wb0 = w(k1, 5 + j), wb1 = w(k1, 9 + j), wb2 = w(k1, 13 + j);
+        final FloatVector wb3 = w(k1, 17 + j);
         for (int i = 0; i < len; i += V) {
             FloatVector h0 = FloatVector.fromArray(SPECIES, h0a, i).max(0f);
             FloatVector h1 = FloatVector.fromArray(SPECIES, h1a, i).max(0f);
             FloatVector h2 = FloatVector.fromArray(SPECIES, h2a, i).max(0f);
             FloatVector h3 = FloatVector.fromArray(SPECIES, h3a, i).max(0f);
-            lin(k1[0], h0, k1[4], h1, k1[8], h2, k1[12], h3, k1[16]).max(0f).intoArray(z[0], i);
-            lin(k1[1], h0, k1[5], h1, k1[9], h2, k1[13], h3, k1[17]).max(0f).intoArray(z[1], i);
-            lin(k1[2], h0, k1[6], h1, k1[10], h2, k1[14], h3, k1[18]).max(0f).intoArray(z[2], i);
-            lin(k1[3], h0, k1[7], h1, k1[11], h2, k1[15], h3, k1[19]).max(0f).intoArray(z[3], i);
+            quad(ca, h0, wa0, h1, wa1, h2, wa2, h3, wa3).max(0f).intoArray(za, i);
+            quad(cb, h0, wb0, h1, wb1, h2, wb2, h3, wb3).max(0f).intoArray(zb, i);
         }
     }
 
@@ -294,14 +333,17 @@ final class SimdKernels {
     /** Two outputs of layer 2 (weights at k2[ka..ka+4] and k2[kb..kb+4]), each times a scale. */
     private static void loopLayer2(float[][] z, float[] k2, int ka, float sa, float[] oa, int kb, float sb, float[] ob,
                                int len) {
+        final FloatVector ca = w(k2, ka), wa0 = w(k2, ka + 1), wa1 = w(k2, ka + 2), wa2 = w(k2, ka + 3);
+        final FloatVector wa3 = w(k2, ka + 4);
+        final FloatVector cb = w(k2, kb), wb0 = w(k2, kb + 1), wb1 = w(k2, kb + 2), wb2 = w(k2, kb + 3);
+        final FloatVector wb3 = w(k2, kb + 4);
         for (int i = 0; i < len; i += V) {
             FloatVector z0 = FloatVector.fromArray(SPECIES, z[0], i);
             FloatVector z1 = FloatVector.fromArray(SPECIES, z[1], i);
             FloatVector z2 = FloatVector.fromArray(SPECIES, z[2], i);
             FloatVector z3 = FloatVector.fromArray(SPECIES, z[3], i);
-            FloatVector a = lin(k2[ka], z0, k2[ka + 1], z1, k2[ka + 2], z2, k2[ka + 3], z3, k2[ka + 4]);
-            a.mul(sa).intoArray(oa, i); // x * 1f == x exactly
-            lin(k2[kb], z0, k2[kb + 1], z1, k2[kb + 2], z2, k2[kb + 3], z3, k2[kb + 4]).mul(sb).intoArray(ob, i);
+            quad(ca, z0, wa0, z1, wa1, z2, wa2, z3, wa3).mul(sa).intoArray(oa, i); // x * 1f == x exactly
+            quad(cb, z0, wb0, z1, wb1, z2, wb2, z3, wb3).mul(sb).intoArray(ob, i);
         }
     }
 
@@ -339,15 +381,15 @@ final class SimdKernels {
         return !far.compare(VectorOperators.LE, FusedLearnedOptimizer.EXP_POLY_MAX).not().anyTrue();
     }
 
-    /** (h + x0 * w0) + x1 * w1, as the scalar madd2. */
-    private static FloatVector pair(FloatVector h, FloatVector x0, float w0, FloatVector x1, float w1) {
-        return h.add(x0.mul(w0)).add(x1.mul(w1));
+    /** w[k] in every lane (weights are broadcast once, before the loops). */
+    private static FloatVector w(float[] w, int k) {
+        return FloatVector.broadcast(SPECIES, w[k]);
     }
 
-    /** ((c + x0 w0) + x1 w1) + x2 w2) + x3 w3, as the scalar set2 followed by madd2. */
-    private static FloatVector lin(float c, FloatVector x0, float w0, FloatVector x1, float w1, FloatVector x2,
-                                   float w2, FloatVector x3, float w3) {
-        return FloatVector.broadcast(SPECIES, c).add(x0.mul(w0)).add(x1.mul(w1)).add(x2.mul(w2)).add(x3.mul(w3));
+    /** fma(x3, w3, fma(x2, w2, fma(x1, w1, fma(x0, w0, h)))), as two scalar madd2 (or set2 and madd2). */
+    private static FloatVector quad(FloatVector h, FloatVector x0, FloatVector w0, FloatVector x1, FloatVector w1,
+                                    FloatVector x2, FloatVector w2, FloatVector x3, FloatVector w3) {
+        return x3.fma(w3, x2.fma(w2, x1.fma(w1, x0.fma(w0, h))));
     }
 
     /** {@link FusedLearnedOptimizer#expSmall} per lane (valid for |x| <= 1/16). */
