@@ -5,6 +5,8 @@
 # eval/ARM-sS/outerN/results.jsonl.gz (gzipped when finished). Finished directories are skipped, interrupted ones
 # resumed.
 #   experiments/star-paper-task/evaluate.sh [EVERY=200] [SEEDS=3]
+# Records training losses as means of 10 steps (run --loss-every 10: final and mean training loss exact, the
+# record 8x smaller); the records made before that were restrided the same way (experiments/ARCHIVE.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -25,7 +27,7 @@ for snap in "$here"/runs/*/seed*/*.snapshots/*-outer*.safetensors; do
   [ -f "$out/results.jsonl" ] && resume=(--resume "$out")
   echo "== $arm_seed outer step $step"
   rel="${snap#"$root"/}"
-  (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=$rel" --seeds "$seeds" --steps 2000 \
+  (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=$rel" --seeds "$seeds" --steps 2000 --loss-every 10 \
     --out "$out" "${resume[@]}" >/dev/null)
   gzip -9 "$out/results.jsonl"
 done
