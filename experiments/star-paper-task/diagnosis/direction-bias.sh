@@ -2,7 +2,7 @@
 # Intervention test of the collapse of star-zero meta-seed 0: take its outer-step-200 snapshot (which leaves
 # fmnist-mlp128x128 at chance), set ONLY the direction output's bias b2[0] to 0 (data_sha256 recomputed), and train
 # fmnist-mlp128x128 for 2000 steps on evaluation seeds 0-2. Writes diagnosis/star-zero-s0-outer200-b2zero.safetensors
-# and diagnosis/b2zero/results.jsonl.
+# and diagnosis/b2zero/results.jsonl (gzipped afterwards: lobench report reads results.jsonl.gz).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -28,3 +28,4 @@ out="$here/b2zero"
 [ -e "$out" ] && { echo "direction-bias.sh: $out exists" >&2; exit 2; }
 cd "$root"
 ./lobench run --task fmnist-mlp128x128 --optimizer "star:weights=${dst#"$root"/}" --seeds 3 --steps 2000 --out "$out"
+gzip -9 -n "$out/results.jsonl"
