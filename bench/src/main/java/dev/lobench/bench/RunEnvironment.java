@@ -27,13 +27,23 @@ public final class RunEnvironment {
     }
 
     /**
-     * The git commit of the source tree: {@code -Dlobench.gitCommit} (set by the ./lobench launcher), else
-     * {@code git rev-parse HEAD} in the working directory, else "unknown".
+     * The git commit the running code was built from: {@code -Dlobench.gitCommit} when set (a GPU bundle's launcher
+     * passes the commit it was bundled from), else the commit embedded in the jar at build time
+     * ({@code lobench-git.properties}, so a copied jar run long after the checkout moved on still names its own
+     * code), else {@code git rev-parse HEAD} in the working directory (running from the build tree), else "unknown".
      */
     public static String gitCommit() {
         String p = System.getProperty("lobench.gitCommit");
         if (p != null && !p.isBlank()) {
             return p;
+        }
+        try (InputStream in = RunEnvironment.class.getResourceAsStream("/" + BUILD_COMMIT_RESOURCE)) {
+            String embedded = embeddedCommit(in);
+            if (embedded != null) {
+                return embedded;
+            }
+        } catch (IOException ignored) {
+            // fall through to git
         }
         try {
             Process proc = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
@@ -51,6 +61,20 @@ public final class RunEnvironment {
             Thread.currentThread().interrupt();
         }
         return "unknown";
+    }
+
+    /** The class-path resource the cli module's build writes the commit into (key {@code git.commit.id}). */
+    static final String BUILD_COMMIT_RESOURCE = "lobench-git.properties";
+
+    /** The 40-hex commit in a build-commit properties stream, or null when absent, empty or malformed. */
+    static String embeddedCommit(InputStream in) throws IOException {
+        if (in == null) {
+            return null;
+        }
+        Properties props = new Properties();
+        props.load(in);
+        String c = props.getProperty("git.commit.id", "").trim();
+        return c.matches("[0-9a-f]{40}") ? c : null;
     }
 
     public static String cpuModel() {
