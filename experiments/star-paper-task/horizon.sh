@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Claim C3 of `lobench reproduce`: the final weights of every arm and meta-seed far past the 2000-step meta-training
-# horizon on fmnist-mlp128x128: 10x (20,000 steps, evaluation seeds 0..2) -> horizon/h10x/ARM-sS-outerN, and 100x (200,000
-# steps, evaluation seed 0, meta-seed 0 only: about half an hour per cell here) -> horizon/h100x/ARM-s0-outerN.
-# Final weights = the outer-step-FINAL snapshot (default 2000). Finished directories are skipped.
-#   experiments/star-paper-task/horizon.sh [FINAL=2000] [10x|100x|both] [ARMS=all, e.g. star-zero-sm1e-5,small-fc]
+# horizon on fmnist-mlp128x128: 10x (20,000 steps, evaluation seeds 0..2) -> horizon/h10x/ARM-sS-outerN, and 100x
+# (200,000 steps, evaluation seeds 0..2, about half an hour per cell here on a quiet core) -> one run directory per
+# evaluation seed: horizon/h100x/ARM-sS-outerN (seed 0, `--seeds 1`) and horizon/h100x/ARM-sS-outerN-seed1, -seed2
+# (`--seeds 3 --shard 2/3`, `3/3`: the same cells a 3-seed run would train). Each directory is a complete run; report
+# them together (`lobench report DIR...`) or join them (`lobench merge`).
+# Final weights = the outer-step-FINAL snapshot (default 2000). Finished directories are skipped, interrupted ones resumed.
+#   experiments/star-paper-task/horizon.sh [FINAL=2000] [10x|100x|both] [ARMS=all, e.g. star-zero-sm1e-5,small-fc] [SEEDS=0,1,2 (100x)]
 # Records training losses as means of 10 steps (run --loss-every 10: final and mean training loss exact, the
 # record 8x smaller); the records made before that were restrided the same way (experiments/ARCHIVE.md).
 set -euo pipefail
@@ -12,26 +15,34 @@ root="$(cd "$here/../.." && pwd)"
 final="${1:-2000}"
 which="${2:-10x}"
 arms="${3:-all}"
+seeds100="${4:-0,1,2}"
 shopt -s nullglob
-run() { # factor steps seeds snap
-  local snap="$4" name arm_seed arm opt out resume=()
+run() { # factor steps out-suffix snap seed-args...
+  local factor="$1" steps="$2" suffix="$3" snap="$4" name arm_seed arm opt out resume=()
+  shift 4
   name="$(basename "$snap" .safetensors)"; arm_seed="${name%-outer*}"; arm="${arm_seed%-s*}"
   case "$arm" in star-*) opt=star ;; *) opt=small-fc ;; esac
-  out="$here/horizon/h$1/$name"
+  out="$here/horizon/h$factor/$name$suffix"
   [ -f "$out/results.jsonl.gz" ] && return   # finished and compressed
   if [ -f "$out/results.jsonl" ] && grep -q '"type":"end"' "$out/results.jsonl"; then gzip -9 "$out/results.jsonl"; return; fi
   [ -f "$out/results.jsonl" ] && resume=(--resume "$out")
-  echo "== $1: $arm_seed"
-  (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=${snap#"$root"/}" --seeds "$3" --loss-every 10 \
-    --steps "$2" --out "$out" "${resume[@]}" >/dev/null)
+  echo "== $factor: $arm_seed$suffix"
+  (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=${snap#"$root"/}" "$@" --loss-every 10 \
+    --steps "$steps" --out "$out" "${resume[@]}" >/dev/null)
   gzip -9 "$out/results.jsonl"
 }
 tag="$(printf 'outer%06d' "$final")"
 for snap in "$here"/runs/*/seed*/*.snapshots/*-"$tag".safetensors; do
   arm_of="$(basename "$(dirname "$(dirname "$(dirname "$snap")")")")"
   if [ "$arms" != all ] && [[ ",$arms," != *",$arm_of,"* ]]; then continue; fi
-  if [ "$which" = 10x ] || [ "$which" = both ]; then run 10x 20000 3 "$snap"; fi
-  case "$snap" in *-s0-"$tag".safetensors)
-    if [ "$which" = 100x ] || [ "$which" = both ]; then run 100x 200000 1 "$snap"; fi ;;
-  esac
+  if [ "$which" = 10x ] || [ "$which" = both ]; then run 10x 20000 "" "$snap" --seeds 3; fi
+  if [ "$which" = 100x ] || [ "$which" = both ]; then
+    for e in ${seeds100//,/ }; do
+      case "$e" in
+        0) run 100x 200000 "" "$snap" --seeds 1 ;;
+        1|2) run 100x 200000 "-seed$e" "$snap" --seeds 3 --shard "$((e + 1))/3" ;;
+        *) echo "horizon.sh: evaluation seeds are 0, 1, 2 (got $e)" >&2; exit 2 ;;
+      esac
+    done
+  fi
 done
