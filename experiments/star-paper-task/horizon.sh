@@ -7,8 +7,9 @@
 # them together (`lobench report DIR...`) or join them (`lobench merge`).
 # Final weights = the outer-step-FINAL snapshot (default 2000). Finished directories are skipped, interrupted ones resumed.
 #   experiments/star-paper-task/horizon.sh [FINAL=2000] [10x|100x|both] [ARMS=all, e.g. star-zero-sm1e-5,small-fc] [SEEDS=0,1,2 (100x)]
-# Records training losses as means of 10 steps (run --loss-every 10: final and mean training loss exact, the
-# record 8x smaller); the records made before that were restrided the same way (experiments/ARCHIVE.md).
+# Records training losses as means of 10 steps at 10x (run --loss-every 10: final and mean training loss exact, the
+# record 8x smaller) and of 100 steps at 100x (the 100x seed-0 runs committed before that use 10); the records made
+# before that were restrided the same way (experiments/ARCHIVE.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -27,7 +28,7 @@ run() { # factor steps out-suffix snap seed-args...
   if [ -f "$out/results.jsonl" ] && grep -q '"type":"end"' "$out/results.jsonl"; then gzip -9 "$out/results.jsonl"; return; fi
   [ -f "$out/results.jsonl" ] && resume=(--resume "$out")
   echo "== $factor: $arm_seed$suffix"
-  (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=${snap#"$root"/}" "$@" --loss-every 10 \
+  (cd "$root" && ./lobench run --task fmnist-mlp128x128 --optimizer "$opt:weights=${snap#"$root"/}" "$@" --loss-every "$([ "$factor" = 100x ] && echo 100 || echo 10)" \
     --steps "$steps" --out "$out" "${resume[@]}" >/dev/null)
   gzip -9 "$out/results.jsonl"
 }
