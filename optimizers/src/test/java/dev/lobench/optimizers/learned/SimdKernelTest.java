@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The vector kernels ({@link SimdKernels}) against the scalar loops of {@link FusedLearnedOptimizer}: bit-identical
- * parameters and state, and the scalar fallback on a JVM without the vector module.
+ * The vector kernels ({@link SimdKernels}) against the scalar loops of {@link FusedLearnedOptimizer} and
+ * {@link VeloOptimizer}: bit-identical parameters and state, and the scalar fallback on a JVM without the vector module.
  */
 class SimdKernelTest {
     static NDManager manager;
@@ -133,6 +133,59 @@ class SimdKernelTest {
         assertTrue(moved > 1e-4, "the parameters did not move: " + moved);
         sv.close();
         ss.close();
+    }
+
+    @Test
+    void veloStyleIsBitIdentical() {
+        compareVelo(VeloTheta.initMeta(6, 4, 15), 12, 2);
+    }
+
+    @Test
+    void veloStyleWithExpOutsideThePolynomialRangeIsBitIdentical() {
+        // the mixed MLP is sqrt(K) mean_k theta_k at initMeta: an exp-argument bias of 62 (the polynomial's bound is
+        // 1/16 / 0.001 = 62.5) puts lanes on both sides of it, so blocks fall back to the scalar loops
+        VeloTheta t = VeloTheta.initMeta(6, 4, 16);
+        float[] flat = t.flat().clone();
+        int ob2 = t.offset("bank_b2");
+        for (int k = 0; k < 4; k++) {
+            flat[ob2 + k * 3 + 1] = 62f / 2f;
+        }
+        compareVelo(new VeloTheta(6, 4, flat), 6, 1);
+    }
+
+    /** velo-style with the vector and the scalar loops side by side: equal bits after every step. */
+    private static void compareVelo(VeloTheta theta, int steps, int threads) {
+        List<Param> pv = ParityTest.makeParams(SPECS, 4);
+        List<Param> ps = ParityTest.makeParams(SPECS, 4);
+        VeloOptimizer vec = new VeloOptimizer(theta, 50).threads(threads).simd(true);
+        VeloOptimizer sca = new VeloOptimizer(theta, 50).threads(threads).simd(false);
+        assertTrue(vec.simd());
+        OptState sv = vec.init(pv);
+        OptState ss = sca.init(ps);
+        Random gr = new Random(6);
+        float[] first = pv.get(0).array().toFloatArray();
+        for (int step = 0; step < steps; step++) {
+            List<NDArray> g = ParityTest.makeGrads(SPECS, gr);
+            vec.update(pv, g, 2f - 0.05f * step, step, sv);
+            sca.update(ps, g, 2f - 0.05f * step, step, ss);
+            g.forEach(NDArray::close);
+            for (int i = 0; i < SPECS.size(); i++) {
+                assertArrayEquals(ps.get(i).array().toFloatArray(), pv.get(i).array().toFloatArray(), 0f,
+                        "step " + step + " " + SPECS.get(i).name());
+            }
+        }
+        Map<String, float[]> ev = sv.export();
+        Map<String, float[]> es = ss.export();
+        assertEquals(es.keySet(), ev.keySet());
+        for (String k : es.keySet()) {
+            assertArrayEquals(es.get(k), ev.get(k), 0f, k);
+        }
+        float[] last = pv.get(0).array().toFloatArray();
+        double moved = 0;
+        for (int i = 0; i < last.length; i++) {
+            moved = Math.max(moved, Math.abs(last[i] - first[i]));
+        }
+        assertTrue(moved > 1e-5, "the parameters did not move: " + moved);
     }
 
     /** A JVM started without --add-modules jdk.incubator.vector runs the scalar kernel and trains. */
