@@ -327,13 +327,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
         // fold the normalisation into w0 and the time features into b0
         float[] w0 = theta.w0();
-        float[] w0e = new float[NF * 4];
-        for (int k = 0; k < NF; k++) {
-            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + NORM_EPS));
-            for (int j = 0; j < 4; j++) {
-                w0e[k * 4 + j] = w0[k * 4 + j] * scale;
-            }
-        }
+        float[] w0e = foldNormalisation(w0, sumsq, n, NF);
         float[] b0e = new float[4];
         for (int j = 0; j < 4; j++) {
             double b = theta.b0()[j];
@@ -350,6 +344,22 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         } else {
             parallel(nChunks, ci -> passUpdate(s, g, p, ci, w0e, b0e));
         }
+    }
+
+    /**
+     * The first layer's weights of the first {@code channels} channels (unit j of channel k at w0[k * 4 + j]) with each
+     * channel's normalisation x / sqrt(mean x^2 + 1e-5) folded in (sumsq[k]: the channel's sum of squares over the n
+     * elements of the tensor). Shared by star / small-fc and velo-style.
+     */
+    static float[] foldNormalisation(float[] w0, double[] sumsq, int n, int channels) {
+        float[] w0e = new float[channels * 4];
+        for (int k = 0; k < channels; k++) {
+            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + NORM_EPS));
+            for (int j = 0; j < 4; j++) {
+                w0e[k * 4 + j] = w0[k * 4 + j] * scale;
+            }
+        }
+        return w0e;
     }
 
     /** Copies m0..m2 and rms (and, non-factored, v0..v2) of elements off .. off+len-1 into the block scratch. */

@@ -18,9 +18,12 @@ import java.util.Map;
 
 /**
  * The velo-style learned optimizer (docs/learned-optimizers.md section 2; see optimizers/VELO.md). A CPU Java
- * kernel: per-tensor work (features, DeepSets, LSTM, mixing the bank) in double precision, per-element work in
- * float32 chunk by chunk like {@link FusedLearnedOptimizer}, whose accumulator state ({@code TensorState}) and
- * factored-accumulator helpers it reuses. Works for tensors on any device (copying when no direct view exists).
+ * kernel: per-tensor work (DeepSets, LSTM, mixing the bank) in double precision, per-element work in float32 chunk by
+ * chunk. Factored tensors (Linear and conv weights: nearly all parameters) run the per-element passes of star's fused
+ * kernel ({@link FusedLearnedOptimizer}: accumulators, Adafactor reductions, gathered row / column factors, per-lane
+ * sums, the layer-0 contribution of the broadcast channels per row / column entry) and, when {@link Simd#ENABLED},
+ * its vector loops ({@link SimdKernels}, bit-identical to the scalar loops); non-factored tensors (biases) keep
+ * simple scalar loops. Works for tensors on any device (copying when no direct view exists).
  *
  * <p>One step, for every tensor at once:
  * <ol>
@@ -45,6 +48,12 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     static final int NT = VeloTheta.TENSOR_FEATURES;
     static final int HID = VeloTheta.MLP_HIDDEN;
     static final int OUT = VeloTheta.MLP_OUTPUTS;
+    /** Offsets in the mixed per-tensor MLP ({@link #mixBank}): w0 at 0, then b0, w1, b1, w2, b2. */
+    static final int OB0 = NF * HID;
+    static final int OW1 = OB0 + HID;
+    static final int OB1 = OW1 + HID * HID;
+    static final int OW2 = OB1 + HID;
+    static final int OB2 = OW2 + HID * OUT;
     static final float GRAD_CLIP = 1000f;
     static final float STEP_MULT = 0.001f;
     static final float EXP_MULT = 0.001f;
@@ -712,28 +721,17 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     private void factoredUpdate(Accumulators s, FloatBuffer gb, FloatBuffer pb, float[] mlp, float lrMult,
                                 float paramScale, double[] sumsq) {
         int n = s.n;
-        float[] w0e = new float[NF * HID];
-        for (int k = 0; k < NF; k++) {
-            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + 1e-5f));
-            for (int j = 0; j < HID; j++) {
-                w0e[k * HID + j] = mlp[k * HID + j] * scale;
-            }
-        }
-        int ob0 = NF * HID;
-        int ow1 = ob0 + HID;
-        int ob1 = ow1 + HID * HID;
-        int ow2 = ob1 + HID;
-        int ob2 = ow2 + HID * OUT;
-        FusedLearnedOptimizer.broadcastContributions(s, w0e, java.util.Arrays.copyOfRange(mlp, ob0, ob0 + HID), BCAST);
+        float[] w0e = FusedLearnedOptimizer.foldNormalisation(mlp, sumsq, n, NF);
+        FusedLearnedOptimizer.broadcastContributions(s, w0e, java.util.Arrays.copyOfRange(mlp, OB0, OB0 + HID), BCAST);
         // layers 1 and 2 as SimdKernels lays them out: b1 then w1 [i * 4 + j]; per output k: bias, weights of z0..z3
         float[] l1 = new float[20];
-        System.arraycopy(mlp, ob1, l1, 0, HID);
-        System.arraycopy(mlp, ow1, l1, HID, HID * HID);
+        System.arraycopy(mlp, OB1, l1, 0, HID);
+        System.arraycopy(mlp, OW1, l1, HID, HID * HID);
         float[] l2 = new float[20];
         for (int k = 0; k < 2; k++) {
-            l2[k * 5] = mlp[ob2 + k];
+            l2[k * 5] = mlp[OB2 + k];
             for (int j = 0; j < HID; j++) {
-                l2[k * 5 + 1 + j] = mlp[ow2 + j * OUT + k];
+                l2[k * 5 + 1 + j] = mlp[OW2 + j * OUT + k];
             }
         }
         float stepScale = lrMult * STEP_MULT * paramScale;
@@ -894,33 +892,22 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
             }
         }
         // fold the second-moment normalisation into the first layer
-        float[] w0 = new float[NF * HID];
-        for (int k = 0; k < NF; k++) {
-            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + 1e-5f));
-            for (int j = 0; j < HID; j++) {
-                w0[k * HID + j] = mlp[k * HID + j] * scale;
-            }
-        }
-        int ob0 = NF * HID;
-        int ow1 = ob0 + HID;
-        int ob1 = ow1 + HID * HID;
-        int ow2 = ob1 + HID;
-        int ob2 = ow2 + HID * OUT;
-        float b00 = mlp[ob0];
-        float b01 = mlp[ob0 + 1];
-        float b02 = mlp[ob0 + 2];
-        float b03 = mlp[ob0 + 3];
+        float[] w0 = FusedLearnedOptimizer.foldNormalisation(mlp, sumsq, n, NF);
+        float b00 = mlp[OB0];
+        float b01 = mlp[OB0 + 1];
+        float b02 = mlp[OB0 + 2];
+        float b03 = mlp[OB0 + 3];
         float stepScale = lrMult * STEP_MULT * paramScale;
         // layers 1 and 2 as locals, so the per-element loop below has no array loads of weights
-        final float c1b0 = mlp[ob1], c1b1 = mlp[ob1 + 1], c1b2 = mlp[ob1 + 2], c1b3 = mlp[ob1 + 3];
-        final float c1w00 = mlp[ow1], c1w01 = mlp[ow1 + 1], c1w02 = mlp[ow1 + 2], c1w03 = mlp[ow1 + 3];
-        final float c1w10 = mlp[ow1 + 4], c1w11 = mlp[ow1 + 5], c1w12 = mlp[ow1 + 6], c1w13 = mlp[ow1 + 7];
-        final float c1w20 = mlp[ow1 + 8], c1w21 = mlp[ow1 + 9], c1w22 = mlp[ow1 + 10], c1w23 = mlp[ow1 + 11];
-        final float c1w30 = mlp[ow1 + 12], c1w31 = mlp[ow1 + 13], c1w32 = mlp[ow1 + 14], c1w33 = mlp[ow1 + 15];
-        final float c2bd = mlp[ob2], c2ba = mlp[ob2 + 1];
-        final float c2w0d = mlp[ow2], c2w1d = mlp[ow2 + OUT], c2w2d = mlp[ow2 + 2 * OUT], c2w3d = mlp[ow2 + 3 * OUT];
-        final float c2w0a = mlp[ow2 + 1], c2w1a = mlp[ow2 + OUT + 1], c2w2a = mlp[ow2 + 2 * OUT + 1],
-                c2w3a = mlp[ow2 + 3 * OUT + 1];
+        final float c1b0 = mlp[OB1], c1b1 = mlp[OB1 + 1], c1b2 = mlp[OB1 + 2], c1b3 = mlp[OB1 + 3];
+        final float c1w00 = mlp[OW1], c1w01 = mlp[OW1 + 1], c1w02 = mlp[OW1 + 2], c1w03 = mlp[OW1 + 3];
+        final float c1w10 = mlp[OW1 + 4], c1w11 = mlp[OW1 + 5], c1w12 = mlp[OW1 + 6], c1w13 = mlp[OW1 + 7];
+        final float c1w20 = mlp[OW1 + 8], c1w21 = mlp[OW1 + 9], c1w22 = mlp[OW1 + 10], c1w23 = mlp[OW1 + 11];
+        final float c1w30 = mlp[OW1 + 12], c1w31 = mlp[OW1 + 13], c1w32 = mlp[OW1 + 14], c1w33 = mlp[OW1 + 15];
+        final float c2bd = mlp[OB2], c2ba = mlp[OB2 + 1];
+        final float c2w0d = mlp[OW2], c2w1d = mlp[OW2 + OUT], c2w2d = mlp[OW2 + 2 * OUT], c2w3d = mlp[OW2 + 3 * OUT];
+        final float c2w0a = mlp[OW2 + 1], c2w1a = mlp[OW2 + OUT + 1], c2w2a = mlp[OW2 + 2 * OUT + 1],
+                c2w3a = mlp[OW2 + 3 * OUT + 1];
         // pass 2: features again, the MLP and the update, chunk by chunk (chunks are independent)
         ParallelLoop.run(ForkJoinPool.commonPool(), nBlocks > 1 ? threads : 1, nBlocks, b -> {
             Scratch sc = SCRATCH.get();
