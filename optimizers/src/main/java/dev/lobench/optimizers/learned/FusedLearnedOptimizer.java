@@ -596,7 +596,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** velo-style's gradient clipping: g <- max(-1000, min(1000, g)). */
-    static final float GRAD_CLIP = 1000f;
+    static final float GRAD_CLIP = VeloOptimizer.GRAD_CLIP;
 
     /** q[i] <- max(-{@link #GRAD_CLIP}, min({@link #GRAD_CLIP}, q[i])). */
     static void clip(float[] q, int len) {

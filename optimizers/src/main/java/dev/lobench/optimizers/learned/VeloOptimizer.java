@@ -546,7 +546,6 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         return out;
     }
 
-
     // ------------------------------------------------------------------ factored tensors (nearly all parameters)
     //
     // The per-element work of star's fused kernel (FusedLearnedOptimizer, SimdKernels) with velo-style's channels:
