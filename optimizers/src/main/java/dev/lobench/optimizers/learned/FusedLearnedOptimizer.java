@@ -56,6 +56,8 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     private static final int NF = Theta.NORMALISED_INPUTS;
     /** Factored tensors: number of per-element (not broadcast) normalised channels (0..12 and 25..27). */
     static final int NSQ = 16;
+    /** Per-lane sum arrays in the scratch: star's {@value #NSQ}, and velo-style's extra channels and tensor sums. */
+    static final int SQ_SLOTS = 24;
     /** |x| up to which {@link #expSmall} is used for exp(x); beyond it Math.exp. */
     static final float EXP_POLY_MAX = 0.0625f;
 
@@ -179,7 +181,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         final float[][] cf = new float[3][L]; // col_factor_k gathered for the block
         final float[][] rh = new float[4][L]; // rowH gathered
         final float[][] ch = new float[4][L]; // colH gathered
-        final float[][] sq = new float[NSQ][L]; // per-lane sums of squares over one chunk
+        final float[][] sq = new float[SQ_SLOTS][L]; // per-lane sums (of squares) over one chunk
         final double[] qacc = new double[L];
         final double[] sums = new double[NF];
         double[] acc = new double[64];
@@ -192,9 +194,15 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Per-thread block scratch (also velo-style's). */
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     // ------------------------------------------------------------------ parallel helper
+
+    /** Runs body(0) .. body(nTasks - 1), possibly on several threads (the caller waits for all). */
+    interface Parallel {
+        void run(int nTasks, IntConsumer body);
+    }
 
     private void parallel(int nTasks, IntConsumer body) {
         int workers = threads == 0 ? ForkJoinPool.getCommonPoolParallelism() + 1 : threads;
@@ -298,7 +306,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         if (factored) {
             // Adafactor reductions first (they only read g), then one pass: momentum / rms updates and the sums of
             // squares of the 16 per-element channels; the 12 broadcast channels are summed on v_row / v_col.
-            reduceFactored(s, g);
+            reduceFactored(s, g, adaDecay, false, this::parallel);
             Accumulators.deriveFactored(s);
             double[] partial = new double[nChunks * NSQ];
             parallel(nChunks, ci -> passStatsFactored(s, g, p, ci, partial));
@@ -307,7 +315,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                     sumsq[sqChannel(q)] += partial[ci * NSQ + q];
                 }
             }
-            broadcastSums(s, sumsq);
+            broadcastSums(s, sumsq, BCAST);
         } else {
             double[] partial = new double[nChunks * NF];
             parallel(nChunks, ci -> passStats(s, g, p, ci, partial));
@@ -319,13 +327,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
         // fold the normalisation into w0 and the time features into b0
         float[] w0 = theta.w0();
-        float[] w0e = new float[NF * 4];
-        for (int k = 0; k < NF; k++) {
-            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + NORM_EPS));
-            for (int j = 0; j < 4; j++) {
-                w0e[k * 4 + j] = w0[k * 4 + j] * scale;
-            }
-        }
+        float[] w0e = foldNormalisation(w0, sumsq, n, NF);
         float[] b0e = new float[4];
         for (int j = 0; j < 4; j++) {
             double b = theta.b0()[j];
@@ -335,7 +337,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             b0e[j] = (float) b;
         }
         if (factored) {
-            broadcastContributions(s, w0e, b0e);
+            broadcastContributions(s, w0e, b0e, BCAST);
             // a SimdKernels.Tail, typed Object here so that no vector class is resolved on a JVM without the module
             Object tail = simd ? SimdKernels.tail(theta, weightDecay) : null;
             parallel(nChunks, ci -> passUpdateFactored(s, g, p, ci, w0e, tail));
@@ -344,8 +346,24 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
     }
 
+    /**
+     * The first layer's weights of the first {@code channels} channels (unit j of channel k at w0[k * 4 + j]) with each
+     * channel's normalisation x / sqrt(mean x^2 + 1e-5) folded in (sumsq[k]: the channel's sum of squares over the n
+     * elements of the tensor). Shared by star / small-fc and velo-style.
+     */
+    static float[] foldNormalisation(float[] w0, double[] sumsq, int n, int channels) {
+        float[] w0e = new float[channels * 4];
+        for (int k = 0; k < channels; k++) {
+            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + NORM_EPS));
+            for (int j = 0; j < 4; j++) {
+                w0e[k * 4 + j] = w0[k * 4 + j] * scale;
+            }
+        }
+        return w0e;
+    }
+
     /** Copies m0..m2 and rms (and, non-factored, v0..v2) of elements off .. off+len-1 into the block scratch. */
-    private static void loadState(Accumulators s, Scratch sc, int off, int len) {
+    static void loadState(Accumulators s, Scratch sc, int off, int len) {
         System.arraycopy(s.m0, off, sc.m0, 0, len);
         System.arraycopy(s.m1, off, sc.m1, 0, len);
         System.arraycopy(s.m2, off, sc.m2, 0, len);
@@ -358,7 +376,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /** Inverse of {@link #loadState}. */
-    private static void storeState(Accumulators s, Scratch sc, int off, int len) {
+    static void storeState(Accumulators s, Scratch sc, int off, int len) {
         System.arraycopy(sc.m0, 0, s.m0, off, len);
         System.arraycopy(sc.m1, 0, s.m1, off, len);
         System.arraycopy(sc.m2, 0, s.m2, off, len);
@@ -370,13 +388,12 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         }
     }
 
-    /** Momentum and rms EMAs of the block in the scratch copies. */
-    private void updateMomRms(Scratch sc, int len) {
+    /** Momentum and rms EMAs of the block in the scratch copies (decays mom[0..2] and br). */
+    static void updateMomRms(Scratch sc, int len, float[] mom, float br) {
         float[] g = sc.g;
-        ema(sc.m0, g, momDecay[0], len);
-        ema(sc.m1, g, momDecay[1], len);
-        ema(sc.m2, g, momDecay[2], len);
-        final float br = rmsDecay[0];
+        ema(sc.m0, g, mom[0], len);
+        ema(sc.m1, g, mom[1], len);
+        ema(sc.m2, g, mom[2], len);
         final float cr = 1f - br;
         float[] rms = sc.rms;
         for (int i = 0; i < len; i++) {
@@ -439,10 +456,11 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /**
-     * Adafactor reductions: mean of q = g^2 + 1e-30 over d0 (-> row) and over d1 (-> col), then the EMAs. Sums are
-     * taken in double in an order fixed by the shape (independent of the thread count).
+     * Adafactor reductions: mean of q = g^2 + 1e-30 over d0 (-> row) and over d1 (-> col), then the EMAs with decays
+     * ada[0..2]. Sums are taken in double in an order fixed by the shape (independent of the thread count). With
+     * clip, g is first clipped to +-{@link #GRAD_CLIP} (velo-style).
      */
-    private void reduceFactored(Accumulators s, FloatBuffer gb) {
+    static void reduceFactored(Accumulators s, FloatBuffer gb, float[] ada, boolean clip, Parallel parallel) {
         FactorPlan pl = s.plan;
         int a = pl.outerA();
         int nLo = pl.nLo();
@@ -456,7 +474,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         int seg = nHi * c;
         int rowsPerTask = Math.max(1, CHUNK / Math.max(1, b * seg));
         int hiTasks = (rows + rowsPerTask - 1) / rowsPerTask;
-        parallel(hiTasks, ti -> {
+        parallel.run(hiTasks, ti -> {
             Scratch sc = SCRATCH.get();
             double[] acc = sc.acc(c);
             float[] q = sc.g;
@@ -471,17 +489,17 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                         for (int off = 0; off < seg; off += L) {
                             int len = Math.min(L, seg - off);
                             gb.get(base + off, q, 0, len);
-                            squares(q, len);
+                            squares(q, len, clip);
                             sum += blockSum(q, len, sc.t);
                         }
-                        ema(outHi, ob, (float) (sum / nHi));
+                        ema(outHi, ob, (float) (sum / nHi), ada);
                     } else {
                         java.util.Arrays.fill(acc, 0, c, 0.0);
                         int ci = 0;
                         for (int off = 0; off < seg; off += L) {
                             int len = Math.min(L, seg - off);
                             gb.get(base + off, q, 0, len);
-                            squares(q, len);
+                            squares(q, len, clip);
                             for (int i = 0; i < len; i++) {
                                 acc[ci] += q[i];
                                 if (++ci == c) {
@@ -490,7 +508,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                             }
                         }
                         for (ci = 0; ci < c; ci++) {
-                            ema(outHi, ob + ci, (float) (acc[ci] / nHi));
+                            ema(outHi, ob + ci, (float) (acc[ci] / nHi), ada);
                         }
                     }
                 }
@@ -500,7 +518,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         int inner = b * seg;
         int jPerTask = Math.max(L, Math.min(inner, CHUNK / Math.max(1, nLo)));
         int jBlocks = (inner + jPerTask - 1) / jPerTask;
-        parallel(a * jBlocks, ti -> {
+        parallel.run(a * jBlocks, ti -> {
             Scratch sc = SCRATCH.get();
             float[] q = sc.g;
             float[] part = sc.t;
@@ -521,7 +539,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                     java.util.Arrays.fill(part, 0, pl2, 0f);
                     for (int x = x0; x < x1; x++) {
                         gb.get((ai * nLo + x) * inner + j0 + off, q, 0, pl2);
-                        squares(q, pl2);
+                        squares(q, pl2, clip);
                         for (int j = 0; j < pl2; j++) {
                             part[j] = part[j] + q[j];
                         }
@@ -534,7 +552,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             }
             int ob = ai * inner + j0;
             for (int j = 0; j < len; j++) {
-                ema(outLo, ob + j, (float) (acc[j] / nLo));
+                ema(outLo, ob + j, (float) (acc[j] / nLo), ada);
             }
         });
     }
@@ -566,17 +584,30 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** q[i] <- q[i]^2 + 1e-30 (float). */
-    private static void squares(float[] q, int len) {
+    /** q[i] <- q[i]^2 + 1e-30 (float); with clip, q[i] is first clipped to +-{@link #GRAD_CLIP}. */
+    private static void squares(float[] q, int len, boolean clip) {
+        if (clip) {
+            clip(q, len);
+        }
         for (int i = 0; i < len; i++) {
             float gv = q[i];
             q[i] = gv * gv + Q_EPS;
         }
     }
 
-    private void ema(float[][] out, int idx, float mean) {
+    /** velo-style's gradient clipping: g <- max(-1000, min(1000, g)). */
+    static final float GRAD_CLIP = VeloOptimizer.GRAD_CLIP;
+
+    /** q[i] <- max(-{@link #GRAD_CLIP}, min({@link #GRAD_CLIP}, q[i])). */
+    static void clip(float[] q, int len) {
+        for (int i = 0; i < len; i++) {
+            q[i] = Math.max(-GRAD_CLIP, Math.min(GRAD_CLIP, q[i]));
+        }
+    }
+
+    private static void ema(float[][] out, int idx, float mean, float[] ada) {
         for (int k = 0; k < 3; k++) {
-            float bk = adaDecay[k];
+            float bk = ada[k];
             out[k][idx] = out[k][idx] * bk + mean * (1f - bk);
         }
     }
@@ -593,7 +624,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
             gb.get(off, sc.g, 0, len);
             pb.get(off, sc.p, 0, len);
             loadState(s, sc, off, len);
-            updateMomRms(sc, len);
+            updateMomRms(sc, len, momDecay, rmsDecay[0]);
             updateFull(sc, len);
             storeState(s, sc, off, len);
             features(sc, len);
@@ -696,19 +727,23 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         return q < 13 ? q : 12 + q;
     }
 
+    /** First broadcast channel (v_row_0) of star / small-fc's features; velo-style's is 15. */
+    static final int BCAST = 13;
+
     /**
-     * Sums of squares of the 12 broadcast channels (v_row, v_col and their rsqrt features): each v_row entry is
-     * broadcast to n / rowSize elements, each v_col entry to n / colSize.
+     * Sums of squares of the 12 broadcast channels (v_row, v_col and their rsqrt features, at channels base .. base +
+     * 11 in that order, three each): each v_row entry is broadcast to n / rowSize elements, each v_col entry to
+     * n / colSize.
      */
-    private static void broadcastSums(Accumulators s, double[] sumsq) {
+    static void broadcastSums(Accumulators s, double[] sumsq, int base) {
         FactorPlan pl = s.plan;
         double rowMult = (double) pl.size() / pl.rowSize();
         double colMult = (double) pl.size() / pl.colSize();
         for (int k = 0; k < 3; k++) {
-            sumsq[13 + k] = rowMult * sumSquares(s.row[k]);
-            sumsq[16 + k] = colMult * sumSquares(s.col[k]);
-            sumsq[19 + k] = rowMult * sumSquares(s.rowRs[k]);
-            sumsq[22 + k] = colMult * sumSquares(s.colRs[k]);
+            sumsq[base + k] = rowMult * sumSquares(s.row[k]);
+            sumsq[base + 3 + k] = colMult * sumSquares(s.col[k]);
+            sumsq[base + 6 + k] = rowMult * sumSquares(s.rowRs[k]);
+            sumsq[base + 9 + k] = colMult * sumSquares(s.colRs[k]);
         }
     }
 
@@ -721,18 +756,20 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
     }
 
     /**
-     * Layer-0 contribution of the broadcast features (channels 13..24, normalisation folded into w0e) per v_row and
-     * per v_col entry; the row side also carries the layer-0 bias (with the time features).
+     * Layer-0 contribution of the broadcast features (channels base .. base + 11 as in {@link #broadcastSums},
+     * normalisation folded into w0e, unit j's weight of channel k at w0e[k * 4 + j]) per v_row and per v_col entry;
+     * the row side also carries the layer-0 bias b0e (star: with the time features).
      */
-    private static void broadcastContributions(Accumulators s, float[] w0e, float[] b0e) {
+    static void broadcastContributions(Accumulators s, float[] w0e, float[] b0e, int base) {
+        final int rb = base * 4;
         for (int j = 0; j < 4; j++) {
             float[] rh = s.rowH[j];
-            float wr0 = w0e[13 * 4 + j];
-            float wr1 = w0e[14 * 4 + j];
-            float wr2 = w0e[15 * 4 + j];
-            float ws0 = w0e[19 * 4 + j];
-            float ws1 = w0e[20 * 4 + j];
-            float ws2 = w0e[21 * 4 + j];
+            float wr0 = w0e[rb + j];
+            float wr1 = w0e[rb + 4 + j];
+            float wr2 = w0e[rb + 8 + j];
+            float ws0 = w0e[rb + 24 + j];
+            float ws1 = w0e[rb + 28 + j];
+            float ws2 = w0e[rb + 32 + j];
             float bj = b0e[j];
             float[] r0 = s.row[0];
             float[] r1 = s.row[1];
@@ -744,12 +781,12 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                 rh[i] = bj + r0[i] * wr0 + r1[i] * wr1 + r2[i] * wr2 + q0[i] * ws0 + q1[i] * ws1 + q2[i] * ws2;
             }
             float[] chj = s.colH[j];
-            float wc0 = w0e[16 * 4 + j];
-            float wc1 = w0e[17 * 4 + j];
-            float wc2 = w0e[18 * 4 + j];
-            float wt0 = w0e[22 * 4 + j];
-            float wt1 = w0e[23 * 4 + j];
-            float wt2 = w0e[24 * 4 + j];
+            float wc0 = w0e[rb + 12 + j];
+            float wc1 = w0e[rb + 16 + j];
+            float wc2 = w0e[rb + 20 + j];
+            float wt0 = w0e[rb + 36 + j];
+            float wt1 = w0e[rb + 40 + j];
+            float wt2 = w0e[rb + 44 + j];
             float[] c0 = s.col[0];
             float[] c1 = s.col[1];
             float[] c2 = s.col[2];
@@ -768,7 +805,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * of fixed (a, x, b) maps to a contiguous slice of the accumulator without the lo axis and to a C-periodic slice
      * of the one without the hi axis, so this is a few array copies instead of a gather.
      */
-    private static void gatherFactors(Accumulators s, Scratch sc, int off, int len, boolean withH) {
+    static void gatherFactors(Accumulators s, Scratch sc, int off, int len, boolean withH) {
         FactorPlan pl = s.plan;
         int nC = pl.innerC();
         int nB = pl.midB();
@@ -818,7 +855,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * arrays; float addition is commutative, so the operand order of the contiguous and the periodic side does not
      * matter).
      */
-    private static void gatherHidden(Accumulators s, Scratch sc, int off, int len) {
+    static void gatherHidden(Accumulators s, Scratch sc, int off, int len) {
         FactorPlan pl = s.plan;
         int nC = pl.innerC();
         int nB = pl.midB();
@@ -884,9 +921,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
         int start = ci * CHUNK;
         int end = Math.min(s.n, start + CHUNK);
         float[][] sq = sc.sq;
-        for (float[] a : sq) {
-            java.util.Arrays.fill(a, 0f);
-        }
+        zero(sq, 0, NSQ);
         for (int off = start; off < end; off += L) {
             int len = Math.min(L, end - off);
             gb.get(off, sc.g, 0, len);
@@ -903,29 +938,44 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
                 continue;
             }
             loadState(s, sc, off, len);
-            updateMomRms(sc, len);
+            updateMomRms(sc, len, momDecay, rmsDecay[0]);
             storeState(s, sc, off, len);
             gatherFactors(s, sc, off, len, false);
             squaresFactored(sc, len);
         }
-        for (int q = 0; q < NSQ; q++) {
-            float[] a = sq[q];
+        laneSums(sq, 0, NSQ, partial, ci * NSQ);
+    }
+
+    /** Zeroes the per-lane sums sq[from .. from + count - 1]. */
+    static void zero(float[][] sq, int from, int count) {
+        for (int q = from; q < from + count; q++) {
+            java.util.Arrays.fill(sq[q], 0f);
+        }
+    }
+
+    /**
+     * The sums over the L lanes of sq[from + q] into out[at + q], q < count, each in a fixed order (four chains of
+     * double additions: a single one is bound by the latency of the addition).
+     */
+    static void laneSums(float[][] sq, int from, int count, double[] out, int at) {
+        for (int q = 0; q < count; q++) {
+            float[] a = sq[from + q];
             double s0 = 0;
             double s1 = 0;
             double s2 = 0;
             double s3 = 0;
-            for (int i = 0; i < L; i += 4) { // four chains: a single one is bound by the latency of the addition
+            for (int i = 0; i < L; i += 4) {
                 s0 += a[i];
                 s1 += a[i + 1];
                 s2 += a[i + 2];
                 s3 += a[i + 3];
             }
-            partial[ci * NSQ + q] = (s0 + s1) + (s2 + s3);
+            out[at + q] = (s0 + s1) + (s2 + s3);
         }
     }
 
     /** Adds the squares of the 16 per-element channels of a block to the per-lane sums sc.sq. */
-    private static void squaresFactored(Scratch sc, int len) {
+    static void squaresFactored(Scratch sc, int len) {
         float[][] sq = sc.sq;
         float[][] f = sc.f;
         factoredFeatures(sc, len);
@@ -948,7 +998,7 @@ public final class FusedLearnedOptimizer extends LearnedOptimizer implements dev
      * sc.f[6..8], r into sc.f[9], fac_g into sc.f[10..12], m_k * row_factor * col_factor into sc.f[25..27], and the
      * AdamAggMo direction (m_0 r + m_1 r + m_2 r) / 3 into sc.gh.
      */
-    private static void factoredFeatures(Scratch sc, int len) {
+    static void factoredFeatures(Scratch sc, int len) {
         float[][] f = sc.f;
         float[] r = sc.r;
         float[] rms = sc.rms;

@@ -50,20 +50,36 @@ final class SimdKernels {
      */
     static void statsFactored(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a, float[] rmsa,
                               int so, int len, float[] mom, float br) {
-        float[][] sq = sc.sq;
-        int padded = (len + V - 1) / V * V;
-        float[] saved = null;
-        if (padded != len) {
-            saved = new float[sq.length * (padded - len)];
-            for (int q = 0; q < sq.length; q++) {
-                System.arraycopy(sq[q], len, saved, q * (padded - len), padded - len);
-            }
-        }
+        int padded = padded(len);
+        float[] saved = saveTail(sc.sq, len, padded);
         statsLoop(sc, m0a, m1a, m2a, rmsa, so, padded, mom, br);
-        if (saved != null) {
-            for (int q = 0; q < sq.length; q++) {
-                System.arraycopy(saved, q * (padded - len), sq[q], len, padded - len);
-            }
+        restoreTail(sc.sq, saved, len, padded);
+    }
+
+    /** len rounded up to a multiple of {@link #V}. */
+    private static int padded(int len) {
+        return (len + V - 1) / V * V;
+    }
+
+    /** The lanes len .. padded - 1 of every per-lane sum (null when padded == len), for {@link #restoreTail}. */
+    private static float[] saveTail(float[][] sq, int len, int padded) {
+        if (padded == len) {
+            return null;
+        }
+        float[] saved = new float[sq.length * (padded - len)];
+        for (int q = 0; q < sq.length; q++) {
+            System.arraycopy(sq[q], len, saved, q * (padded - len), padded - len);
+        }
+        return saved;
+    }
+
+    /** Puts back the lanes saved by {@link #saveTail}: a padded loop's lanes past len did not happen. */
+    private static void restoreTail(float[][] sq, float[] saved, int len, int padded) {
+        if (saved == null) {
+            return;
+        }
+        for (int q = 0; q < sq.length; q++) {
+            System.arraycopy(saved, q * (padded - len), sq[q], len, padded - len);
         }
     }
 
@@ -194,6 +210,11 @@ final class SimdKernels {
             FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, h, pos + i))
                     .intoArray(h, pos + i);
         }
+    }
+
+    /** q[i..] = q[i..] + x. */
+    private static void sum(float[] q, int i, FloatVector x) {
+        FloatVector.fromArray(SPECIES, q, i).add(x).intoArray(q, i);
     }
 
     /** q[i..] = q[i..] + x * x. */
@@ -401,6 +422,171 @@ final class SimdKernels {
         return x.mul(y).add(1f);
     }
 
+    /**
+     * velo-style's per-tensor MLP tail (layer1: b1 then w1 [i * 4 + j]; layer2: per output k, bias then the weights of
+     * z0..z3 at k * 5) and step multiplier, for {@link #updateVelo}.
+     */
+    static Object veloTail(float[] layer1, float[] layer2, float stepMult) {
+        return new Tail(layer1, layer2, stepMult);
+    }
+
+    // ------------------------------------------------------------------ velo-style (VeloOptimizer)
+    //
+    // Its factored tensors run star's stats loops (statsLoop) and MLP loops (loopLayer0, layer1, layer2, loopApply as
+    // small-fc's update); only its own channels (clip(g, +-0.1), g r), its pre-step tensor sums and its layer-0 channel
+    // list have loops of their own. Scratch use: f[1] = clip(g), f[6..8] = m_k r, f[10..12] = fac_g, f[13] = g r,
+    // f[25..27] = m_k rf_k cf_k, sc.r = r; per-lane sums sq[0..15] as star's, sq[16] clip(g)^2, sq[17] (g r)^2,
+    // sq[18..20] (m_k - mu_k)^2, sq[21..23] (rms - mu_k)^2; the pre-step sums use sq[0..4].
+
+    /**
+     * velo-style's pre-step sums of one block into the per-lane sums: sq[0] += p^2, sq[1] += rms, sq[2..4] += m_k
+     * (sc.p loaded; state arrays at so; when len is not a multiple of {@link #V} they must be L-long scratch copies).
+     */
+    static void veloPreSums(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a, float[] rmsa,
+                            int so, int len) {
+        int padded = padded(len);
+        float[] saved = saveTail(sc.sq, len, padded);
+        loopVeloPre(sc.sq, sc.p, m0a, m1a, m2a, rmsa, so, padded);
+        restoreTail(sc.sq, saved, len, padded);
+    }
+
+    private static void loopVeloPre(float[][] sq, float[] p, float[] m0a, float[] m1a, float[] m2a, float[] rmsa,
+                                    int so, int len) {
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            square(sq[0], i, FloatVector.fromArray(SPECIES, p, i));
+            sum(sq[1], i, FloatVector.fromArray(SPECIES, rmsa, si));
+            sum(sq[2], i, FloatVector.fromArray(SPECIES, m0a, si));
+            sum(sq[3], i, FloatVector.fromArray(SPECIES, m1a, si));
+            sum(sq[4], i, FloatVector.fromArray(SPECIES, m2a, si));
+        }
+    }
+
+    /**
+     * velo-style's stats pass over one block: the spreads (m_k - mu_k)^2 and (rms - mu_k)^2 of the state before the
+     * update into sq[18..23], then star's EMAs and squares (statsLoop, decays mom and br) and the squares of clip(g)
+     * and g r into sq[16], sq[17]. Same padding rule as {@link #statsFactored}.
+     */
+    static void statsVelo(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a, float[] rmsa,
+                          int so, int len, float[] mom, float br, float[] mu) {
+        int padded = padded(len);
+        float[] saved = saveTail(sc.sq, len, padded);
+        loopVeloSpread(sc.sq, m0a, m1a, m2a, rmsa, so, padded, mu[0], mu[1], mu[2]);
+        statsLoop(sc, m0a, m1a, m2a, rmsa, so, padded, mom, br);
+        loopVeloSquares(sc, padded);
+        restoreTail(sc.sq, saved, len, padded);
+    }
+
+    private static void loopVeloSpread(float[][] sq, float[] m0a, float[] m1a, float[] m2a, float[] rmsa, int so,
+                                       int len, float mu0, float mu1, float mu2) {
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            FloatVector rms = FloatVector.fromArray(SPECIES, rmsa, si);
+            square(sq[18], i, FloatVector.fromArray(SPECIES, m0a, si).sub(mu0));
+            square(sq[19], i, FloatVector.fromArray(SPECIES, m1a, si).sub(mu1));
+            square(sq[20], i, FloatVector.fromArray(SPECIES, m2a, si).sub(mu2));
+            square(sq[21], i, rms.sub(mu0));
+            square(sq[22], i, rms.sub(mu1));
+            square(sq[23], i, rms.sub(mu2));
+        }
+    }
+
+    /** Squares of clip(g, +-0.1) and g r (sc.r from loopStatsEma). */
+    private static void loopVeloSquares(FusedLearnedOptimizer.Scratch sc, int len) {
+        float[][] sq = sc.sq;
+        for (int i = 0; i < len; i += V) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, sc.g, i);
+            square(sq[16], i, clipSmall(gv));
+            square(sq[17], i, gv.mul(FloatVector.fromArray(SPECIES, sc.r, i)));
+        }
+    }
+
+    /** max(-0.1, min(0.1, g)), as {@code Math.max(-0.1f, Math.min(0.1f, g))}. */
+    private static FloatVector clipSmall(FloatVector g) {
+        return g.min(0.1f).max(-0.1f);
+    }
+
+    /**
+     * velo-style's update pass over one block: its 18 per-element channels, layer 0 (sc.h0..h3 must hold rowH +
+     * colH, channel k's weight for unit j at w0e[k * 4 + j] in velo-style's channel order), layers 1-2 and the update
+     * into sc.p, as {@link #updateFactored}; false when an exp argument is outside the polynomial's range.
+     */
+    static boolean updateVelo(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a, float[] rmsa,
+                              int so, int len, float[] w0e, Object tail) {
+        Tail t = (Tail) tail;
+        float[][] f = sc.f;
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        loopVeloRmsFeatures(sc, m0a, m1a, m2a, rmsa, so, len);
+        loopVeloFactorFeatures(sc, m0a, m1a, m2a, so, len);
+        loopLayer0(h, sc.g, 0, 0, f[1], 0, 1, sc.p, 0, 2, m0a, so, 3, w0e, len);
+        loopLayer0(h, m1a, so, 4, m2a, so, 5, rmsa, so, 6, f[6], 0, 7, w0e, len);
+        loopLayer0(h, f[7], 0, 8, f[8], 0, 9, sc.r, 0, 10, f[10], 0, 11, w0e, len);
+        loopLayer0(h, f[11], 0, 12, f[12], 0, 13, f[13], 0, 14, f[25], 0, 27, w0e, len);
+        loopLayer0Pair(h, f[26], 28, f[27], 29, w0e, len);
+        layer1(sc, len, t.layer1);
+        layer2(sc, len, t);
+        return loopApply(sc, len, t);
+    }
+
+    /** r into sc.r, m_k r into f[6..8], clip(g, +-0.1) into f[1], g r into f[13]. */
+    private static void loopVeloRmsFeatures(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a, float[] m2a,
+                                            float[] rmsa, int so, int len) {
+        float[][] f = sc.f;
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            FloatVector gv = FloatVector.fromArray(SPECIES, sc.g, i);
+            FloatVector r = rsqrt(FloatVector.fromArray(SPECIES, rmsa, si).add(RMS_EPS));
+            r.intoArray(sc.r, i);
+            FloatVector.fromArray(SPECIES, m0a, si).mul(r).intoArray(f[6], i);
+            FloatVector.fromArray(SPECIES, m1a, si).mul(r).intoArray(f[7], i);
+            FloatVector.fromArray(SPECIES, m2a, si).mul(r).intoArray(f[8], i);
+            clipSmall(gv).intoArray(f[1], i);
+            gv.mul(r).intoArray(f[13], i);
+        }
+    }
+
+    /** fac_g_k = g rf_k cf_k into f[10..12] and m_k rf_k cf_k into f[25..27]. */
+    private static void loopVeloFactorFeatures(FusedLearnedOptimizer.Scratch sc, float[] m0a, float[] m1a,
+                                               float[] m2a, int so, int len) {
+        float[][] f = sc.f;
+        float[][] rf = sc.rf;
+        float[][] cf = sc.cf;
+        for (int i = 0; i < len; i += V) {
+            int si = so + i;
+            FloatVector gv = FloatVector.fromArray(SPECIES, sc.g, i);
+            FloatVector rf0 = FloatVector.fromArray(SPECIES, rf[0], i);
+            FloatVector rf1 = FloatVector.fromArray(SPECIES, rf[1], i);
+            FloatVector rf2 = FloatVector.fromArray(SPECIES, rf[2], i);
+            FloatVector cf0 = FloatVector.fromArray(SPECIES, cf[0], i);
+            FloatVector cf1 = FloatVector.fromArray(SPECIES, cf[1], i);
+            FloatVector cf2 = FloatVector.fromArray(SPECIES, cf[2], i);
+            gv.mul(rf0).mul(cf0).intoArray(f[10], i);
+            gv.mul(rf1).mul(cf1).intoArray(f[11], i);
+            gv.mul(rf2).mul(cf2).intoArray(f[12], i);
+            FloatVector.fromArray(SPECIES, m0a, si).mul(rf0).mul(cf0).intoArray(f[25], i);
+            FloatVector.fromArray(SPECIES, m1a, si).mul(rf1).mul(cf1).intoArray(f[26], i);
+            FloatVector.fromArray(SPECIES, m2a, si).mul(rf2).mul(cf2).intoArray(f[27], i);
+        }
+    }
+
+    /** h_j = fma(b, w_b, fma(a, w_a, h_j)): one channel pair (scratch arrays at offset 0) of layer 0. */
+    private static void loopLayer0Pair(float[][] h, float[] a, int ka, float[] b, int kb, float[] w0e, int len) {
+        float[] h0a = h[0];
+        float[] h1a = h[1];
+        float[] h2a = h[2];
+        float[] h3a = h[3];
+        final FloatVector a0 = w(w0e, ka * 4), a1 = w(w0e, ka * 4 + 1), a2 = w(w0e, ka * 4 + 2), a3 = w(w0e, ka * 4 + 3);
+        final FloatVector b0 = w(w0e, kb * 4), b1 = w(w0e, kb * 4 + 1), b2 = w(w0e, kb * 4 + 2), b3 = w(w0e, kb * 4 + 3);
+        for (int i = 0; i < len; i += V) {
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, i);
+            bv.fma(b0, av.fma(a0, FloatVector.fromArray(SPECIES, h0a, i))).intoArray(h0a, i);
+            bv.fma(b1, av.fma(a1, FloatVector.fromArray(SPECIES, h1a, i))).intoArray(h1a, i);
+            bv.fma(b2, av.fma(a2, FloatVector.fromArray(SPECIES, h2a, i))).intoArray(h2a, i);
+            bv.fma(b3, av.fma(a3, FloatVector.fromArray(SPECIES, h3a, i))).intoArray(h3a, i);
+        }
+    }
+
     /** Layers 1 and 2 of theta's MLP, laid out for {@link #updateFactored}. */
     static Object tail(Theta theta, float weightDecay) {
         return new Tail(theta, weightDecay);
@@ -414,6 +600,15 @@ final class SimdKernels {
         final float[] layer1 = new float[20];
         /** per output k (4; unused ones 0): bias, then the weights of z0..z3, at k * 5. */
         final float[] layer2 = new float[20];
+
+        /** velo-style: layers 1 and 2 laid out as above, its update p - d exp(0.001 a) stepMult (as small-fc's). */
+        Tail(float[] layer1, float[] layer2, float stepMult) {
+            star = false;
+            wd = 0f;
+            this.stepMult = stepMult;
+            System.arraycopy(layer1, 0, this.layer1, 0, 20);
+            System.arraycopy(layer2, 0, this.layer2, 0, 20);
+        }
 
         Tail(Theta theta, float weightDecay) {
             star = theta.arch() == Arch.STAR;

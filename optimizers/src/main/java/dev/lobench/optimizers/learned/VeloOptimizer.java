@@ -18,9 +18,12 @@ import java.util.Map;
 
 /**
  * The velo-style learned optimizer (docs/learned-optimizers.md section 2; see optimizers/VELO.md). A CPU Java
- * kernel: per-tensor work (features, DeepSets, LSTM, mixing the bank) in double precision, per-element work in
- * float32 chunk by chunk like {@link FusedLearnedOptimizer}, whose accumulator state ({@code TensorState}) and
- * factored-accumulator helpers it reuses. Works for tensors on any device (copying when no direct view exists).
+ * kernel: per-tensor work (DeepSets, LSTM, mixing the bank) in double precision, per-element work in float32 chunk by
+ * chunk. Factored tensors (Linear and conv weights: nearly all parameters) run the per-element passes of star's fused
+ * kernel ({@link FusedLearnedOptimizer}: accumulators, Adafactor reductions, gathered row / column factors, per-lane
+ * sums, the layer-0 contribution of the broadcast channels per row / column entry) and, when {@link Simd#ENABLED},
+ * its vector loops ({@link SimdKernels}, bit-identical to the scalar loops); non-factored tensors (biases) keep
+ * simple scalar loops. Works for tensors on any device (copying when no direct view exists).
  *
  * <p>One step, for every tensor at once:
  * <ol>
@@ -45,6 +48,12 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     static final int NT = VeloTheta.TENSOR_FEATURES;
     static final int HID = VeloTheta.MLP_HIDDEN;
     static final int OUT = VeloTheta.MLP_OUTPUTS;
+    /** Offsets in the mixed per-tensor MLP ({@link #mixBank}): w0 at 0, then b0, w1, b1, w2, b2. */
+    static final int OB0 = NF * HID;
+    static final int OW1 = OB0 + HID;
+    static final int OB1 = OW1 + HID * HID;
+    static final int OW2 = OB1 + HID;
+    static final int OB2 = OW2 + HID * OUT;
     static final float GRAD_CLIP = 1000f;
     static final float STEP_MULT = 0.001f;
     static final float EXP_MULT = 0.001f;
@@ -60,6 +69,8 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     private final double[] lossDecays;
     private String label;
     private int threads = THREADS;
+    /** Factored tensors' per-element passes through {@link SimdKernels} (bit-identical to the scalar loops). */
+    private boolean simd = Simd.ENABLED;
 
     // theta views (offsets into the flat vector)
     private final float[] th;
@@ -111,6 +122,20 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
     VeloOptimizer threads(int n) {
         this.threads = Math.max(1, n);
         return this;
+    }
+
+    /** simd = false forces the scalar loops (simd = true needs {@link Simd#ENABLED}). */
+    VeloOptimizer simd(boolean on) {
+        if (on && !Simd.ENABLED) {
+            throw new IllegalStateException("vector kernels unavailable: " + Simd.describe());
+        }
+        this.simd = on;
+        return this;
+    }
+
+    /** Whether this instance runs the vector kernels. */
+    public boolean simd() {
+        return simd;
     }
 
     @Override
@@ -260,12 +285,20 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         float[] lossFeat = updateLoss(st, loss);
         double fraction = (double) st.t / (double) numSteps;
 
-        // tensor features from the pre-step state
+        // tensor features from the pre-step state; factored tensors: also the accumulator updates and the
+        // normalisation sums (the stats pass), which the LSTM does not need to wait for
         double[][] x = new double[nt][];
         double[] paramScale = new double[nt];
+        double[][] sumsq = new double[nt][];
         for (int i = 0; i < nt; i++) {
             double[] meanP2 = new double[1];
-            x[i] = tensorFeatures(st.tensors[i], st.shapes[i], pbs[i], fraction, lossFeat, meanP2);
+            Accumulators s = st.tensors[i];
+            if (s.plan.factored()) {
+                sumsq[i] = new double[NF];
+                x[i] = factoredStats(s, st.shapes[i], gbs[i], pbs[i], fraction, lossFeat, meanP2, sumsq[i]);
+            } else {
+                x[i] = tensorFeatures(s, st.shapes[i], pbs[i], fraction, lossFeat, meanP2);
+            }
             paramScale[i] = Math.sqrt((float) meanP2[0] + 1e-9);
         }
 
@@ -277,7 +310,11 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         // per tensor: mixed MLP, accumulators, features, update
         for (int i = 0; i < nt; i++) {
             float[] mlp = mixBank(ctrl[i]);
-            stepTensor(st, st.tensors[i], gbs[i], pbs[i], mlp, (float) lrMult[i], (float) paramScale[i]);
+            if (sumsq[i] != null) {
+                factoredUpdate(st.tensors[i], gbs[i], pbs[i], mlp, (float) lrMult[i], (float) paramScale[i], sumsq[i]);
+            } else {
+                stepTensor(st, st.tensors[i], gbs[i], pbs[i], mlp, (float) lrMult[i], (float) paramScale[i]);
+            }
         }
         st.t++;
     }
@@ -357,6 +394,15 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
             varM[k] = vm / n;
             varRms[k] = vr / n;
         }
+        return tensorFeatures(shape, fraction, lossFeat, meanP2, meanRms, varM, varRms);
+    }
+
+    /**
+     * The 30 tensor-level LSTM inputs from the tensor's mean p^2, mean rms, variances of the momenta and
+     * mean((rms - mean(m_k))^2) (all of the state before this step's update).
+     */
+    static double[] tensorFeatures(long[] shape, double fraction, float[] lossFeat, double meanP2, double meanRms,
+                                   double[] varM, double[] varRms) {
         double norm = 1.0 / Math.sqrt(Math.max(1e-9, (float) meanP2));
         double[] x = new double[NT];
         int o = 0;
@@ -500,14 +546,293 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         return out;
     }
 
-    // ------------------------------------------------------------------ per-element part
+    // ------------------------------------------------------------------ factored tensors (nearly all parameters)
+    //
+    // The per-element work of star's fused kernel (FusedLearnedOptimizer, SimdKernels) with velo-style's channels:
+    // the Adafactor reductions, the gathered row / column factors, the stats pass (accumulator EMAs and per-lane sums
+    // of squares of the 18 per-element channels; the 12 broadcast channels v_row, v_col and their rsqrt are summed on
+    // the accumulators), the layer-0 contribution of the broadcast channels per row / column entry, and the update pass
+    // (features, MLP and update block by block in L1-resident scratch). Chunks of CHUNK elements, per-chunk partial
+    // sums added in chunk order: the same results on any thread count, and the vector and scalar loops agree bit for
+    // bit (each lane does the same float operations).
+
+    /** velo-style's per-element channel of star's per-element sum slot q (0..15), then slots 16, 17. */
+    private static final int[] SQ_CHANNEL = {0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 27, 28, 29, 1, 14};
+    /** First per-lane sum slot of the spreads (m_k - mu_k)^2 (three), then (rms - mu_k)^2 (three). */
+    private static final int SPREAD = 18;
+    private static final int SLOTS = FusedLearnedOptimizer.SQ_SLOTS;
+    /** velo-style's first broadcast channel (v_row_0): channels 15..26 are v_row, v_col, rsqrt(v_row), rsqrt(v_col). */
+    private static final int BCAST = 15;
+
+    private void parallel(int nTasks, java.util.function.IntConsumer body) {
+        ParallelLoop.run(ForkJoinPool.commonPool(), nTasks > 1 ? threads : 1, nTasks, body);
+    }
+
+    /**
+     * A factored tensor's part before the LSTM: its pre-step sums (tensor features, mean p^2 into meanP2Out), then
+     * the accumulator updates with the clipped gradient and the normalisation sums of squares of its 30 channels
+     * into sumsq. Returns the 30 tensor features.
+     */
+    private double[] factoredStats(Accumulators s, long[] shape, FloatBuffer gb, FloatBuffer pb, double fraction,
+                                   float[] lossFeat, double[] meanP2Out, double[] sumsq) {
+        int n = s.n;
+        int nChunks = (n + FusedLearnedOptimizer.CHUNK - 1) / FusedLearnedOptimizer.CHUNK;
+        double[] prePart = new double[nChunks * 5];
+        parallel(nChunks, ci -> preSums(s, pb, ci, prePart, simd));
+        double[] pre = new double[5];
+        for (int ci = 0; ci < nChunks; ci++) {
+            for (int q = 0; q < 5; q++) {
+                pre[q] += prePart[ci * 5 + q];
+            }
+        }
+        double meanP2 = pre[0] / n;
+        meanP2Out[0] = meanP2;
+        float[] mu = {(float) (pre[2] / n), (float) (pre[3] / n), (float) (pre[4] / n)};
+
+        FusedLearnedOptimizer.reduceFactored(s, gb, ADA_DECAYS, true, this::parallel);
+        Accumulators.deriveFactored(s);
+        double[] partial = new double[nChunks * SLOTS];
+        parallel(nChunks, ci -> statsChunk(s, gb, pb, ci, mu, partial, simd));
+        double[] tot = new double[SLOTS];
+        for (int ci = 0; ci < nChunks; ci++) {
+            for (int q = 0; q < SLOTS; q++) {
+                tot[q] += partial[ci * SLOTS + q];
+            }
+        }
+        for (int q = 0; q < SQ_CHANNEL.length; q++) {
+            sumsq[SQ_CHANNEL[q]] = tot[q];
+        }
+        FusedLearnedOptimizer.broadcastSums(s, sumsq, BCAST);
+        double[] varM = new double[3];
+        double[] varRms = new double[3];
+        for (int k = 0; k < 3; k++) {
+            varM[k] = tot[SPREAD + k] / n;
+            varRms[k] = tot[SPREAD + 3 + k] / n;
+        }
+        return tensorFeatures(shape, fraction, lossFeat, meanP2, pre[1] / n, varM, varRms);
+    }
+
+    /** Chunk ci's pre-step sums of p^2, rms, m0, m1, m2 into part[ci * 5 ..]. */
+    private static void preSums(Accumulators s, FloatBuffer pb, int ci, double[] part, boolean simd) {
+        FusedLearnedOptimizer.Scratch sc = FusedLearnedOptimizer.SCRATCH.get();
+        int start = ci * FusedLearnedOptimizer.CHUNK;
+        int end = Math.min(s.n, start + FusedLearnedOptimizer.CHUNK);
+        float[][] sq = sc.sq;
+        FusedLearnedOptimizer.zero(sq, 0, 5);
+        for (int off = start; off < end; off += L) {
+            int len = Math.min(L, end - off);
+            pb.get(off, sc.p, 0, len);
+            if (simd && len % SimdKernels.V == 0) {
+                SimdKernels.veloPreSums(sc, s.m0, s.m1, s.m2, s.rms, off, len);
+                continue;
+            }
+            FusedLearnedOptimizer.loadState(s, sc, off, len);
+            if (simd) {
+                SimdKernels.veloPreSums(sc, sc.m0, sc.m1, sc.m2, sc.rms, 0, len);
+                continue;
+            }
+            float[] p = sc.p;
+            FusedLearnedOptimizer.addSquares(sq[0], p, len);
+            addTo(sq[1], sc.rms, len);
+            addTo(sq[2], sc.m0, len);
+            addTo(sq[3], sc.m1, len);
+            addTo(sq[4], sc.m2, len);
+        }
+        FusedLearnedOptimizer.laneSums(sq, 0, 5, part, ci * 5);
+    }
+
+    /** q = q + x. */
+    private static void addTo(float[] q, float[] x, int len) {
+        for (int i = 0; i < len; i++) {
+            q[i] = q[i] + x[i];
+        }
+    }
+
+    /** q = q + (x - mu)^2. */
+    private static void addSpread(float[] q, float[] x, float mu, int len) {
+        for (int i = 0; i < len; i++) {
+            float d = x[i] - mu;
+            q[i] = q[i] + d * d;
+        }
+    }
+
+    /** Loads the block's gradient into sc.g, clipped to +-1000. */
+    private static void loadGradient(FloatBuffer gb, FusedLearnedOptimizer.Scratch sc, int off, int len) {
+        gb.get(off, sc.g, 0, len);
+        FusedLearnedOptimizer.clip(sc.g, len);
+    }
+
+    /**
+     * Stats pass over chunk ci: the spreads of the pre-step state around mu, the accumulator EMAs, and the per-lane
+     * sums of squares of the per-element channels; their lane sums into partial[ci * SLOTS ..].
+     */
+    private static void statsChunk(Accumulators s, FloatBuffer gb, FloatBuffer pb, int ci, float[] mu,
+                                   double[] partial, boolean simd) {
+        FusedLearnedOptimizer.Scratch sc = FusedLearnedOptimizer.SCRATCH.get();
+        int start = ci * FusedLearnedOptimizer.CHUNK;
+        int end = Math.min(s.n, start + FusedLearnedOptimizer.CHUNK);
+        float[][] sq = sc.sq;
+        FusedLearnedOptimizer.zero(sq, 0, SLOTS);
+        for (int off = start; off < end; off += L) {
+            int len = Math.min(L, end - off);
+            loadGradient(gb, sc, off, len);
+            pb.get(off, sc.p, 0, len);
+            FusedLearnedOptimizer.gatherFactors(s, sc, off, len, false);
+            if (simd) {
+                if (len % SimdKernels.V == 0) {
+                    SimdKernels.statsVelo(sc, s.m0, s.m1, s.m2, s.rms, off, len, MOM_DECAYS, RMS_DECAY, mu);
+                } else { // the last vector would run past the state arrays: work on the (L-long) scratch copies
+                    FusedLearnedOptimizer.loadState(s, sc, off, len);
+                    SimdKernels.statsVelo(sc, sc.m0, sc.m1, sc.m2, sc.rms, 0, len, MOM_DECAYS, RMS_DECAY, mu);
+                    FusedLearnedOptimizer.storeState(s, sc, off, len);
+                }
+                continue;
+            }
+            FusedLearnedOptimizer.loadState(s, sc, off, len);
+            float[][] ms = {sc.m0, sc.m1, sc.m2};
+            for (int k = 0; k < 3; k++) {
+                addSpread(sq[SPREAD + k], ms[k], mu[k], len);
+                addSpread(sq[SPREAD + 3 + k], sc.rms, mu[k], len);
+            }
+            FusedLearnedOptimizer.updateMomRms(sc, len, MOM_DECAYS, RMS_DECAY);
+            FusedLearnedOptimizer.storeState(s, sc, off, len);
+            FusedLearnedOptimizer.squaresFactored(sc, len);
+            float[] t = sc.t;
+            clipSmall(t, sc.g, len);
+            FusedLearnedOptimizer.addSquares(sq[16], t, len);
+            FusedLearnedOptimizer.mul(t, sc.g, sc.r, len);
+            FusedLearnedOptimizer.addSquares(sq[17], t, len);
+        }
+        FusedLearnedOptimizer.laneSums(sq, 0, SLOTS, partial, ci * SLOTS);
+    }
+
+    /** c = max(-0.1, min(0.1, g)). */
+    private static void clipSmall(float[] c, float[] g, int len) {
+        for (int i = 0; i < len; i++) {
+            c[i] = Math.max(-0.1f, Math.min(0.1f, g[i]));
+        }
+    }
+
+    /**
+     * A factored tensor's part after the LSTM: the normalisation folded into the mixed first layer, the broadcast
+     * channels' layer-0 contribution per row / column entry, and the update pass.
+     */
+    private void factoredUpdate(Accumulators s, FloatBuffer gb, FloatBuffer pb, float[] mlp, float lrMult,
+                                float paramScale, double[] sumsq) {
+        int n = s.n;
+        float[] w0e = FusedLearnedOptimizer.foldNormalisation(mlp, sumsq, n, NF);
+        FusedLearnedOptimizer.broadcastContributions(s, w0e, java.util.Arrays.copyOfRange(mlp, OB0, OB0 + HID), BCAST);
+        // layers 1 and 2 as SimdKernels lays them out: b1 then w1 [i * 4 + j]; per output k: bias, weights of z0..z3
+        float[] l1 = new float[20];
+        System.arraycopy(mlp, OB1, l1, 0, HID);
+        System.arraycopy(mlp, OW1, l1, HID, HID * HID);
+        float[] l2 = new float[20];
+        for (int k = 0; k < 2; k++) {
+            l2[k * 5] = mlp[OB2 + k];
+            for (int j = 0; j < HID; j++) {
+                l2[k * 5 + 1 + j] = mlp[OW2 + j * OUT + k];
+            }
+        }
+        float stepScale = lrMult * STEP_MULT * paramScale;
+        Object tail = simd ? SimdKernels.veloTail(l1, l2, stepScale) : null;
+        int nChunks = (n + FusedLearnedOptimizer.CHUNK - 1) / FusedLearnedOptimizer.CHUNK;
+        parallel(nChunks, ci -> updateChunk(s, gb, pb, ci, w0e, l1, l2, stepScale, tail));
+    }
+
+    /** Update pass over chunk ci (vector loops when tail != null; a block they cannot do runs the scalar loops). */
+    private static void updateChunk(Accumulators s, FloatBuffer gb, FloatBuffer pb, int ci, float[] w0e, float[] l1,
+                                    float[] l2, float stepScale, Object tail) {
+        FusedLearnedOptimizer.Scratch sc = FusedLearnedOptimizer.SCRATCH.get();
+        boolean simd = tail != null;
+        int start = ci * FusedLearnedOptimizer.CHUNK;
+        int end = Math.min(s.n, start + FusedLearnedOptimizer.CHUNK);
+        for (int off = start; off < end; off += L) {
+            int len = Math.min(L, end - off);
+            loadGradient(gb, sc, off, len);
+            pb.get(off, sc.p, 0, len);
+            FusedLearnedOptimizer.gatherFactors(s, sc, off, len, !simd);
+            boolean done = false;
+            if (simd) {
+                FusedLearnedOptimizer.gatherHidden(s, sc, off, len);
+                if (len % SimdKernels.V == 0) {
+                    done = SimdKernels.updateVelo(sc, s.m0, s.m1, s.m2, s.rms, off, len, w0e, tail);
+                } else {
+                    FusedLearnedOptimizer.loadState(s, sc, off, len);
+                    done = SimdKernels.updateVelo(sc, sc.m0, sc.m1, sc.m2, sc.rms, 0, len, w0e, tail);
+                }
+                if (!done) { // an exp argument outside the polynomial's range: the scalar loops (Math.exp there)
+                    pb.get(off, sc.p, 0, len);
+                    FusedLearnedOptimizer.gatherFactors(s, sc, off, len, true);
+                }
+            }
+            if (!done) {
+                FusedLearnedOptimizer.loadState(s, sc, off, len);
+                layer0Scalar(sc, len, w0e);
+                tailScalar(sc, len, l1, l2, stepScale);
+            }
+            pb.put(off, sc.p, 0, len);
+        }
+    }
+
+    /** Scalar layer 0 of a factored block: h_j = rowH_j + colH_j, then the 18 per-element channels in pairs. */
+    private static void layer0Scalar(FusedLearnedOptimizer.Scratch sc, int len, float[] w0e) {
+        FusedLearnedOptimizer.factoredFeatures(sc, len); // r, m_k r (f6..8), fac_g (f10..12), m_k rf cf (f25..27)
+        float[][] f = sc.f;
+        clipSmall(f[1], sc.g, len);
+        FusedLearnedOptimizer.mul(f[13], sc.g, sc.r, len);
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        for (int j = 0; j < HID; j++) {
+            float[] hj = h[j];
+            FusedLearnedOptimizer.add(hj, sc.rh[j], sc.ch[j], len);
+            pair(hj, sc.g, 0, f[1], 1, w0e, j, len);
+            pair(hj, sc.p, 2, sc.m0, 3, w0e, j, len);
+            pair(hj, sc.m1, 4, sc.m2, 5, w0e, j, len);
+            pair(hj, sc.rms, 6, f[6], 7, w0e, j, len);
+            pair(hj, f[7], 8, f[8], 9, w0e, j, len);
+            pair(hj, sc.r, 10, f[10], 11, w0e, j, len);
+            pair(hj, f[11], 12, f[12], 13, w0e, j, len);
+            pair(hj, f[13], 14, f[25], 27, w0e, j, len);
+            pair(hj, f[26], 28, f[27], 29, w0e, j, len);
+        }
+    }
+
+    private static void pair(float[] h, float[] a, int ka, float[] b, int kb, float[] w0e, int j, int len) {
+        FusedLearnedOptimizer.madd2(h, a, w0e[ka * HID + j], b, w0e[kb * HID + j], len);
+    }
+
+    /** Scalar layers 1-2 and the update p - d exp(0.001 a) stepScale into sc.p (the loops of small-fc's tail). */
+    private static void tailScalar(FusedLearnedOptimizer.Scratch sc, int len, float[] l1, float[] l2,
+                                   float stepScale) {
+        float[][] h = {sc.h0, sc.h1, sc.h2, sc.h3};
+        float[][] z = sc.z;
+        for (int j = 0; j < HID; j++) {
+            FusedLearnedOptimizer.relu(h[j], len);
+        }
+        for (int j = 0; j < HID; j++) {
+            FusedLearnedOptimizer.set2(z[j], l1[j], h[0], l1[4 + j], h[1], l1[8 + j], len);
+            FusedLearnedOptimizer.madd2(z[j], h[2], l1[12 + j], h[3], l1[16 + j], len);
+            FusedLearnedOptimizer.relu(z[j], len);
+        }
+        float[][] o = {sc.o0, sc.o1};
+        for (int k = 0; k < 2; k++) {
+            FusedLearnedOptimizer.set2(o[k], l2[k * 5], z[0], l2[k * 5 + 1], z[1], l2[k * 5 + 2], len);
+            FusedLearnedOptimizer.madd2(o[k], z[2], l2[k * 5 + 3], z[3], l2[k * 5 + 4], len);
+        }
+        FusedLearnedOptimizer.exp(sc.o1, sc.e1, len);
+        float[] t = sc.t;
+        FusedLearnedOptimizer.mul(t, sc.o0, sc.e1, len);
+        float[] p = sc.p;
+        for (int i = 0; i < len; i++) {
+            p[i] = p[i] - t[i] * stepScale;
+        }
+    }
+
+    // ------------------------------------------------------------------ non-factored tensors (biases, vectors)
 
     static final class Scratch {
         final float[][] f = new float[NF][L];
         final float[] g = new float[L];
         final float[] p = new float[L];
-        final int[] iRow = new int[L];
-        final int[] iCol = new int[L];
         final float[] d = new float[L];
         final float[] a = new float[L];
         final float[] hA = new float[L];
@@ -566,33 +891,22 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
             }
         }
         // fold the second-moment normalisation into the first layer
-        float[] w0 = new float[NF * HID];
-        for (int k = 0; k < NF; k++) {
-            float scale = (float) (1.0 / Math.sqrt((float) (sumsq[k] / n) + 1e-5f));
-            for (int j = 0; j < HID; j++) {
-                w0[k * HID + j] = mlp[k * HID + j] * scale;
-            }
-        }
-        int ob0 = NF * HID;
-        int ow1 = ob0 + HID;
-        int ob1 = ow1 + HID * HID;
-        int ow2 = ob1 + HID;
-        int ob2 = ow2 + HID * OUT;
-        float b00 = mlp[ob0];
-        float b01 = mlp[ob0 + 1];
-        float b02 = mlp[ob0 + 2];
-        float b03 = mlp[ob0 + 3];
+        float[] w0 = FusedLearnedOptimizer.foldNormalisation(mlp, sumsq, n, NF);
+        float b00 = mlp[OB0];
+        float b01 = mlp[OB0 + 1];
+        float b02 = mlp[OB0 + 2];
+        float b03 = mlp[OB0 + 3];
         float stepScale = lrMult * STEP_MULT * paramScale;
         // layers 1 and 2 as locals, so the per-element loop below has no array loads of weights
-        final float c1b0 = mlp[ob1], c1b1 = mlp[ob1 + 1], c1b2 = mlp[ob1 + 2], c1b3 = mlp[ob1 + 3];
-        final float c1w00 = mlp[ow1], c1w01 = mlp[ow1 + 1], c1w02 = mlp[ow1 + 2], c1w03 = mlp[ow1 + 3];
-        final float c1w10 = mlp[ow1 + 4], c1w11 = mlp[ow1 + 5], c1w12 = mlp[ow1 + 6], c1w13 = mlp[ow1 + 7];
-        final float c1w20 = mlp[ow1 + 8], c1w21 = mlp[ow1 + 9], c1w22 = mlp[ow1 + 10], c1w23 = mlp[ow1 + 11];
-        final float c1w30 = mlp[ow1 + 12], c1w31 = mlp[ow1 + 13], c1w32 = mlp[ow1 + 14], c1w33 = mlp[ow1 + 15];
-        final float c2bd = mlp[ob2], c2ba = mlp[ob2 + 1];
-        final float c2w0d = mlp[ow2], c2w1d = mlp[ow2 + OUT], c2w2d = mlp[ow2 + 2 * OUT], c2w3d = mlp[ow2 + 3 * OUT];
-        final float c2w0a = mlp[ow2 + 1], c2w1a = mlp[ow2 + OUT + 1], c2w2a = mlp[ow2 + 2 * OUT + 1],
-                c2w3a = mlp[ow2 + 3 * OUT + 1];
+        final float c1b0 = mlp[OB1], c1b1 = mlp[OB1 + 1], c1b2 = mlp[OB1 + 2], c1b3 = mlp[OB1 + 3];
+        final float c1w00 = mlp[OW1], c1w01 = mlp[OW1 + 1], c1w02 = mlp[OW1 + 2], c1w03 = mlp[OW1 + 3];
+        final float c1w10 = mlp[OW1 + 4], c1w11 = mlp[OW1 + 5], c1w12 = mlp[OW1 + 6], c1w13 = mlp[OW1 + 7];
+        final float c1w20 = mlp[OW1 + 8], c1w21 = mlp[OW1 + 9], c1w22 = mlp[OW1 + 10], c1w23 = mlp[OW1 + 11];
+        final float c1w30 = mlp[OW1 + 12], c1w31 = mlp[OW1 + 13], c1w32 = mlp[OW1 + 14], c1w33 = mlp[OW1 + 15];
+        final float c2bd = mlp[OB2], c2ba = mlp[OB2 + 1];
+        final float c2w0d = mlp[OW2], c2w1d = mlp[OW2 + OUT], c2w2d = mlp[OW2 + 2 * OUT], c2w3d = mlp[OW2 + 3 * OUT];
+        final float c2w0a = mlp[OW2 + 1], c2w1a = mlp[OW2 + OUT + 1], c2w2a = mlp[OW2 + 2 * OUT + 1],
+                c2w3a = mlp[OW2 + 3 * OUT + 1];
         // pass 2: features again, the MLP and the update, chunk by chunk (chunks are independent)
         ParallelLoop.run(ForkJoinPool.commonPool(), nBlocks > 1 ? threads : 1, nBlocks, b -> {
             Scratch sc = SCRATCH.get();
@@ -652,7 +966,10 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
         pb.put(0, pAll, 0, n);
     }
 
-    /** Section-1 accumulator updates (fixed base decays: VeLO does not learn them) with the clipped gradient. */
+    /**
+     * Section-1 accumulator updates of a non-factored tensor (fixed base decays: VeLO does not learn them) with the
+     * clipped gradient.
+     */
     static void updateAccumulators(Accumulators s, float[] g, int threads) {
         int n = s.n;
         float[][] ms = {s.m0, s.m1, s.m2};
@@ -674,54 +991,21 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
             for (int e = e0; e < e1; e++) {
                 s.rms[e] = s.rms[e] * RMS_DECAY + (g[e] * g[e]) * cr;
             }
-            if (!s.plan.factored()) {
-                for (int k = 0; k < 3; k++) {
-                    float b = ADA_DECAYS[k];
-                    float cc = 1f - b;
-                    float[] v = s.v[k];
-                    for (int e = e0; e < e1; e++) {
-                        v[e] = v[e] * b + (g[e] * g[e] + 1e-30f) * cc;
-                    }
+            for (int k = 0; k < 3; k++) {
+                float b = ADA_DECAYS[k];
+                float cc = 1f - b;
+                float[] v = s.v[k];
+                for (int e = e0; e < e1; e++) {
+                    v[e] = v[e] * b + (g[e] * g[e] + 1e-30f) * cc;
                 }
             }
         });
-        if (!s.plan.factored()) {
-            return;
-        }
-        FactorPlan pl = s.plan;
-        double[] rowSum = new double[pl.rowSize()];
-        double[] colSum = new double[pl.colSize()];
-        int[] iRow = new int[L];
-        int[] iCol = new int[L];
-        for (int off = 0; off < n; off += L) {
-            int len = Math.min(L, n - off);
-            Accumulators.factorIndices(pl, off, len, iRow, iCol);
-            for (int i = 0; i < len; i++) {
-                float gi = g[off + i];
-                float q = gi * gi + 1e-30f;
-                rowSum[iRow[i]] += q;
-                colSum[iCol[i]] += q;
-            }
-        }
-        long[] shape = pl.shape();
-        double nD0 = shape[pl.d0()];
-        double nD1 = shape[pl.d1()];
-        for (int k = 0; k < 3; k++) {
-            float b = ADA_DECAYS[k];
-            float cc = 1f - b;
-            float[] row = s.row[k];
-            float[] col = s.col[k];
-            for (int j = 0; j < row.length; j++) {
-                row[j] = row[j] * b + (float) (rowSum[j] / nD0) * cc;
-            }
-            for (int j = 0; j < col.length; j++) {
-                col[j] = col[j] * b + (float) (colSum[j] / nD1) * cc;
-            }
-        }
-        Accumulators.deriveFactored(s);
     }
 
-    /** The 30 per-element features (before normalisation) of elements off .. off+len-1 (sc.g, sc.p loaded). */
+    /**
+     * The 30 per-element features (before normalisation) of elements off .. off+len-1 of a non-factored tensor
+     * (sc.g, sc.p loaded).
+     */
     static void features(Accumulators s, Scratch sc, int off, int len) {
         float[][] f = sc.f;
         float[] g = sc.g;
@@ -750,52 +1034,21 @@ public final class VeloOptimizer implements Optimizer, dev.lobench.optimizers.Bu
                 fmr[i] = mk[off + i] * f10[i];
             }
         }
-        if (s.plan.factored()) {
-            int[] iRow = sc.iRow;
-            int[] iCol = sc.iCol;
-            Accumulators.factorIndices(s.plan, off, len, iRow, iCol);
-            for (int k = 0; k < 3; k++) {
-                float[] row = s.row[k];
-                float[] col = s.col[k];
-                float[] rowRs = s.rowRs[k];
-                float[] colRs = s.colRs[k];
-                float[] rowF = s.rowF[k];
-                float[] colF = s.colF[k];
-                float[] mk = ms[k];
-                float[] fg = f[11 + k];
-                float[] fr = f[15 + k];
-                float[] fc = f[18 + k];
-                float[] frr = f[21 + k];
-                float[] fcr = f[24 + k];
-                float[] fm = f[27 + k];
-                for (int i = 0; i < len; i++) {
-                    int ir = iRow[i];
-                    int ic = iCol[i];
-                    fg[i] = g[i] * rowF[ir] * colF[ic];
-                    fr[i] = row[ir];
-                    fc[i] = col[ic];
-                    frr[i] = rowRs[ir];
-                    fcr[i] = colRs[ic];
-                    fm[i] = mk[off + i] * rowF[ir] * colF[ic];
-                }
+        for (int k = 0; k < 3; k++) {
+            float[] v = s.v[k];
+            float[] mk = ms[k];
+            float[] fg = f[11 + k];
+            float[] frs = f[21 + k];
+            float[] fm = f[27 + k];
+            System.arraycopy(v, off, f[15 + k], 0, len);
+            System.arraycopy(v, off, f[18 + k], 0, len);
+            for (int i = 0; i < len; i++) {
+                float vi = v[off + i];
+                fg[i] = g[i] * (1f / (float) Math.sqrt(Math.max(vi + 1e-9f, 1e-9f)));
+                frs[i] = 1f / (float) Math.sqrt(vi + 1e-8f);
+                fm[i] = mk[off + i] * (1f / (float) Math.sqrt(vi)); // no epsilon, as the reference
             }
-        } else {
-            for (int k = 0; k < 3; k++) {
-                float[] v = s.v[k];
-                float[] mk = ms[k];
-                float[] fg = f[11 + k];
-                float[] frs = f[21 + k];
-                float[] fm = f[27 + k];
-                System.arraycopy(v, off, f[15 + k], 0, len);
-                System.arraycopy(v, off, f[18 + k], 0, len);
-                for (int i = 0; i < len; i++) {
-                    float vi = v[off + i];
-                    fg[i] = g[i] * (1f / (float) Math.sqrt(Math.max(vi + 1e-9f, 1e-9f)));
-                    frs[i] = 1f / (float) Math.sqrt(vi + 1e-8f);
-                    fm[i] = mk[off + i] * (1f / (float) Math.sqrt(vi)); // no epsilon, as the reference
-                }
-                System.arraycopy(frs, 0, f[24 + k], 0, len);
-            }
+            System.arraycopy(frs, 0, f[24 + k], 0, len);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.lobench.optimizers.learned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.lobench.optimizers.OptState;
+import dev.lobench.optimizers.Optimizer;
 import dev.lobench.tasks.Param;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The vector kernels ({@link SimdKernels}) against the scalar loops of {@link FusedLearnedOptimizer}: bit-identical
- * parameters and state, and the scalar fallback on a JVM without the vector module.
+ * The vector kernels ({@link SimdKernels}) against the scalar loops of {@link FusedLearnedOptimizer} and
+ * {@link VeloOptimizer}: bit-identical parameters and state, and the scalar fallback on a JVM without the vector module.
  */
 class SimdKernelTest {
     static NDManager manager;
@@ -101,18 +102,26 @@ class SimdKernelTest {
 
     /** Runs the vector and the scalar kernel side by side and requires equal bits after every step. */
     private static void compare(Theta theta, float wd, int steps, int threads) {
+        compare(new FusedLearnedOptimizer(theta, wd, threads, true), new FusedLearnedOptimizer(theta, wd, threads, false),
+                steps, 1e-4);
+    }
+
+    /**
+     * Steps vec and sca side by side on the same gradients (and losses) and requires equal parameter bits after every
+     * step, equal exported state at the end, and that the first tensor moved by more than minMove.
+     */
+    private static void compare(Optimizer vec, Optimizer sca, int steps, double minMove) {
         List<Param> pv = ParityTest.makeParams(SPECS, 4);
         List<Param> ps = ParityTest.makeParams(SPECS, 4);
-        FusedLearnedOptimizer vec = new FusedLearnedOptimizer(theta, wd, threads, true);
-        FusedLearnedOptimizer sca = new FusedLearnedOptimizer(theta, wd, threads, false);
         OptState sv = vec.init(pv);
         OptState ss = sca.init(ps);
         Random gr = new Random(5);
         float[] first = pv.get(0).array().toFloatArray();
         for (int step = 0; step < steps; step++) {
             List<NDArray> g = ParityTest.makeGrads(SPECS, gr);
-            vec.update(pv, g, 1f, step, sv);
-            sca.update(ps, g, 1f, step, ss);
+            float loss = 2f - 0.05f * step;
+            vec.update(pv, g, loss, step, sv);
+            sca.update(ps, g, loss, step, ss);
             g.forEach(NDArray::close);
             for (int i = 0; i < SPECS.size(); i++) {
                 assertArrayEquals(ps.get(i).array().toFloatArray(), pv.get(i).array().toFloatArray(), 0f,
@@ -130,9 +139,34 @@ class SimdKernelTest {
         for (int i = 0; i < last.length; i++) {
             moved = Math.max(moved, Math.abs(last[i] - first[i]));
         }
-        assertTrue(moved > 1e-4, "the parameters did not move: " + moved);
+        assertTrue(moved > minMove, "the parameters did not move: " + moved);
         sv.close();
         ss.close();
+    }
+
+    @Test
+    void veloStyleIsBitIdentical() {
+        compareVelo(VeloTheta.initMeta(6, 4, 15), 12, 2);
+    }
+
+    @Test
+    void veloStyleWithExpOutsideThePolynomialRangeIsBitIdentical() {
+        // the mixed MLP is sqrt(K) mean_k theta_k at initMeta: an exp-argument bias of 62 (the polynomial's bound is
+        // 1/16 / 0.001 = 62.5) puts lanes on both sides of it, so blocks fall back to the scalar loops
+        VeloTheta t = VeloTheta.initMeta(6, 4, 16);
+        float[] flat = t.flat().clone();
+        int ob2 = t.offset("bank_b2");
+        for (int k = 0; k < 4; k++) {
+            flat[ob2 + k * 3 + 1] = 62f / 2f;
+        }
+        compareVelo(new VeloTheta(6, 4, flat), 6, 1);
+    }
+
+    /** velo-style with the vector and the scalar loops side by side: equal bits after every step. */
+    private static void compareVelo(VeloTheta theta, int steps, int threads) {
+        VeloOptimizer vec = new VeloOptimizer(theta, 50).threads(threads).simd(true);
+        assertTrue(vec.simd());
+        compare(vec, new VeloOptimizer(theta, 50).threads(threads).simd(false), steps, 1e-5);
     }
 
     /** A JVM started without --add-modules jdk.incubator.vector runs the scalar kernel and trains. */
