@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * lobench's committed records. A manifest (JSON) lists the claims; each names its kind, the records to read (paths
  * relative to the manifest's folder's parent, i.e. the repository root for {@code experiments/paper-claims.json}) and
  * the command that produced them. Every kind has a stated verdict rule ({@link #RULES}); a claim whose records are
- * missing is "no record", never a guess.
+ * missing is "no record", never a guess, and one whose records are partly missing cannot hold ({@link #PARTIAL_RULE}).
  *
  * <p>Kinds:
  * <ul>
@@ -76,6 +76,11 @@ public final class PaperClaims {
                 + "inconclusive when it contains 0.5.");
         RULES.put("cost", "holds when a / b is within [0.8, 1.25], otherwise does not hold.");
     }
+
+    /** Applies to every kind, printed after {@link #RULES}. */
+    public static final String PARTIAL_RULE = "a claim some of whose listed records are missing cannot hold: it is "
+            + "inconclusive until every record exists (does not hold stays does not hold, since the records present "
+            + "already contradict it).";
 
     private PaperClaims() {}
 
@@ -144,8 +149,13 @@ public final class PaperClaims {
             default -> throw new ResultsError("claims manifest: claim " + id + " has unknown kind '" + kind
                     + "'; known: " + String.join(", ", RULES.keySet()));
         };
-        String why = r.why + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing));
-        return new Row(id, claim, r.measured, r.verdict, why, recordNames, command);
+        if (missing.isEmpty()) {
+            return new Row(id, claim, r.measured, r.verdict, r.why, recordNames, command);
+        }
+        Verdict verdict = r.verdict == Verdict.HOLDS ? Verdict.INCONCLUSIVE : r.verdict;
+        String why = (r.verdict == Verdict.HOLDS ? "would hold on the records present (" + r.why + "), but " : r.why + "; ")
+                + missing.size() + " of " + records.size() + " records missing: " + String.join(", ", missing);
+        return new Row(id, claim, r.measured, verdict, why, recordNames, command);
     }
 
     record Result(String measured, Verdict verdict, String why) {}
@@ -522,6 +532,7 @@ public final class PaperClaims {
         for (Map.Entry<String, String> e : RULES.entrySet()) {
             sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
+        sb.append("- any kind: ").append(PARTIAL_RULE).append('\n');
         return sb.toString();
     }
 
@@ -542,6 +553,7 @@ public final class PaperClaims {
         for (Map.Entry<String, String> e : RULES.entrySet()) {
             sb.append("<li><b>").append(h(e.getKey())).append("</b>: ").append(h(e.getValue())).append("</li>\n");
         }
+        sb.append("<li><b>any kind</b>: ").append(h(PARTIAL_RULE)).append("</li>\n");
         return sb.append("</ul>\n</body></html>\n").toString();
     }
 

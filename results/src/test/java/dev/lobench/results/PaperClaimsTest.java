@@ -129,6 +129,30 @@ class PaperClaimsTest {
     }
 
     @Test
+    void aClaimWithMissingRecordsCannotHold() throws IOException {
+        float[] l = {2f, 1f, 0.5f};
+        List<CellRecord> three = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            three.add(TestCells.cell("T", "star", s, 3, Outcome.completed, l, List.of(), TestCells.timing(1, 0.5)));
+        }
+        HeldOutCurvesTest.write(dir.resolve("h/a"), three, true);
+        ObjectMapper om = new ObjectMapper();
+        var complete = om.readTree("{\"id\":\"C3\",\"kind\":\"horizon\",\"claim\":\"x\",\"records\":[\"h/a\"]}");
+        assertEquals(PaperClaims.Verdict.HOLDS, PaperClaims.evaluate(complete, dir, Map.of()).verdict());
+        var partial = om.readTree("{\"id\":\"C3\",\"kind\":\"horizon\",\"claim\":\"x\",\"records\":[\"h/a\",\"h/b\"]}");
+        PaperClaims.Row row = PaperClaims.evaluate(partial, dir, Map.of());
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, row.verdict());
+        assertTrue(row.why().contains("1 of 2 records missing: h/b"), row.why());
+        assertEquals(PaperClaims.evaluate(complete, dir, Map.of()).measured(), row.measured());
+        // a divergence among the records present still contradicts the claim
+        HeldOutCurvesTest.write(dir.resolve("h/c"), List.of(TestCells.cell("T", "star", 0, 3, Outcome.diverged,
+                new float[] {2f}, List.of(), TestCells.timing(1, 0.5))), true);
+        var failing = om.readTree("{\"id\":\"C3\",\"kind\":\"horizon\",\"claim\":\"x\",\"records\":[\"h/a\",\"h/c\",\"h/b\"]}");
+        assertEquals(PaperClaims.Verdict.DOES_NOT_HOLD, PaperClaims.evaluate(failing, dir, Map.of()).verdict());
+        assertTrue(PaperClaims.markdown(List.of(row)).contains("- any kind: " + PaperClaims.PARTIAL_RULE));
+    }
+
+    @Test
     void markdownEscapesCells() {
         String md = PaperClaims.markdown(List.of(new PaperClaims.Row("C1", "a | b", "<x>", PaperClaims.Verdict.HOLDS,
                 "w", List.of("r"), "c")));
