@@ -373,17 +373,29 @@ public final class PaperClaims {
     }
 
     /** "median [min, max] (n=k)". */
+    /**
+     * Median [min, max] (n); a held-out value of a snapshot some of whose evaluation runs did not complete is +inf and
+     * prints as "∞", with a note saying what it means.
+     */
     static String spread(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         if (s.length == 0) {
             return "—";
         }
+        String note = Double.isInfinite(s[s.length - 1]) ? "; ∞: an evaluation run diverged or failed" : "";
         if (s.length == 1) {
-            return String.format(Locale.ROOT, "%.4g (n=1)", s[0]);
+            return num(s[0]) + " (n=1" + note + ")";
         }
-        return String.format(Locale.ROOT, "%.4g [%.4g, %.4g] (n=%d)", Stats.of(s).median(), s[0], s[s.length - 1],
-                s.length);
+        // the median of all values, a run that did not complete counting as the worst (Stats drops non-finite values)
+        int n = s.length;
+        double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return num(median) + " [" + num(s[0]) + ", " + num(s[s.length - 1]) + "] (n=" + s.length + note
+                + ")";
+    }
+
+    private static String num(double x) {
+        return Double.isInfinite(x) ? (x > 0 ? "∞" : "-∞") : String.format(Locale.ROOT, "%.4g", x);
     }
 
     /** Lower is better: the "meta-training" rule. */
