@@ -375,7 +375,7 @@ public final class PaperClaims {
     /** "median [min, max] (n=k)". */
     /**
      * Median [min, max] (n); a held-out value of a snapshot some of whose evaluation runs did not complete is +inf and
-     * prints as "∞", with a note saying what it means.
+     * prints as "fail" (as in lobench meta-report), with a note saying what it means.
      */
     static String spread(double[] v) {
         double[] s = v.clone();
@@ -383,7 +383,7 @@ public final class PaperClaims {
         if (s.length == 0) {
             return "—";
         }
-        String note = Double.isInfinite(s[s.length - 1]) ? "; ∞: an evaluation run diverged or failed" : "";
+        String note = Double.isInfinite(s[s.length - 1]) ? "; fail: an evaluation run diverged or failed, as in lobench meta-report" : "";
         if (s.length == 1) {
             return num(s[0]) + " (n=1" + note + ")";
         }
@@ -395,7 +395,7 @@ public final class PaperClaims {
     }
 
     private static String num(double x) {
-        return Double.isInfinite(x) ? (x > 0 ? "∞" : "-∞") : String.format(Locale.ROOT, "%.4g", x);
+        return Double.isInfinite(x) ? (x > 0 ? "fail" : "-∞") : String.format(Locale.ROOT, "%.4g", x);
     }
 
     /** Lower is better: the "meta-training" rule. */
