@@ -372,7 +372,6 @@ public final class PaperClaims {
         return out;
     }
 
-    /** "median [min, max] (n=k)". */
     /**
      * Median [min, max] (n); a held-out value of a snapshot some of whose evaluation runs did not complete is +inf and
      * prints as "fail" (as in lobench meta-report), with a note saying what it means.
