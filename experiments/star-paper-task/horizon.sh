@@ -6,7 +6,8 @@
 # (`--seeds 3 --shard 2/3`, `3/3`: the same cells a 3-seed run would train). Each directory is a complete run; report
 # them together (`lobench report DIR...`) or join them (`lobench merge`).
 # Final weights = the outer-step-FINAL snapshot (default 2000). Finished directories are skipped, interrupted ones resumed.
-#   experiments/star-paper-task/horizon.sh [FINAL=2000] [10x|100x|both] [ARMS=all, e.g. star-zero-sm1e-5,small-fc] [SEEDS=0,1,2 (100x)]
+#   experiments/star-paper-task/horizon.sh [FINAL=2000] [10x|100x|both] [ARMS=all, e.g. star-zero-sm1e-5,small-fc] [SEEDS=0,1,2 (100x)] [META=all, e.g. 1,2]
+# META restricts the meta-seeds (so that two processes can share the cells of one evaluation seed).
 # Records training losses as means of 10 steps at 10x (run --loss-every 10: final and mean training loss exact, the
 # record 8x smaller) and of 100 steps at 100x (the 100x seed-0 runs committed before that use 10); the records made
 # before that were restrided the same way (experiments/ARCHIVE.md).
@@ -17,6 +18,7 @@ final="${1:-2000}"
 which="${2:-10x}"
 arms="${3:-all}"
 seeds100="${4:-0,1,2}"
+meta="${5:-all}"
 shopt -s nullglob
 run() { # factor steps out-suffix snap seed-args...
   local factor="$1" steps="$2" suffix="$3" snap="$4" name arm_seed arm opt out resume=()
@@ -36,6 +38,8 @@ tag="$(printf 'outer%06d' "$final")"
 for snap in "$here"/runs/*/seed*/*.snapshots/*-"$tag".safetensors; do
   arm_of="$(basename "$(dirname "$(dirname "$(dirname "$snap")")")")"
   if [ "$arms" != all ] && [[ ",$arms," != *",$arm_of,"* ]]; then continue; fi
+  seed_of="$(basename "$(dirname "$(dirname "$snap")")")"   # seedS
+  if [ "$meta" != all ] && [[ ",$meta," != *",${seed_of#seed},"* ]]; then continue; fi
   if [ "$which" = 10x ] || [ "$which" = both ]; then run 10x 20000 "" "$snap" --seeds 3; fi
   if [ "$which" = 100x ] || [ "$which" = both ]; then
     for e in ${seeds100//,/ }; do
