@@ -386,15 +386,13 @@ public final class PaperClaims {
         if (s.length == 1) {
             return num(s[0]) + " (n=1" + note + ")";
         }
-        // the median of all values, a run that did not complete counting as the worst (Stats drops non-finite values)
-        int n = s.length;
-        double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-        return num(median) + " [" + num(s[0]) + ", " + num(s[s.length - 1]) + "] (n=" + s.length + note
-                + ")";
+        // meta-report's median: a run that did not complete counts as the worst (Stats would drop it)
+        return num(HeldOutCurves.median(s)) + " [" + num(s[0]) + ", " + num(s[s.length - 1]) + "] (n=" + s.length
+                + note + ")";
     }
 
     private static String num(double x) {
-        return Double.isInfinite(x) ? (x > 0 ? "fail" : "-∞") : String.format(Locale.ROOT, "%.4g", x);
+        return Double.isInfinite(x) ? HeldOutCurves.format(x) : String.format(Locale.ROOT, "%.4g", x);
     }
 
     /** Lower is better: the "meta-training" rule. */
