@@ -462,7 +462,7 @@ public final class PaperClaims {
         if (all < 3) {
             return new Result(m, Verdict.INCONCLUSIVE, "fewer than 3 cells");
         }
-        return new Result(m, Verdict.HOLDS, "every cell completed");
+        return new Result(m, Verdict.HOLDS, String.format(Locale.ROOT, "every %s cell completed (%d/%d)", optimizer, done, all));
     }
 
     // ------------------------------------------------------------------ win rate

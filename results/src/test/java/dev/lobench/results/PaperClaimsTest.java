@@ -68,6 +68,7 @@ class PaperClaimsTest {
         assertEquals(PaperClaims.Verdict.HOLDS, withBase.verdict());
         assertTrue(withBase.measured().contains("star completed 3/3"), withBase.measured());
         assertTrue(withBase.measured().contains("small-fc completed 0/1"), withBase.measured());
+        assertEquals("every star cell completed (3/3)", withBase.why());
         assertTrue(PaperClaims.horizon(ok, "star", "velo-style").measured().endsWith("; no velo-style cells"));
         assertEquals(PaperClaims.horizon(ok, "star").measured(), PaperClaims.horizon(ok, "star", "").measured());
     }
