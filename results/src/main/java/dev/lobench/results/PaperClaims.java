@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  *       the mean meta-loss of the last 200 outer steps up to the outer step every run reached (equal meta-compute).</li>
  *   <li>{@code horizon}: results of runs far past the meta-training horizon: completed / total cells of the optimizer
  *       (and of {@code baseline}, when given, for context).</li>
- *   <li>{@code win-rate}: results on tasks outside the meta-training set: win rate of a over b with its bootstrap CI.</li>
+ *   <li>{@code win-rate}: results on tasks outside the meta-training set: win rate of a over b with its bootstrap CI
+ *       (a and b match a cell's exact optimizer name or, when a record holds one variant, its base name); with
+ *       {@code perRecord}, each record (one meta-seed's weights) separately and a verdict over meta-seeds.</li>
  *   <li>{@code cost}: overhead.jsonl: optimizer-only median step time of a over b at the largest size measured.</li>
  * </ul>
  */
@@ -73,7 +75,9 @@ public final class PaperClaims {
                 + "when any diverged or failed; inconclusive with fewer than 3 cells (a baseline's cells, when the "
                 + "claim names one, are shown for context and do not change the verdict).");
         RULES.put("win-rate", "holds when the 95% CI of the win rate is above 0.5, does not hold when it is below 0.5, "
-                + "inconclusive when it contains 0.5.");
+                + "inconclusive when it contains 0.5; with one record per meta-seed (perRecord) and at least 3 of them: "
+                + "holds when the CI is above 0.5 for every meta-seed, does not hold when it is below 0.5 for every "
+                + "one, otherwise (or with fewer meta-seeds) inconclusive.");
         RULES.put("cost", "holds when a / b is within [0.8, 1.25], otherwise does not hold.");
     }
 
@@ -143,8 +147,12 @@ public final class PaperClaims {
                     c.path("window").asInt(200));
             case "horizon" -> horizon(readCells(present), c.path("optimizer").asText("star"),
                     c.path("baseline").asText(""));
-            case "win-rate" -> winRate(readCells(present), c.path("a").asText("star"), c.path("b").asText("small-fc"),
-                    c.path("outOfDistributionOnly").asBoolean(true));
+            case "win-rate" -> c.path("perRecord").asBoolean(false)
+                    ? winRatePerRecord(present.stream().map(PaperClaims::readTree).toList(),
+                            present.stream().map(p -> p.getFileName().toString()).toList(), c.path("a").asText("star"), c.path("b").asText("small-fc"),
+                            c.path("outOfDistributionOnly").asBoolean(true))
+                    : winRate(readCells(present), c.path("a").asText("star"), c.path("b").asText("small-fc"),
+                            c.path("outOfDistributionOnly").asBoolean(true));
             case "cost" -> cost(present, c.path("a").asText("star"), c.path("b").asText("small-fc"));
             default -> throw new ResultsError("claims manifest: claim " + id + " has unknown kind '" + kind
                     + "'; known: " + String.join(", ", RULES.keySet()));
@@ -468,21 +476,16 @@ public final class PaperClaims {
     // ------------------------------------------------------------------ win rate
 
     static Result winRate(List<CellRecord> cells, String a, String b, boolean oodOnly) {
-        // out of distribution for both: a task is left out when any cell of a or of b is in its meta-training set
-        java.util.Set<String> inSet = new java.util.HashSet<>();
-        for (CellRecord c : cells) {
-            if (c.inMetaTrainingSet() && (base(c.optimizer()).equals(a) || base(c.optimizer()).equals(b))) {
-                inSet.add(c.task());
-            }
+        Names n = names(cells, a, b);
+        if (n.problem() != null) {
+            return new Result("—", Verdict.NO_RECORD, n.problem());
         }
-        List<CellRecord> use = oodOnly ? cells.stream().filter(c -> !inSet.contains(c.task())).toList() : cells;
-        WinRate.Result r = WinRate.compute(use, a, b, WinRate.DEFAULT_MARGIN, Bootstrap.DEFAULT_SEED);
+        WinRate.Result r = winRateOf(cells, n, oodOnly);
         if (r.pairs() == 0) {
             return new Result("—", Verdict.NO_RECORD, "no task has cells of both " + a + " and " + b);
         }
-        String m = String.format(Locale.ROOT, "win rate of %s over %s on %d%s tasks: %.2f [%.2f, %.2f] (%d wins, %d ties, "
-                + "%d losses)", a, b, r.tasks(), oodOnly ? " out-of-distribution" : "", r.rate(), r.ciLow(), r.ciHigh(),
-                r.wins(), r.ties(), r.losses());
+        String m = String.format(Locale.ROOT, "win rate of %s over %s on %d%s tasks: %s (%d wins, %d ties, %d losses)",
+                a, b, r.tasks(), oodOnly ? " out-of-distribution" : "", ci(r), r.wins(), r.ties(), r.losses());
         if (r.ciLow() > 0.5) {
             return new Result(m, Verdict.HOLDS, "CI above 0.5");
         }
@@ -490,6 +493,99 @@ public final class PaperClaims {
             return new Result(m, Verdict.DOES_NOT_HOLD, "CI below 0.5");
         }
         return new Result(m, Verdict.INCONCLUSIVE, "CI contains 0.5");
+    }
+
+    /**
+     * The win rate of a over b in each record separately (one record per meta-seed: each holds one variant of a and one
+     * of b, for example {@code star(weights=...-s1-outer002000.safetensors)}), and a verdict over meta-seeds: with at
+     * least 3, holds when every CI is above 0.5, does not hold when every one is below 0.5.
+     */
+    static Result winRatePerRecord(List<List<CellRecord>> records, List<String> labels, String a, String b,
+            boolean oodOnly) {
+        List<String> parts = new ArrayList<>();
+        List<String> noData = new ArrayList<>();
+        double[] rates = new double[records.size()];
+        int above = 0;
+        int below = 0;
+        int used = 0;
+        int tasks = 0;
+        for (int i = 0; i < records.size(); i++) {
+            Names n = names(records.get(i), a, b);
+            WinRate.Result r = n.problem() == null ? winRateOf(records.get(i), n, oodOnly) : null;
+            if (r == null || r.pairs() == 0) {
+                noData.add(labels.get(i) + (n.problem() != null ? " (" + n.problem() + ")" : " (no task with cells of both)"));
+                continue;
+            }
+            rates[used++] = r.rate();
+            tasks = Math.max(tasks, r.tasks());
+            above += r.ciLow() > 0.5 ? 1 : 0;
+            below += r.ciHigh() < 0.5 ? 1 : 0;
+            parts.add(String.format(Locale.ROOT, "%s %s (%d/%d/%d)", labels.get(i), ci(r), r.wins(), r.ties(),
+                    r.losses()));
+        }
+        if (used == 0) {
+            return new Result("—", Verdict.NO_RECORD, String.join("; ", noData));
+        }
+        double[] got = Arrays.copyOf(rates, used);
+        Arrays.sort(got);
+        String m = String.format(Locale.ROOT, "win rate of %s over %s on %d%s tasks, per meta-seed record (wins/ties/"
+                + "losses): %s; median %.2f over %d meta-seeds", a, b, tasks, oodOnly ? " out-of-distribution" : "",
+                String.join("; ", parts), HeldOutCurves.median(got), used);
+        if (!noData.isEmpty()) {
+            return new Result(m, Verdict.INCONCLUSIVE, "a record has no comparison: " + String.join("; ", noData));
+        }
+        if (used < 3 && (above == used || below == used)) {
+            return new Result(m, Verdict.INCONCLUSIVE, "fewer than 3 meta-seeds");
+        }
+        if (below == used) {
+            return new Result(m, Verdict.DOES_NOT_HOLD, "CI below 0.5 for every meta-seed");
+        }
+        if (above == used) {
+            return new Result(m, Verdict.HOLDS, "CI above 0.5 for every meta-seed");
+        }
+        return new Result(m, Verdict.INCONCLUSIVE, String.format(Locale.ROOT, "CI above 0.5 for %d, below for %d, "
+                + "containing 0.5 for %d of %d meta-seeds", above, below, used - above - below, used));
+    }
+
+    /** The exact optimizer names of a and b in some cells, or why they cannot be told apart. */
+    record Names(String a, String b, String problem) {}
+
+    static Names names(List<CellRecord> cells, String a, String b) {
+        String na = exactName(cells, a);
+        String nb = exactName(cells, b);
+        String problem = na == null ? "several variants of " + a + " in one record; name one in the manifest"
+                : nb == null ? "several variants of " + b + " in one record; name one in the manifest" : null;
+        return new Names(na, nb, problem);
+    }
+
+    /** {@code name} itself when a cell has exactly that optimizer, else the one variant of it, else null (several). */
+    private static String exactName(List<CellRecord> cells, String name) {
+        java.util.Set<String> variants = new java.util.TreeSet<>();
+        for (CellRecord c : cells) {
+            if (c.optimizer().equals(name)) {
+                return name;
+            }
+            if (base(c.optimizer()).equals(name)) {
+                variants.add(c.optimizer());
+            }
+        }
+        return variants.size() > 1 ? null : variants.isEmpty() ? name : variants.iterator().next();
+    }
+
+    private static WinRate.Result winRateOf(List<CellRecord> cells, Names n, boolean oodOnly) {
+        // out of distribution for both: a task is left out when any cell of a or of b is in its meta-training set
+        java.util.Set<String> inSet = new java.util.HashSet<>();
+        for (CellRecord c : cells) {
+            if (c.inMetaTrainingSet() && (c.optimizer().equals(n.a()) || c.optimizer().equals(n.b()))) {
+                inSet.add(c.task());
+            }
+        }
+        List<CellRecord> use = oodOnly ? cells.stream().filter(c -> !inSet.contains(c.task())).toList() : cells;
+        return WinRate.compute(use, n.a(), n.b(), WinRate.DEFAULT_MARGIN, Bootstrap.DEFAULT_SEED);
+    }
+
+    private static String ci(WinRate.Result r) {
+        return String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", r.rate(), r.ciLow(), r.ciHigh());
     }
 
     // ------------------------------------------------------------------ cost

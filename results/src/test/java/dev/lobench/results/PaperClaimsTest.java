@@ -52,6 +52,68 @@ class PaperClaimsTest {
                 new double[] {0.5, 0.6, 0.7}, "star").verdict());
     }
 
+    /** One meta-seed's record: star and small-fc variants on 4 tasks x 3 seeds; star wins where {@code starWins}. */
+    private static List<CellRecord> metaSeedRecord(int k, boolean starWins, boolean secondStarVariant) {
+        List<CellRecord> cells = new ArrayList<>();
+        String star = "star(weights=/w/star-s" + k + "-outer002000.safetensors)";
+        String fc = "small-fc(weights=/w/small-fc-s" + k + "-outer002000.safetensors)";
+        for (String task : List.of("A", "B", "C", "D")) {
+            for (int seed = 0; seed < 3; seed++) {
+                float ls = starWins ? 0.5f : 1.0f;
+                float lf = starWins ? 1.0f : 0.5f;
+                cells.add(TestCells.cell(task, star, seed, 2, Outcome.completed, new float[] {ls, ls}, List.of(),
+                        TestCells.timing(1, 0.5)));
+                cells.add(TestCells.cell(task, fc, seed, 2, Outcome.completed, new float[] {lf, lf}, List.of(),
+                        TestCells.timing(1, 0.5)));
+                if (secondStarVariant) {
+                    cells.add(TestCells.cell(task, "star(weights=/w/other.safetensors)", seed, 2, Outcome.completed,
+                            new float[] {ls, ls}, List.of(), TestCells.timing(1, 0.5)));
+                }
+            }
+        }
+        return cells;
+    }
+
+    @Test
+    void winRatePerMetaSeedRecord() {
+        List<String> labels = List.of("g-s0", "g-s1", "g-s2");
+        List<List<CellRecord>> wins = List.of(metaSeedRecord(0, true, false), metaSeedRecord(1, true, false),
+                metaSeedRecord(2, true, false));
+        PaperClaims.Result all = PaperClaims.winRatePerRecord(wins, labels, "star", "small-fc", true);
+        assertEquals(PaperClaims.Verdict.HOLDS, all.verdict(), all.measured());
+        assertTrue(all.measured().contains("g-s1 1.00 [1.00, 1.00] (12/0/0)"), all.measured());
+        assertTrue(all.measured().contains("median 1.00 over 3 meta-seeds"), all.measured());
+
+        List<List<CellRecord>> losses = List.of(metaSeedRecord(0, false, false), metaSeedRecord(1, false, false),
+                metaSeedRecord(2, false, false));
+        assertEquals(PaperClaims.Verdict.DOES_NOT_HOLD,
+                PaperClaims.winRatePerRecord(losses, labels, "star", "small-fc", true).verdict());
+        // every meta-seed agrees, but two are too few either way
+        PaperClaims.Result two = PaperClaims.winRatePerRecord(wins.subList(0, 2), labels.subList(0, 2), "star",
+                "small-fc", true);
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, two.verdict());
+        assertEquals("fewer than 3 meta-seeds", two.why());
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, PaperClaims.winRatePerRecord(losses.subList(0, 2),
+                labels.subList(0, 2), "star", "small-fc", true).verdict());
+        // meta-seeds disagree
+        PaperClaims.Result mixed = PaperClaims.winRatePerRecord(List.of(wins.get(0), wins.get(1), losses.get(2)), labels,
+                "star", "small-fc", true);
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, mixed.verdict());
+        assertTrue(mixed.why().contains("above 0.5 for 2, below for 1"), mixed.why());
+        assertTrue(mixed.measured().contains("median 1.00"), mixed.measured());
+        // a record holding two star variants cannot be compared, and says so
+        PaperClaims.Result amb = PaperClaims.winRatePerRecord(List.of(wins.get(0), wins.get(1),
+                metaSeedRecord(2, true, true)), labels, "star", "small-fc", true);
+        assertEquals(PaperClaims.Verdict.INCONCLUSIVE, amb.verdict());
+        assertTrue(amb.why().contains("g-s2 (several variants of star"), amb.why());
+        // the single-record kind matches a record's one variant by its base name, as before exact names
+        assertEquals(PaperClaims.Verdict.HOLDS, PaperClaims.winRate(wins.get(0), "star", "small-fc", true).verdict());
+        assertEquals(PaperClaims.Verdict.NO_RECORD,
+                PaperClaims.winRate(metaSeedRecord(0, true, true), "star", "small-fc", true).verdict());
+        assertEquals(PaperClaims.Verdict.HOLDS, PaperClaims.winRate(metaSeedRecord(0, true, true),
+                "star(weights=/w/star-s0-outer002000.safetensors)", "small-fc", true).verdict());
+    }
+
     @Test
     void horizonFailsOnAnyDivergence() {
         float[] l = {2f, 1f, 0.5f};
