@@ -7,7 +7,10 @@
 # With several files, an optimizer's cells come from the last file that has that optimizer: the default reads
 # generalization/ (adam-tuned and velo-style, whose results do not depend on star's or small-fc's weights; the star
 # and small-fc cells there are the outer-step-400 weights) and then generalization-final/ (star and small-fc with the
-# final shipped weights), so the table is the final weights against the same tuned Adam and velo-style.
+# final shipped weights), so the table is the final weights against the same tuned Adam and velo-style. An optimizer
+# named with weights (star(weights=FILE), as in generalization-final-sS/) counts as its arm (star), so
+#   generalization-table.sh generalization/results.jsonl.gz generalization-final-s1/results.jsonl.gz
+# is the same table for meta-seed 1's weights.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 files=("$@")
@@ -19,7 +22,7 @@ if [ ${#files[@]} -eq 0 ]; then
   done
 fi
 python3 - "${files[@]}" <<'PY'
-import collections, gzip, json, statistics, sys
+import collections, gzip, json, re, statistics, sys
 cells = collections.defaultdict(lambda: collections.defaultdict(list))
 for p in sys.argv[1:]:
     here = collections.defaultdict(lambda: collections.defaultdict(list))
@@ -40,7 +43,8 @@ for p in sys.argv[1:]:
                     lo, hi = i * K, min((i + 1) * K, n) - 1
                     s += x * max(0, hi - max(lo, n - k) + 1)
                 v = s / k
-            here[r['optimizer']][r['task']].append(v)
+            o = re.sub(r'\(weights=[^()]*\)$', '', r['optimizer'])   # another meta-seed's weights count as the arm
+            here[o][r['task']].append(v)
     for o, by_task in here.items():   # a later file replaces an optimizer's cells
         for t in cells:
             cells[t].pop(o, None)
