@@ -55,4 +55,95 @@ class EigenTest {
     void nonFiniteEntriesGiveNaN() {
         assertTrue(Double.isNaN(Eigen.spectralRadius(new double[][] {{1, Double.NaN}, {0, 1}})));
     }
+
+    /** Power sums sum(lambda^k), k = 1..n, as [re, im]: by Newton's identities they fix the eigenvalues' multiset. */
+    private static double[][] powerSums(double[][] eig, int n) {
+        double[][] out = new double[n][2];
+        for (double[] e : eig) {
+            double re = 1;
+            double im = 0;
+            for (int k = 0; k < n; k++) {
+                double r2 = re * e[0] - im * e[1];
+                im = re * e[1] + im * e[0];
+                re = r2;
+                out[k][0] += re;
+                out[k][1] += im;
+            }
+        }
+        return out;
+    }
+
+    /** trace(A^k), k = 1..n: the power sums of A's eigenvalues, computed without any eigenvalue. */
+    private static double[] tracePowers(double[][] a) {
+        int n = a.length;
+        double[] out = new double[n];
+        double[][] p = new double[n][];
+        for (int i = 0; i < n; i++) {
+            p[i] = a[i].clone();
+        }
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < n; i++) {
+                out[k] += p[i][i];
+            }
+            double[][] next = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int l = 0; l < n; l++) {
+                    for (int j = 0; j < n; j++) {
+                        next[i][j] += p[i][l] * a[l][j];
+                    }
+                }
+            }
+            p = next;
+        }
+        return out;
+    }
+
+    private static void assertEigenvaluesOf(double[][] a, double[][] eig) {
+        assertEquals(a.length, eig.length);
+        double[][] ps = powerSums(eig, a.length);
+        double[] tr = tracePowers(a);
+        for (int k = 0; k < a.length; k++) {
+            double tol = 1e-8 * Math.max(1, Math.abs(tr[k]));
+            assertEquals(tr[k], ps[k][0], tol, "sum of lambda^" + (k + 1));
+            assertEquals(0, ps[k][1], tol, "imaginary part of sum of lambda^" + (k + 1));
+        }
+    }
+
+    @Test
+    void matricesThePlainQrIterationGivesUpOnAreSolved() {
+        // commons-math's EigenDecomposition throws MaxCountExceededException on both (found by a random search over
+        // small matrices); a triangular one has its diagonal as eigenvalues
+        double[][] triangular = {{0, 0, 0, 0}, {2, 2, 0, 0}, {1, 0.5, 0, 0}, {2, 0.5, -1, 2}};
+        double[][] e = Eigen.eigenvalues(triangular);
+        double[] re = Arrays.stream(e).mapToDouble(x -> x[0]).sorted().toArray();
+        assertEquals(0, re[0], 1e-12);
+        assertEquals(0, re[1], 1e-12);
+        assertEquals(2, re[2], 1e-12);
+        assertEquals(2, re[3], 1e-12);
+        assertEigenvaluesOf(triangular, e);
+        double[][] coupled = {{-1, 0, 0.5, 0}, {0, 0, 0, 1}, {1, 0, 0, 0}, {2, 0.5, 0.5, -1}};
+        assertEigenvaluesOf(coupled, Eigen.eigenvalues(coupled));
+        double[][] five = {{1, 2, 0.5, 0, -1}, {0, 1, 0, 0, 0}, {0, -1, -1, -1, 2}, {0, 0, 0, 0, 1}, {0, 2, 0, 1, 0}};
+        assertEigenvaluesOf(five, Eigen.eigenvalues(five));
+    }
+
+    @Test
+    void balancingKeepsTheEigenvaluesAndEvensTheNorms() {
+        double[][] a = {{1, 1e6, 0}, {1e-6, 2, 3e5}, {0, 2e-5, 0.5}};
+        double[][] b = Eigen.balanced(a);
+        assertEigenvaluesOf(a, Eigen.eigenvalues(b));
+        double worst = 0;
+        for (int i = 0; i < 3; i++) {
+            double r = 0;
+            double c = 0;
+            for (int j = 0; j < 3; j++) {
+                if (j != i) {
+                    r += Math.abs(b[i][j]);
+                    c += Math.abs(b[j][i]);
+                }
+            }
+            worst = Math.max(worst, Math.max(r / c, c / r));
+        }
+        assertTrue(worst < 4, "row / column norm ratio after balancing: " + worst);
+    }
 }
