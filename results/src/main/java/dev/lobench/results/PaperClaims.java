@@ -149,7 +149,8 @@ public final class PaperClaims {
                     c.path("baseline").asText(""));
             case "win-rate" -> c.path("perRecord").asBoolean(false)
                     ? winRatePerRecord(present.stream().map(PaperClaims::readTree).toList(),
-                            present.stream().map(p -> p.getFileName().toString()).toList(), c.path("a").asText("star"), c.path("b").asText("small-fc"),
+                            present.stream().map(p -> p.getFileName().toString()).toList(),
+                            c.path("a").asText("star"), c.path("b").asText("small-fc"),
                             c.path("outOfDistributionOnly").asBoolean(true))
                     : winRate(readCells(present), c.path("a").asText("star"), c.path("b").asText("small-fc"),
                             c.path("outOfDistributionOnly").asBoolean(true));
@@ -161,7 +162,8 @@ public final class PaperClaims {
             return new Row(id, claim, r.measured, r.verdict, r.why, recordNames, command);
         }
         Verdict verdict = r.verdict == Verdict.HOLDS ? Verdict.INCONCLUSIVE : r.verdict;
-        String why = (r.verdict == Verdict.HOLDS ? "would hold on the records present (" + r.why + "), but " : r.why + "; ")
+        String why = (r.verdict == Verdict.HOLDS ? "would hold on the records present (" + r.why + "), but "
+                : r.why + "; ")
                 + missing.size() + " of " + records.size() + " records missing: " + String.join(", ", missing);
         return new Row(id, claim, r.measured, verdict, why, recordNames, command);
     }
@@ -390,7 +392,8 @@ public final class PaperClaims {
         if (s.length == 0) {
             return "—";
         }
-        String note = Double.isInfinite(s[s.length - 1]) ? "; fail: an evaluation run diverged or failed, as in lobench meta-report" : "";
+        String note = Double.isInfinite(s[s.length - 1])
+                ? "; fail: an evaluation run diverged or failed, as in lobench meta-report" : "";
         if (s.length == 1) {
             return num(s[0]) + " (n=1" + note + ")";
         }
@@ -470,7 +473,8 @@ public final class PaperClaims {
         if (all < 3) {
             return new Result(m, Verdict.INCONCLUSIVE, "fewer than 3 cells");
         }
-        return new Result(m, Verdict.HOLDS, String.format(Locale.ROOT, "every %s cell completed (%d/%d)", optimizer, done, all));
+        return new Result(m, Verdict.HOLDS, String.format(Locale.ROOT, "every %s cell completed (%d/%d)", optimizer,
+                done, all));
     }
 
     // ------------------------------------------------------------------ win rate
@@ -513,7 +517,8 @@ public final class PaperClaims {
             Names n = names(records.get(i), a, b);
             WinRate.Result r = n.problem() == null ? winRateOf(records.get(i), n, oodOnly) : null;
             if (r == null || r.pairs() == 0) {
-                noData.add(labels.get(i) + (n.problem() != null ? " (" + n.problem() + ")" : " (no task with cells of both)"));
+                noData.add(labels.get(i) + " (" + (n.problem() != null ? n.problem() : "no task with cells of both")
+                        + ")");
                 continue;
             }
             rates[used++] = r.rate();
