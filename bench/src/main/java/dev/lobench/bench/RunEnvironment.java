@@ -30,7 +30,7 @@ public final class RunEnvironment {
      * The git commit the running code was built from: {@code -Dlobench.gitCommit} when set (a GPU bundle's launcher
      * passes the commit it was bundled from), else the commit embedded in the jar at build time
      * ({@code lobench-git.properties}, so a copied jar run long after the checkout moved on still names its own
-     * code), else {@code git rev-parse HEAD} in the working directory (running from the build tree), else "unknown".
+     * code; {@code <commit>-dirty} when the jar was built from uncommitted changes to tracked files), else {@code git rev-parse HEAD} in the working directory (running from the build tree), else "unknown".
      */
     public static String gitCommit() {
         String p = System.getProperty("lobench.gitCommit");
@@ -66,7 +66,11 @@ public final class RunEnvironment {
     /** The class-path resource the cli module's build writes the commit into (key {@code git.commit.id}). */
     static final String BUILD_COMMIT_RESOURCE = "lobench-git.properties";
 
-    /** The 40-hex commit in a build-commit properties stream, or null when absent, empty or malformed. */
+    /**
+     * The 40-hex commit in a build-commit properties stream, with {@code -dirty} appended when the build's
+     * {@code git describe --dirty} (key {@code git.commit.id.describe}) says tracked files differed from that commit
+     * (untracked files, such as experiment outputs, do not count); null when the commit is absent, empty or malformed.
+     */
     static String embeddedCommit(InputStream in) throws IOException {
         if (in == null) {
             return null;
@@ -74,7 +78,10 @@ public final class RunEnvironment {
         Properties props = new Properties();
         props.load(in);
         String c = props.getProperty("git.commit.id", "").trim();
-        return c.matches("[0-9a-f]{40}") ? c : null;
+        if (!c.matches("[0-9a-f]{40}")) {
+            return null;
+        }
+        return props.getProperty("git.commit.id.describe", "").trim().endsWith("-dirty") ? c + "-dirty" : c;
     }
 
     public static String cpuModel() {
