@@ -161,8 +161,10 @@ final class MetaTrainCommand implements Callable<Integer> {
                 metaWd, norm.id(), factory.describe(settings), seed, t, resume ? ", resuming" : "");
         MetaTrainer.Result r = MetaTrainer.run(cfg, new SafetensorsThetaSink(cfg, taskNames.size() == 1 ? taskNames.get(0) : task,
                 RunEnvironment.gitCommit()));
-        System.out.printf(Locale.ROOT, "%s: %d outer steps, last meta-loss %.5g%nweights: %s%nlog: %s%ncheckpoint: %s%n",
-                arch, r.outerSteps(), r.lastMetaLoss(), out.toAbsolutePath(), cfg.logPath().toAbsolutePath(),
+        String last = r.outerSteps() == 0 ? "no meta-loss (the weights are the initial ones)"
+                : String.format(Locale.ROOT, "last meta-loss %.5g", r.lastMetaLoss());
+        System.out.printf(Locale.ROOT, "%s: %d outer steps, %s%nweights: %s%nlog: %s%ncheckpoint: %s%n",
+                arch, r.outerSteps(), last, out.toAbsolutePath(), cfg.logPath().toAbsolutePath(),
                 cfg.checkpointPath().toAbsolutePath());
         return 0;
     }
