@@ -65,7 +65,7 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
                         Seen prev = seen.putIfAbsent(named, new Seen(c, f.path()));
                         if (prev != null) {
                             throw new UserError("the cell " + named + " is in both " + prev.file() + " and "
-                                    + f.path() + " as different runs (" + difference(prev.cell(), c) + "); they would "
+                                    + f.path() + " as different runs (" + ResultStore.runDifference(prev.cell(), c) + "); they would "
                                     + "be pooled as one optimizer's seeds: report them separately");
                         }
                         cells.add(c);
@@ -80,22 +80,6 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
     }
 
     private record Seen(CellRecord cell, Path file) {}
-
-    /** What makes two cells of one (task, optimizer name, seed) different runs, as far as the records tell. */
-    static String difference(CellRecord a, CellRecord b) {
-        if (a.steps() != b.steps()) {
-            return "steps " + a.steps() + " vs " + b.steps();
-        }
-        if (!java.util.Objects.equals(a.taskParams(), b.taskParams())) {
-            return "task parameters differ";
-        }
-        Object ia = a.meta() == null ? null : a.meta().get("optimizerIdentity");
-        Object ib = b.meta() == null ? null : b.meta().get("optimizerIdentity");
-        if (ia != null && ib != null && !ia.equals(ib)) {
-            return "optimizer identity " + ia + " vs " + ib;
-        }
-        return "different cell keys: the optimizer's weights, the evaluation period or the lobench version differ";
-    }
 
     private static boolean hasResultsFiles(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {

@@ -88,7 +88,7 @@ public final class ResultStore {
         } else {
             parsed.add(parse(fileOrDir));
         }
-        return new ArrayList<>(dedupe(parsed).values());
+        return new ArrayList<>(dedupe(parsed, new HashMap<>()).values());
     }
 
     /**
@@ -98,7 +98,8 @@ public final class ResultStore {
      * differing field when they did not. The merged header is the first
      * input's, with {@code extra.mergedFrom} listing the inputs' run ids; the end record is written only when
      * every input is complete, with the latest input end time. Inputs whose cells have different {@code lossEvery}
-     * are refused ({@link #checkOneStride}).
+     * are refused ({@link #checkOneStride}), and so are different runs of one (task, optimizer, seed)
+     * ({@link #checkOneRunPerSeed}).
      *
      * @return the merged file as read back from {@code output}
      * @throws ResultsError on a bad input, a conflicting duplicate, or an {@code output} that exists
@@ -128,7 +129,8 @@ public final class ResultStore {
         for (Path p : inputs) {
             parsed.add(parse(p));
         }
-        Map<String, CellRecord> cells = dedupe(parsed);
+        Map<String, String> where = new HashMap<>();
+        Map<String, CellRecord> cells = dedupe(parsed, where);
         if (lossEvery == 1) {
             checkOneStride(parsed);
         } else {
@@ -136,9 +138,11 @@ public final class ResultStore {
             for (CellRecord c : cells.values()) {
                 CellRecord r = restride(c, lossEvery);
                 restrided.put(r.cellKey(), r);
+                where.putIfAbsent(r.cellKey(), where.get(c.cellKey()));
             }
             cells = restrided;
         }
+        checkOneRunPerSeed(cells, where);
         RunHeader first = parsed.get(0).file.header();
         Map<String, Object> extra = first.extra() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(first.extra());
         List<String> from = new ArrayList<>();
@@ -246,9 +250,45 @@ public final class ResultStore {
         }
     }
 
-    private static Map<String, CellRecord> dedupe(List<Parsed> parsed) {
+    /**
+     * Refuses merged cells of one (task, optimizer name, seed) that are different runs (different cell keys: other
+     * steps, task parameters, weights, ...): every reader would pool them as one optimizer's seeds, so the merged file
+     * could not be reported. {@code where} names each key's first input line.
+     */
+    static void checkOneRunPerSeed(Map<String, CellRecord> cells, Map<String, String> where) {
+        Map<String, CellRecord> byName = new HashMap<>();
+        for (CellRecord c : cells.values()) {
+            String named = c.task() + " | " + c.optimizer() + " | seed " + c.seed();
+            CellRecord prev = byName.putIfAbsent(named, c);
+            if (prev != null) {
+                throw new ResultsError("merge: the cell " + named + " is at " + where.get(prev.cellKey()) + " and at "
+                        + where.get(c.cellKey()) + " as different runs (" + runDifference(prev, c) + "); merged, they"
+                        + " would be pooled as one optimizer's seeds: merge them into separate directories");
+            }
+        }
+    }
+
+    /**
+     * What makes two cells of one (task, optimizer name, seed) but different keys different runs, as far as the
+     * records tell.
+     */
+    public static String runDifference(CellRecord a, CellRecord b) {
+        if (a.steps() != b.steps()) {
+            return "steps " + a.steps() + " vs " + b.steps();
+        }
+        if (!java.util.Objects.equals(a.taskParams(), b.taskParams())) {
+            return "task parameters differ";
+        }
+        Object ia = a.meta() == null ? null : a.meta().get("optimizerIdentity");
+        Object ib = b.meta() == null ? null : b.meta().get("optimizerIdentity");
+        if (ia != null && ib != null && !ia.equals(ib)) {
+            return "optimizer identity " + ia + " vs " + ib;
+        }
+        return "different cell keys: the optimizer's weights, the evaluation period or the lobench version differ";
+    }
+
+    private static Map<String, CellRecord> dedupe(List<Parsed> parsed, Map<String, String> where) {
         Map<String, CellRecord> cells = new LinkedHashMap<>();
-        Map<String, String> where = new HashMap<>();
         for (Parsed p : parsed) {
             List<CellRecord> cs = p.file.cells();
             for (int i = 0; i < cs.size(); i++) {

@@ -285,6 +285,27 @@ class ResultStoreTest {
     }
 
     @Test
+    void mergeRejectsTwoRunsOfOneTaskOptimizerAndSeed() {
+        Path a = writeFile("a.jsonl", header("run-a"), List.of(completed("quad", 0), completed("quad", 1)), true);
+        // seed 1 again, run for 40 steps instead of 20: another cell key, and not the same run
+        CellRecord c = completed("quad", 1);
+        CellRecord longer = new CellRecord(c.type(), c.schemaVersion(), "quad|adam|1|steps=40", c.task(),
+                c.taskFamily(), c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(),
+                c.optimizerParams(), c.tunedGroup(), c.seed(), 40, c.numParams(), c.outcome(), c.outcomeDetail(),
+                c.initialLoss(), curve(40, 1.0f, 2.0f), evals(40, 1.5, 0.75), c.timing(), c.meta());
+        Path b = writeFile("b.jsonl", header("run-b"), List.of(completed("quad", 2), longer), true);
+        Path out = dir.resolve("m.jsonl");
+        ResultsError e = assertThrows(ResultsError.class, () -> ResultStore.merge(List.of(a, b), out));
+        assertEquals("merge: the cell quad | adam | seed 1 is at " + a + ":3 and at " + b + ":3 as different runs"
+                + " (steps 20 vs 40); merged, they would be pooled as one optimizer's seeds: merge them into separate"
+                + " directories", e.getMessage());
+        assertFalse(Files.exists(out));
+        // without the conflicting cell the same inputs merge
+        Path b2 = writeFile("b2.jsonl", header("run-b2"), List.of(completed("quad", 2)), true);
+        assertEquals(3, ResultStore.merge(List.of(a, b2), out).cells().size());
+    }
+
+    @Test
     void compressedResultsFileReadsLikeThePlainOne() throws IOException {
         List<CellRecord> cells = List.of(completed("quad", 0), diverged("quad", 1), errored("quad", 2));
         Path plain = writeFile("plain.jsonl", header("run-1"), cells, true);
