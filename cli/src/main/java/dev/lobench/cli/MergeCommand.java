@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Join the results of several runs (e.g. the shards of 'lobench run --shard i/n') into one "
                 + "results directory. Identical duplicate cells are kept once; conflicting duplicates, and different "
-                + "runs of one task, optimizer and seed (e.g. other steps), are an error.")
+                + "runs of one task, optimizer and seed (other steps, say), are an error.")
 final class MergeCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
