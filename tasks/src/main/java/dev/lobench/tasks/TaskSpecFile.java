@@ -209,8 +209,11 @@ public final class TaskSpecFile {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        if (!v.isIntegralNumber()) {
             throw new UserError(where + ": " + field + ": expected a whole number, got " + v);
+        }
+        if (!v.canConvertToInt()) {
+            throw new UserError(where + ": " + field + ": " + v + " is too large (at most " + Integer.MAX_VALUE + ")");
         }
         return v.intValue();
     }

@@ -67,6 +67,8 @@ class TaskSpecFileTest {
                         + "relu|tanh|gelu, got 'swish'"));
         assertEquals("t.yaml: steps: must be >= 1, got 0", err("family: mlp\nsteps: 0\n"));
         assertEquals("t.yaml: seeds: expected a whole number, got 1.5", err("family: mlp\nseeds: 1.5\n"));
+        assertEquals("t.yaml: steps: 99999999999 is too large (at most 2147483647)",
+                err("family: mlp\nsteps: 99999999999\n"));
         assertTrue(err("family: transformer\nparameters: {heads: 3, width: 64}\n").contains("heads"));
         assertTrue(err("tasks: []\n").contains("tasks: expected a non-empty list"));
         assertTrue(err("family: [mlp\n").startsWith("t.yaml:"));
