@@ -34,7 +34,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--baseline", description = "Baseline run (A side) for run-vs-run mode.")
     Path baseline;
 
-    @Option(names = "--candidate", description = "Candidate run (B side) for run-vs-run mode.")
+    @Option(names = "--candidate", description = "Candidate run (B side) for run-vs-run mode; it must have run the "
+            + "same steps and task definitions as the baseline.")
     Path candidate;
 
     @Option(names = "--optimizer", split = ",",

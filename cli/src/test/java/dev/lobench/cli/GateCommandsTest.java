@@ -103,6 +103,45 @@ class GateCommandsTest {
     }
 
     @Test
+    void runVsRunRefusesACandidateOfOtherStepsOrTaskDefinitions(@TempDir Path dir) throws Exception {
+        Path base = run(dir, "base", 1f, Outcome.completed);
+        Path longer = dir.resolve("longer");
+        Path other = dir.resolve("other");
+        Files.createDirectories(longer);
+        Files.createDirectories(other);
+        try (ResultWriter w = ResultWriter.create(longer.resolve("results.jsonl"), header());
+                ResultWriter v = ResultWriter.create(other.resolve("results.jsonl"), header())) {
+            for (String t : List.of("t1", "t2")) {
+                CellRecord c = cell(t, "adam(lr=0.001)", Outcome.completed, 1.0f);
+                // t1 run for 6 steps instead of 3; t2 as in the baseline
+                int steps = t.equals("t1") ? 6 : c.steps();
+                w.writeCell(new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(),
+                        c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(),
+                        c.optimizerParams(), c.tunedGroup(), c.seed(), steps, c.numParams(), c.outcome(),
+                        c.outcomeDetail(), c.initialLoss(), c.trainLoss(), c.evals(), c.timing(), c.meta()));
+                // both tasks with another parameter than in the baseline
+                v.writeCell(new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(),
+                        Map.of("width", 64), c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(),
+                        c.optimizerParams(), c.tunedGroup(), c.seed(), c.steps(), c.numParams(), c.outcome(),
+                        c.outcomeDetail(), c.initialLoss(), c.trainLoss(), c.evals(), c.timing(), c.meta()));
+            }
+            w.writeEnd("2026-01-01T00:00:01Z");
+            v.writeEnd("2026-01-01T00:00:01Z");
+        }
+        Out r = exec("compare", "--baseline", base.toString(), "--candidate", longer.toString());
+        assertEquals(2, r.code(), r.out());
+        assertEquals("lobench: the candidate is not comparable with the baseline: t1 / adam(lr=0.001): baseline 3"
+                + " steps, candidate 6", r.err().strip());
+        Out d = exec("compare", "--baseline", base.toString(), "--candidate", other.toString());
+        assertEquals(2, d.code(), d.out());
+        assertTrue(d.err().contains("task t1 is defined differently: baseline fixture {}, candidate fixture {width=64}"),
+                d.err());
+        assertTrue(d.err().contains("task t2 is defined differently"), d.err());
+        // the same run against itself stays comparable
+        assertEquals(0, exec("compare", "--baseline", base.toString(), "--candidate", base.toString()).code());
+    }
+
+    @Test
     void compareAndReportOutputs(@TempDir Path dir) throws Exception {
         Path base = run(dir, "base", 1f, Outcome.completed);
         Out c = exec("compare", "adam", "sgdm", "--results", base.toString());

@@ -86,12 +86,16 @@ public final class ComparePairs {
      * A baseline run against a candidate run: per (task, optimizer) of the baseline, matched by exact optimizer
      * name or (with {@code byBase}) by base name, that the candidate also has; {@code only} (null: all) keeps the
      * baseline optimizers named (canonical or base). Sorted by task, then optimizer.
+     *
+     * @throws ResultsError when a matched pair ran other steps or another definition of its task (family and
+     *     parameters) in the candidate than in the baseline: not comparable, as for the CI gate
      */
     public static List<Compare.Pair> runVsRun(List<CellRecord> base, List<CellRecord> cand, boolean byBase,
                                               Collection<String> only) {
         Map<String, List<CellRecord>> b = group(base, byBase);
         Map<String, List<CellRecord>> c = group(cand, byBase);
         List<Compare.Pair> out = new ArrayList<>();
+        List<String> notComparable = new ArrayList<>();
         for (var e : b.entrySet()) {
             List<CellRecord> cc = c.get(e.getKey());
             if (cc == null) {
@@ -103,9 +107,45 @@ public final class ComparePairs {
                 continue;
             }
             String optB = cc.get(0).optimizer();
-            out.add(new Compare.Pair(e.getValue().get(0).task(), optA, optB, e.getValue(), cc));
+            String task = e.getValue().get(0).task();
+            Set<Integer> stepsA = steps(e.getValue());
+            Set<Integer> stepsB = steps(cc);
+            if (!stepsA.equals(stepsB)) {
+                notComparable.add(task + " / " + optA + ": baseline " + describe(stepsA) + " steps, candidate "
+                        + describe(stepsB));
+            }
+            Set<String> defA = definitions(e.getValue());
+            Set<String> defB = definitions(cc);
+            if (!defA.equals(defB)) {
+                notComparable.add("task " + task + " is defined differently: baseline " + describe(defA)
+                        + ", candidate " + describe(defB));
+            }
+            out.add(new Compare.Pair(task, optA, optB, e.getValue(), cc));
+        }
+        if (!notComparable.isEmpty()) {
+            List<String> d = notComparable.stream().distinct().toList();
+            throw new ResultsError("the candidate is not comparable with the baseline: "
+                    + String.join("; ", d.stream().limit(5).toList())
+                    + (d.size() > 5 ? " (and " + (d.size() - 5) + " more)" : ""));
         }
         return out;
+    }
+
+    private static Set<Integer> steps(List<CellRecord> cells) {
+        Set<Integer> s = new TreeSet<>();
+        cells.forEach(c -> s.add(c.steps()));
+        return s;
+    }
+
+    /** A cell's task family and parameters, as the CI gate compares them. */
+    private static Set<String> definitions(List<CellRecord> cells) {
+        Set<String> s = new TreeSet<>();
+        cells.forEach(c -> s.add(c.taskFamily() + " " + (c.taskParams() == null ? "{}" : new TreeMap<>(c.taskParams()))));
+        return s;
+    }
+
+    private static String describe(Set<?> values) {
+        return values.size() == 1 ? String.valueOf(values.iterator().next()) : values.toString();
     }
 
     private static Map<String, List<CellRecord>> group(List<CellRecord> cells, boolean byBase) {
