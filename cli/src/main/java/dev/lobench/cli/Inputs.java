@@ -81,6 +81,29 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
 
     private record Seen(CellRecord cell, Path file) {}
 
+    /**
+     * One warning per task whose cells ran different numbers of steps (runs of several lengths given together):
+     * its rows are still reported, but every comparison across them (x Adam, speedups, win rates, profiles) sets
+     * one horizon against another.
+     */
+    static List<String> mixedLengths(List<CellRecord> cells) {
+        java.util.Map<String, java.util.TreeMap<Integer, java.util.TreeSet<String>>> byTask = new java.util.TreeMap<>();
+        for (CellRecord c : cells) {
+            byTask.computeIfAbsent(c.task(), k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(c.steps(), k -> new java.util.TreeSet<>()).add(c.optimizer());
+        }
+        List<String> out = new ArrayList<>();
+        byTask.forEach((task, bySteps) -> {
+            if (bySteps.size() > 1) {
+                List<String> parts = new ArrayList<>();
+                bySteps.forEach((steps, opts) -> parts.add(steps + " steps: " + String.join(", ", opts)));
+                out.add("task " + task + " has runs of different lengths (" + String.join("; ", parts) + "); its "
+                        + "comparisons across them set one horizon against another: report each length apart");
+            }
+        });
+        return out;
+    }
+
     private static boolean hasResultsFiles(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             return s.anyMatch(f -> JsonLines.isJsonLines(f) && !JsonLines.plainName(f).equals(StabilityRecord.FILE));

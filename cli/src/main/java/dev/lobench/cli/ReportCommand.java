@@ -72,6 +72,7 @@ final class ReportCommand implements Callable<Integer> {
         OutputGuard.check("--svg", svg, OutputGuard.Kind.OTHER, all);
         FullReport.Format fmt = parseFullFormat(format);
         Inputs in = Inputs.readWithStability(inputs);
+        Inputs.mixedLengths(in.cells()).forEach(w -> System.err.println("lobench: warning: " + w));
         if (in.cells().isEmpty() && overhead != null) {
             throw new UserError("--overhead needs result cells; " + inputs + " holds only stability records");
         }

@@ -142,6 +142,31 @@ class GateCommandsTest {
     }
 
     @Test
+    void twoOptimizersOfDifferentLengthsAreRefusedByCompareAndFlaggedByReport(@TempDir Path dir) throws Exception {
+        Path base = run(dir, "base", 1f, Outcome.completed);
+        Path longer = dir.resolve("longer");
+        Files.createDirectories(longer);
+        try (ResultWriter w = ResultWriter.create(longer.resolve("results.jsonl"), header())) {
+            CellRecord c = cell("t1", "nadam(lr=0.001)", Outcome.completed, 0.5f);
+            w.writeCell(new CellRecord(c.type(), c.schemaVersion(), c.cellKey(), c.task(), c.taskFamily(),
+                    c.taskParams(), c.inMetaTrainingSet(), c.optimizer(), c.optimizerBase(), c.optimizerParams(),
+                    c.tunedGroup(), c.seed(), 6, c.numParams(), c.outcome(), c.outcomeDetail(), c.initialLoss(),
+                    c.trainLoss(), c.evals(), c.timing(), c.meta()));
+            w.writeEnd("2026-01-01T00:00:01Z");
+        }
+        Out c = exec("compare", "adam", "nadam", "--results", base.toString(), longer.toString());
+        assertEquals(2, c.code(), c.out());
+        assertEquals("lobench: not comparable: t1 / adam(lr=0.001) vs nadam(lr=0.001): adam 3 steps, nadam 6",
+                c.err().strip());
+        Out r = exec("report", base.toString(), longer.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("lobench: warning: task t1 has runs of different lengths (3 steps: adam(lr=0.001), "
+                + "sgdm(lr=0.05); 6 steps: nadam(lr=0.001))"), r.err());
+        assertTrue(!r.err().contains("task t2 has runs"), r.err());
+        assertTrue(!exec("report", base.toString()).err().contains("different lengths"));
+    }
+
+    @Test
     void compareAndReportOutputs(@TempDir Path dir) throws Exception {
         Path base = run(dir, "base", 1f, Outcome.completed);
         Out c = exec("compare", "adam", "sgdm", "--results", base.toString());

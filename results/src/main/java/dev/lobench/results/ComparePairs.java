@@ -52,7 +52,8 @@ public final class ComparePairs {
 
     /**
      * Two optimizers of one set of results: per task (sorted) that has both, the cells of {@code a} and of
-     * {@code b} ({@link #select}). Neither side on any task -> {@link MissingOptimizer}.
+     * {@code b} ({@link #select}). Neither side on any task -> {@link MissingOptimizer}; a task on which the two ran
+     * other steps or another task definition -> {@link ResultsError} ({@link #checkComparable}).
      */
     public static List<Compare.Pair> twoOptimizers(List<CellRecord> cells, String a, String b) {
         Map<String, List<CellRecord>> byTask = new TreeMap<>();
@@ -79,6 +80,7 @@ public final class ComparePairs {
             }
             throw new MissingOptimizer(!anyA ? a : b, names);
         }
+        checkComparable(out, "not comparable", a, b);
         return out;
     }
 
@@ -95,7 +97,6 @@ public final class ComparePairs {
         Map<String, List<CellRecord>> b = group(base, byBase);
         Map<String, List<CellRecord>> c = group(cand, byBase);
         List<Compare.Pair> out = new ArrayList<>();
-        List<String> notComparable = new ArrayList<>();
         for (var e : b.entrySet()) {
             List<CellRecord> cc = c.get(e.getKey());
             if (cc == null) {
@@ -107,28 +108,37 @@ public final class ComparePairs {
                 continue;
             }
             String optB = cc.get(0).optimizer();
-            String task = e.getValue().get(0).task();
-            Set<Integer> stepsA = steps(e.getValue());
-            Set<Integer> stepsB = steps(cc);
+            out.add(new Compare.Pair(e.getValue().get(0).task(), optA, optB, e.getValue(), cc));
+        }
+        checkComparable(out, "the candidate is not comparable with the baseline", "baseline", "candidate");
+        return out;
+    }
+
+    /**
+     * Refuses pairs whose two sides ran other steps or another definition of their task (family and parameters):
+     * their final losses would compare different horizons or different problems.
+     */
+    static void checkComparable(List<Compare.Pair> pairs, String what, String sideA, String sideB) {
+        List<String> notComparable = new ArrayList<>();
+        for (Compare.Pair p : pairs) {
+            Set<Integer> stepsA = steps(p.cellsA());
+            Set<Integer> stepsB = steps(p.cellsB());
             if (!stepsA.equals(stepsB)) {
-                notComparable.add(task + " / " + optA + ": baseline " + describe(stepsA) + " steps, candidate "
-                        + describe(stepsB));
+                notComparable.add(p.task() + " / " + p.a() + (p.a().equals(p.b()) ? "" : " vs " + p.b()) + ": "
+                        + sideA + " " + describe(stepsA) + " steps, " + sideB + " " + describe(stepsB));
             }
-            Set<String> defA = definitions(e.getValue());
-            Set<String> defB = definitions(cc);
+            Set<String> defA = definitions(p.cellsA());
+            Set<String> defB = definitions(p.cellsB());
             if (!defA.equals(defB)) {
-                notComparable.add("task " + task + " is defined differently: baseline " + describe(defA)
-                        + ", candidate " + describe(defB));
+                notComparable.add("task " + p.task() + " is defined differently: " + sideA + " " + describe(defA)
+                        + ", " + sideB + " " + describe(defB));
             }
-            out.add(new Compare.Pair(task, optA, optB, e.getValue(), cc));
         }
         if (!notComparable.isEmpty()) {
             List<String> d = notComparable.stream().distinct().toList();
-            throw new ResultsError("the candidate is not comparable with the baseline: "
-                    + String.join("; ", d.stream().limit(5).toList())
+            throw new ResultsError(what + ": " + String.join("; ", d.stream().limit(5).toList())
                     + (d.size() > 5 ? " (and " + (d.size() - 5) + " more)" : ""));
         }
-        return out;
     }
 
     private static Set<Integer> steps(List<CellRecord> cells) {
