@@ -66,6 +66,32 @@ class StabilityCommandTest {
     }
 
     @Test
+    void anExistingStabilityRunIsNeverReplaced(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("stab");
+        String[] args = {"stability", "--optimizer", "sgd:lr=0.1", "--curvature", "1,30", "--steps", "50",
+            "--burn-in", "10", "--probes", "1", "--out", out.toString()};
+        assertEquals(0, CliTest.run(args).code());
+        Path file = out.resolve(StabilityRecord.FILE);
+        byte[] first = Files.readAllBytes(file);
+        // the same directory again, with another optimizer: refused, the first records stay byte for byte
+        String[] again = args.clone();
+        again[2] = "adam";
+        CliTest.assertOneLineError(CliTest.run(again), "stability results already exist in " + out);
+        assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(file)));
+        // a compressed record counts too (committed runs are gzipped)
+        Path gz = Files.createDirectory(tmp.resolve("gz"));
+        Files.write(gz.resolve(StabilityRecord.FILE + ".gz"), new byte[] {1, 2, 3});
+        again[again.length - 1] = gz.toString();
+        CliTest.assertOneLineError(CliTest.run(again), "stability results already exist in " + gz);
+        assertFalse(Files.exists(gz.resolve(StabilityRecord.FILE)));
+        // a file where the directory should be
+        Path plain = Files.writeString(tmp.resolve("plain"), "x");
+        again[again.length - 1] = plain.toString();
+        CliTest.assertOneLineError(CliTest.run(again), "is an existing file");
+        assertEquals("x", Files.readString(plain));
+    }
+
+    @Test
     void stdoutIsTheTableAloneAndMessagesGoToStderr(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("stab");
         GateCommandsTest.Out csv = GateCommandsTest.exec("stability", "--optimizer", "sgd:lr=0.1", "--curvature", "1,30",

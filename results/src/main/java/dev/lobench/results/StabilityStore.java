@@ -34,7 +34,9 @@ public final class StabilityStore {
         h.put("type", StabilityRecord.HEADER_TYPE);
         h.put("schemaVersion", SCHEMA_VERSION);
         h.putAll(header);
-        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+        // CREATE_NEW: a stability file is written once and never replaced
+        try (BufferedWriter w = Files.newBufferedWriter(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
             w.write(ResultsJson.mapper().writeValueAsString(h));
             w.newLine();
             for (StabilityRecord r : records) {
