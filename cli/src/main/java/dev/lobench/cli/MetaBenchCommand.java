@@ -55,7 +55,8 @@ final class MetaBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "libtorch intra-op threads (default: -Dai.djl.pytorch.num_threads, else all cores).")
     Integer threads;
 
-    @Option(names = "--json", description = "Also write the numbers to this JSON file.")
+    @Option(names = "--json", description = "Also write the numbers to this JSON file (refused before measuring when "
+            + "it is an existing lobench record, such as an earlier meta-bench JSON).")
     Path json;
 
     @picocli.CommandLine.Mixin
@@ -75,6 +76,8 @@ final class MetaBenchCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UserError("--threads must be >= 1, got " + threads);
         }
+        // before any measurement: an earlier record (or other lobench data) at --json is never replaced
+        OutputGuard.check("--json", json, OutputGuard.Kind.OTHER, List.of());
         if (threads != null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }

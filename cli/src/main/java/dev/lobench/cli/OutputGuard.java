@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * Refuses an output path that would destroy data: one that resolves (links and {@code ..} followed) to an input
- * file of the same command (a results file, one inside a given run directory, or a baseline), or to an existing
- * lobench results file or baseline that this command did not create. Called before anything is written.
+ * file of the same command (a results file, one inside a given run directory, or a baseline), or to existing
+ * lobench data that this command did not create (results, stability and overhead records, baselines, meta-training
+ * logs, weights and checkpoints, meta-bench records, compressed records). Called before anything is written.
  */
 final class OutputGuard {
 
@@ -146,8 +147,12 @@ final class OutputGuard {
 
     /** "results file" or "baseline" when the file's start shows it is one, else null. */
     static String lobenchData(Path file) {
-        if (file.getFileName().toString().equals(ResultStore.FILE_NAME)) {
+        String name = file.getFileName().toString();
+        if (name.equals(ResultStore.FILE_NAME)) {
             return "results file";
+        }
+        if (name.endsWith(".safetensors") || name.endsWith(".ckpt")) {
+            return "weights or checkpoint file";
         }
         byte[] head = new byte[4096];
         int n;
@@ -156,12 +161,25 @@ final class OutputGuard {
         } catch (IOException e) {
             return null;
         }
+        if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b
+                && (name.endsWith(".jsonl.gz") || name.endsWith(".json.gz"))) {
+            return "compressed record";
+        }
         String s = new String(head, 0, n, StandardCharsets.UTF_8);
         if (s.startsWith("{\"type\":\"header\"") || s.startsWith("{\"type\":\"cell\"")) {
             return "results file";
         }
+        if (s.startsWith("{\"type\":\"stability-header\"")) {
+            return "stability file";
+        }
+        if (s.startsWith("{\"outerStep\"") || s.startsWith("{\"outer_step\"")) {
+            return "meta-training log";
+        }
         if (s.startsWith("{") && s.contains("\"schemaVersion\"") && s.contains("\"entries\"")) {
             return "baseline";
+        }
+        if (s.startsWith("{") && s.contains("\"innerRuns\"") && s.contains("\"gitCommit\"")) {
+            return "meta-bench record";
         }
         return null;
     }
