@@ -152,6 +152,9 @@ final class MetaTrainCommand implements Callable<Integer> {
             throw new UserError("checkpoint " + (Files.exists(cfg.checkpointPath()) ? cfg.checkpointPath() : cfg.lightCheckpointPath())
                     + " exists; pass --resume to continue it or delete it to start over");
         }
+        if (!resume && !cfg.earlierOutputs().isEmpty()) {
+            throw MetaTrainer.earlierRun(cfg);
+        }
         // every task's data before meta-training starts (found, fetched, or one message naming what is missing)
         dev.lobench.tasks.preflight.DataPreflight.check(taskNames.stream().map(dev.lobench.tasks.TaskRegistry::get).toList(),
                 dc);

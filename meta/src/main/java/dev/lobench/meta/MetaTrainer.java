@@ -92,6 +92,22 @@ public final class MetaTrainer {
             return out.resolveSibling(out.getFileName() + ".snapshots");
         }
 
+        /**
+         * What an earlier run at this {@code out} left that a fresh start would replace: the weights, the log (also
+         * gzipped, as committed) and the snapshot folder, those that exist. Checkpoints are checked apart (they
+         * offer {@code --resume}).
+         */
+        public List<Path> earlierOutputs() {
+            List<Path> found = new java.util.ArrayList<>();
+            for (Path p : new Path[] {out, logPath(), logPath().resolveSibling(logPath().getFileName() + ".gz"),
+                snapshotDir()}) {
+                if (Files.exists(p)) {
+                    found.add(p);
+                }
+            }
+            return found;
+        }
+
         /** Snapshot file of outer step {@code step}. */
         public Path snapshotPath(int step) {
             String f = out.getFileName().toString();
@@ -174,6 +190,13 @@ public final class MetaTrainer {
         return stderrTtyProperty != null ? Boolean.parseBoolean(stderrTtyProperty) : console;
     }
 
+    /** The refusal of a fresh start over an earlier run's outputs (see {@link Config#earlierOutputs}). */
+    public static UserError earlierRun(Config cfg) {
+        return new UserError("--out " + cfg.out() + ": an earlier run's outputs exist (" + String.join(", ",
+                cfg.earlierOutputs().stream().map(Path::toString).toList()) + ") and no checkpoint to resume; choose"
+                + " another --out, or move them away to start over");
+    }
+
     /** @param progress where to redraw the progress line, or null for none */
     public static Result run(Config cfg, ThetaSink sink, PrintStream progress) throws IOException {
         MetaArch arch = cfg.arch();
@@ -242,6 +265,9 @@ public final class MetaTrainer {
                     if (Files.exists(p)) {
                         throw new UserError("checkpoint " + p + " exists; pass --resume to continue it or delete it to start over");
                     }
+                }
+                if (!cfg.earlierOutputs().isEmpty()) {
+                    throw earlierRun(cfg);
                 }
                 theta = arch.initTheta(cfg.seed());
                 if (theta.length != arch.thetaSize()) {

@@ -277,6 +277,29 @@ class MetaTrainerTest {
     }
 
     @Test
+    void aFreshStartNeverReplacesAnEarlierRunsWeightsOrLog() throws IOException {
+        Path out = dir.resolve("fresh/theta.safetensors");
+        MetaTrainer.run(config(Estimator.Kind.PES, out, 1).build(), new Sink(), null);
+        Path log = out.resolveSibling("theta.safetensors.jsonl");
+        // the checkpoints are gone (not committed), the log stays: nothing to resume, and nothing may be truncated
+        Files.delete(out.resolveSibling("theta.safetensors.ckpt"));
+        Files.deleteIfExists(out.resolveSibling("theta.safetensors.light.ckpt"));
+        byte[] before = Files.readAllBytes(log);
+        UserError e = assertThrows(UserError.class,
+                () -> MetaTrainer.run(config(Estimator.Kind.PES, out, 1).build(), new Sink(), null));
+        assertTrue(e.getMessage().contains("an earlier run's outputs exist (" + log + ")"), e.getMessage());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(log)));
+        // a weights file alone (e.g. shipped weights given as --out) is refused too, and left as it was
+        Path w = Files.createDirectories(dir.resolve("w")).resolve("star.safetensors");
+        Files.write(w, new byte[] {1, 2, 3});
+        UserError we = assertThrows(UserError.class,
+                () -> MetaTrainer.run(config(Estimator.Kind.PES, w, 1).build(), new Sink(), null));
+        assertTrue(we.getMessage().contains("(" + w + ")"), we.getMessage());
+        assertTrue(java.util.Arrays.equals(new byte[] {1, 2, 3}, Files.readAllBytes(w)));
+        assertTrue(!Files.exists(w.resolveSibling("star.safetensors.jsonl")));
+    }
+
+    @Test
     void invalidConfigIsAUserError() {
         Path out = dir.resolve("t.bin");
         assertThrows(UserError.class, () -> config(Estimator.Kind.PES, out, 1).particles(0).build());
