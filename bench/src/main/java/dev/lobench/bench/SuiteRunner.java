@@ -182,7 +182,12 @@ public final class SuiteRunner {
 
     private ResultWriter openWriter(Path file, String version) {
         {
+            Path gz = dir.resolve(RESULTS_FILE + ".gz");
             if (resume) {
+                if (!Files.exists(file) && Files.exists(gz)) {
+                    throw new UserError("--resume: " + dir + " holds " + RESULTS_FILE + ".gz, a compressed record,"
+                            + " which cannot be resumed (gunzip it first to continue that run)");
+                }
                 if (!Files.exists(file)) {
                     throw new UserError("--resume: no " + RESULTS_FILE + " in " + dir);
                 }
@@ -198,6 +203,10 @@ public final class SuiteRunner {
             if (Files.exists(file)) {
                 throw new UserError("results already exist in " + dir
                         + " (use --resume to continue that run, or another --out)");
+            }
+            if (Files.exists(gz)) {
+                // a second results file beside the compressed one would be read with it as one run
+                throw new UserError("results already exist in " + dir + " (" + RESULTS_FILE + ".gz; use another --out)");
             }
             return ResultWriter.create(file, header(version));
         }

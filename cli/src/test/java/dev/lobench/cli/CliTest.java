@@ -170,6 +170,33 @@ class CliTest {
         Result again = run("run", "--task", "quadratic-d100-k100", "--steps", "5", "--out", out.toString());
         assertOneLineError(again, "results already exist");
         assertEquals(lines, Files.readAllLines(results));
+        // nor when its record is compressed (as committed): a second results file beside it would be read with it
+        Path gz = out.resolve("results.jsonl.gz");
+        try (var o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(results, o);
+        }
+        Files.delete(results);
+        assertOneLineError(run("run", "--task", "quadratic-d100-k100", "--steps", "5", "--out", out.toString()),
+                "results already exist in " + out + " (results.jsonl.gz");
+        assertOneLineError(run("run", "--task", "quadratic-d100-k100", "--steps", "5", "--resume", out.toString()),
+                "a compressed record, which cannot be resumed");
+        assertTrue(!Files.exists(results), "nothing written beside the compressed record");
+    }
+
+    @Test
+    void overheadNeverWritesBesideAnEarlierRecord(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("oh"));
+        Path gz = out.resolve("overhead.jsonl.gz");
+        Files.write(gz, new byte[] {0x1f, (byte) 0x8b, 8, 0});
+        assertOneLineError(run("overhead", "--tasks", "synthetic-10k", "--optimizers", "adam", "--quick", "--out",
+                out.toString()), "overhead results already exist in " + out + " (overhead.jsonl.gz");
+        try (var files = Files.list(out)) {
+            assertEquals(1, files.count(), "nothing written");
+        }
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        assertOneLineError(run("overhead", "--tasks", "synthetic-10k", "--optimizers", "adam", "--quick", "--out",
+                file.toString()), "is an existing file");
+        assertEquals("x", Files.readString(file));
     }
 
     @Test
