@@ -5,6 +5,7 @@ import dev.lobench.optimizers.learned.ThetaFiles;
 import dev.lobench.optimizers.learned.VeloFiles;
 import dev.lobench.optimizers.learned.VeloImport;
 import dev.lobench.optimizers.learned.VeloTheta;
+import dev.lobench.tasks.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +38,10 @@ final class LoptCommand implements Runnable {
             if (Files.exists(p)) {
                 System.out.println(VeloFiles.isVeloFile(p) ? VeloFiles.read(p).info() : ThetaFiles.read(p).info());
                 return 0;
+            }
+            if (!what.matches("[A-Za-z0-9._-]+") || what.endsWith(".safetensors")) {
+                // a path (it has a '/' or the file suffix), not a shipped name: say that the file is missing
+                throw new UserError("no such weights file: " + what);
             }
             VeloFiles.Loaded velo = what.startsWith("velo") ? VeloFiles.loadShipped(what) : null;
             System.out.println(velo != null ? velo.info() : LearnedOptimizers.loadShipped(what).info());

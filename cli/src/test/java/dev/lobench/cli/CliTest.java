@@ -257,6 +257,10 @@ class CliTest {
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("arch:            velo-style (lstm 4, bank 3)"), info.out());
         assertTrue(info.out().contains("source_sha256"), info.out());
+        // a missing file is named as a missing file, a name that ships nothing lists what ships
+        assertOneLineError(run("lopt", "info", dir.resolve("gone.safetensors").toString()),
+                "no such weights file: " + dir.resolve("gone.safetensors"));
+        assertOneLineError(run("lopt", "info", "nope"), "no shipped learned optimizer weights named 'nope'");
         // bad input: unknown kind, missing file, a file that is not VeLO weights; nothing is written
         assertOneLineError(run("lopt", "import", "velo2", in.toString()), "unknown kind 'velo2'");
         assertOneLineError(run("lopt", "import", "velo", dir.resolve("nope.safetensors").toString()), "no such file");
