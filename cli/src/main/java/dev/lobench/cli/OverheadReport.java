@@ -33,6 +33,35 @@ final class OverheadReport {
         }
     }
 
+    /**
+     * Whether {@code p} is a 'lobench overhead' run given where results are expected: its {@code overhead.jsonl}
+     * (plain or gzipped), or a directory holding one and no results file.
+     */
+    static boolean isOverheadRun(Path p) {
+        if (Files.isDirectory(p)) {
+            return dev.lobench.results.JsonLines.resolve(p, OverheadStore.FILE_NAME) != null
+                    && dev.lobench.results.JsonLines.resolve(p, ResultStore.FILE_NAME) == null;
+        }
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        return name.equals(OverheadStore.FILE_NAME) || name.equals(OverheadStore.FILE_NAME + ".gz");
+    }
+
+    /** The cost table of each overhead run, under a heading naming it (what 'lobench overhead' printed). */
+    static String tables(List<Path> runs) {
+        StringBuilder sb = new StringBuilder();
+        for (Path p : runs) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append("### lobench overhead: ").append(p).append("\n\n")
+                    .append(dev.lobench.results.OverheadTable.markdown(OverheadStore.read(p)));
+            if (sb.charAt(sb.length() - 1) != '\n') {
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     static String render(List<Path> inputs, List<CellRecord> cells, Path overhead, boolean matched, int smooth) {
         RunHeader header = firstHeader(inputs.get(0));
         return MatchedOverhead.markdown(cells, header, OverheadStore.read(overhead), matched, smooth);

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
         description = "Aggregate results (a run directory or .jsonl files) per task x optimizer over seeds.")
 final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files.")
+    @Parameters(arity = "1..*", paramLabel = "RESULTS", description = "Run directories or results .jsonl files ("
+            + "'lobench overhead' runs alone: their cost tables).")
     java.util.List<Path> inputs;
 
     @Option(names = "--format", defaultValue = "md", description = "md (default), csv, json or latex (booktabs). csv "
@@ -65,6 +66,22 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OverheadReport.checkOptions(overhead, matched, smooth, format);
+        java.util.List<Path> overheadRuns = inputs.stream().filter(OverheadReport::isOverheadRun).toList();
+        if (!overheadRuns.isEmpty()) {
+            // 'lobench overhead' runs given as RESULTS: their cost tables, or a pointer to --overhead
+            Path first = overheadRuns.get(0);
+            if (overheadRuns.size() < inputs.size() || overhead != null) {
+                throw new UserError(first + " is a 'lobench overhead' run, not results: join it to results with"
+                        + " --overhead " + first + ", or report it alone");
+            }
+            if (!parseFullFormat(format).equals(FullReport.Format.MARKDOWN) || html != null || png != null
+                    || svg != null || csvDir != null) {
+                throw new UserError(first + " is a 'lobench overhead' run: alone, its cost table is printed as"
+                        + " Markdown only (no --format, --html, --png, --svg or --csv-dir)");
+            }
+            System.out.print(OverheadReport.tables(overheadRuns));
+            return 0;
+        }
         java.util.List<Path> all = new java.util.ArrayList<>(inputs);
         all.add(overhead);
         OutputGuard.check("--html", html, OutputGuard.Kind.OTHER, all);

@@ -167,6 +167,36 @@ class GateCommandsTest {
     }
 
     @Test
+    void reportOfAnOverheadRunPrintsItsCostTable(@TempDir Path dir) throws Exception {
+        RunHeader h = new RunHeader("header", 1, "oh", "overhead", "0.1.0", "abc", "17", "0.36.0", "2.7.1", "CPU A", 2,
+                "Linux", "2026-01-01T00:00:00Z", "lobench overhead", Map.of("device", "cpu"));
+        Path oh = dir.resolve("oh");
+        dev.lobench.results.OverheadStore.Writer w = dev.lobench.results.OverheadStore.create(oh, h);
+        for (String[] r : new String[][] {{"adam", "0.5"}, {"star", "1.5"}}) {
+            w.write(new dev.lobench.results.OverheadRecord(dev.lobench.results.OverheadRecord.TYPE, 1,
+                    dev.lobench.results.OverheadRecord.OPTIMIZER_ONLY, "synthetic-10k", r[0], r[0], "cpu", 2, 10000,
+                    Double.parseDouble(r[1]), Double.parseDouble(r[1]), 0.01, 100, 1, 8 * 10000L, 0, "ok", null));
+        }
+        w.end("2026-01-01T00:01:00Z");
+        Out r = exec("report", oh.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("### lobench overhead: " + oh), r.out());
+        // star's optimizer-only step is 3x adam's
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| synthetic-10k | star | 10000 |") && l.contains("| 3.00 |")),
+                r.out());
+        // the record itself reads the same as its directory
+        assertEquals(r.out().replace(oh.toString(), "X"),
+                exec("report", w.file().toString()).out().replace(w.file().toString(), "X"));
+        // mixed with results, or with options for results: one line pointing at --overhead
+        Path base = run(dir, "base", 1f, Outcome.completed);
+        Out mixed = exec("report", base.toString(), oh.toString());
+        assertEquals(2, mixed.code());
+        assertEquals("lobench: " + oh + " is a 'lobench overhead' run, not results: join it to results with --overhead "
+                + oh + ", or report it alone", mixed.err().strip());
+        assertEquals(2, exec("report", oh.toString(), "--format", "csv").code());
+    }
+
+    @Test
     void compareAndReportOutputs(@TempDir Path dir) throws Exception {
         Path base = run(dir, "base", 1f, Outcome.completed);
         Out c = exec("compare", "adam", "sgdm", "--results", base.toString());
