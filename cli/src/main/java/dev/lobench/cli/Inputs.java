@@ -43,6 +43,10 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
             if (!Files.exists(p)) {
                 throw new UserError("no such results file or directory: " + p);
             }
+            String other = notResults(p);
+            if (other != null) {
+                throw new UserError(p + " is " + other);
+            }
             Path stab = StabilityStore.find(p);
             if (withStability && stab != null) {
                 stability.addAll(StabilityStore.read(stab).records());
@@ -80,6 +84,49 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
     }
 
     private record Seen(CellRecord cell, Path file) {}
+
+    /**
+     * What {@code p} is when it is another kind of lobench output than results (weights, a meta-training log or run
+     * directory, an overhead run), with the command that reads it; null otherwise.
+     */
+    static String notResults(Path p) {
+        if (Files.isDirectory(p)) {
+            if (OverheadReport.isOverheadRun(p)) {
+                return "a 'lobench overhead' run, not results (its cost table: 'lobench report " + p + "'; with "
+                        + "results: 'lobench report RESULTS --overhead " + p + "')";
+            }
+            List<Path> logs = new ArrayList<>();
+            boolean other = false;
+            try (java.util.stream.Stream<Path> s = Files.list(p)) {
+                for (Path f : (Iterable<Path>) s.sorted()::iterator) {
+                    if (!JsonLines.isJsonLines(f)) {
+                        continue;
+                    }
+                    if (JsonLines.plainName(f).endsWith(".safetensors.jsonl")) {
+                        logs.add(f);
+                    } else {
+                        other = true;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return null; // reading the directory reports the problem
+            }
+            return !other && !logs.isEmpty() ? "a meta-training run directory, not results (compare meta-training "
+                    + "runs with 'lobench meta-report " + logs.get(0) + "')" : null;
+        }
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (OverheadReport.isOverheadRun(p)) {
+            return "a 'lobench overhead' record, not results (its cost table: 'lobench report " + p + "')";
+        }
+        if (name.endsWith(".safetensors")) {
+            return "a learned optimizer's weights file, not results (inspect it with 'lobench lopt info " + p + "')";
+        }
+        if (JsonLines.plainName(p).endsWith(".safetensors.jsonl")) {
+            return "a meta-training log, not results (compare meta-training runs with 'lobench meta-report " + p
+                    + "')";
+        }
+        return null;
+    }
 
     /**
      * One warning per task whose cells ran different numbers of steps (runs of several lengths given together):

@@ -197,6 +197,27 @@ class GateCommandsTest {
     }
 
     @Test
+    void otherLobenchOutputsGivenAsResultsNameTheCommandThatReadsThem(@TempDir Path dir) throws Exception {
+        Path runDir = Files.createDirectories(dir.resolve("meta/seed0"));
+        Path log = Files.writeString(runDir.resolve("star-s0.safetensors.jsonl"), "{\"outerStep\":1,\"metaLoss\":2}\n");
+        Path weights = Files.write(runDir.resolve("star-s0.safetensors"), new byte[] {8, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
+        Out l = exec("report", log.toString());
+        assertEquals(2, l.code());
+        assertEquals("lobench: " + log + " is a meta-training log, not results (compare meta-training runs with "
+                + "'lobench meta-report " + log + "')", l.err().strip());
+        Out d = exec("compare", "adam", "star", "--results", runDir.toString());
+        assertEquals(2, d.code());
+        assertTrue(d.err().contains(runDir + " is a meta-training run directory"), d.err());
+        Out w = exec("export", "curves", weights.toString());
+        assertEquals(2, w.code());
+        assertTrue(w.err().contains("lobench lopt info " + weights), w.err());
+        // a run directory that also holds results is read as results
+        Path base = run(dir, "base", 1f, Outcome.completed);
+        Files.copy(log, base.resolve("star-s0.safetensors.jsonl"));
+        assertEquals(Inputs.notResults(base), null);
+    }
+
+    @Test
     void compareAndReportOutputs(@TempDir Path dir) throws Exception {
         Path base = run(dir, "base", 1f, Outcome.completed);
         Out c = exec("compare", "adam", "sgdm", "--results", base.toString());
