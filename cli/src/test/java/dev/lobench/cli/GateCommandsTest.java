@@ -215,6 +215,8 @@ class GateCommandsTest {
         Path base = run(dir, "base", 1f, Outcome.completed);
         Files.copy(log, base.resolve("star-s0.safetensors.jsonl"));
         assertEquals(Inputs.notResults(base), null);
+        Out both = exec("report", base.toString());
+        assertEquals(0, both.code(), both.err());
     }
 
     @Test

@@ -56,8 +56,11 @@ public final class ResultStore {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.{jsonl,jsonl.gz}")) {
             for (Path p : ds) {
-                // stability.jsonl (lobench stability) is not a results file: StabilityStore reads it
-                if (Files.isRegularFile(p) && !JsonLines.plainName(p).equals(StabilityRecord.FILE)) {
+                // not results files, though JSON lines: stability.jsonl (StabilityStore reads it), overhead.jsonl
+                // (OverheadStore) and meta-training logs (<weights>.safetensors.jsonl, lobench meta-report)
+                String plain = JsonLines.plainName(p);
+                if (Files.isRegularFile(p) && !plain.equals(StabilityRecord.FILE)
+                        && !plain.equals(OverheadStore.FILE_NAME) && !plain.endsWith(".safetensors.jsonl")) {
                     files.add(p);
                 }
             }

@@ -241,6 +241,9 @@ class ResultStoreTest {
         writeFile("shards/b.jsonl", header("run-b"), List.of(completed("quad", 1), completed("quad", 2)), true);
         writeFile("shards/a.jsonl", header("run-a"), List.of(completed("quad", 0), completed("quad", 1)), true);
         Files.writeString(shards.resolve("notes.txt"), "not results");
+        // other lobench JSON-lines outputs beside the results are not read as results
+        Files.writeString(shards.resolve("star.safetensors.jsonl"), "{\"outerStep\":1,\"metaLoss\":2}\n");
+        Files.writeString(shards.resolve("overhead.jsonl"), "{\"type\":\"header\"}\n{\"type\":\"overhead\"}\n");
 
         List<ResultsFile> files = ResultStore.readDirectory(shards);
         assertEquals(List.of(shards.resolve("a.jsonl"), shards.resolve("b.jsonl")),
