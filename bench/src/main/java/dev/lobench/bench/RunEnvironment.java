@@ -30,7 +30,8 @@ public final class RunEnvironment {
      * The git commit the running code was built from: {@code -Dlobench.gitCommit} when set (a GPU bundle's launcher
      * passes the commit it was bundled from), else the commit embedded in the jar at build time
      * ({@code lobench-git.properties}, so a copied jar run long after the checkout moved on still names its own
-     * code; {@code <commit>-dirty} when the jar was built from uncommitted changes to tracked files), else {@code git rev-parse HEAD} in the working directory (running from the build tree), else "unknown".
+     * code; {@code <commit>-dirty} when the jar was built from uncommitted changes to tracked files), else
+     * {@code git rev-parse HEAD} in the working directory (running from the build tree), else "unknown".
      */
     public static String gitCommit() {
         String p = System.getProperty("lobench.gitCommit");

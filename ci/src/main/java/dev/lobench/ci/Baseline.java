@@ -103,15 +103,10 @@ public record Baseline(int schemaVersion, String suite, String runId, Machine ma
                 updateRatio = box(update / t.doubleColumn("update_ms_median").getDouble(rr));
             }
             entries.add(new Entry(task, opt, first.optimizerBase(), seeds, box(step), box(update),
-                    ref.isEmpty() ? null : ref, stepRatio, updateRatio, first.steps(), taskDefinition(first)));
+                    ref.isEmpty() ? null : ref, stepRatio, updateRatio, first.steps(), CellRecord.taskDefinition(first)));
         }
         return new Baseline(SCHEMA_VERSION, header == null ? null : header.suite(),
                 header == null ? null : header.runId(), Machine.of(header), entries);
-    }
-
-    /** The task's family and parameters (sorted), e.g. {@code mlp {activation=relu, hidden=[32]}}. */
-    public static String taskDefinition(CellRecord c) {
-        return c.taskFamily() + " " + (c.taskParams() == null ? "{}" : new java.util.TreeMap<>(c.taskParams()));
     }
 
     public void write(Path file) {

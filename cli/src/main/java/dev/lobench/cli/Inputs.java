@@ -69,8 +69,8 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
                         Seen prev = seen.putIfAbsent(named, new Seen(c, f.path()));
                         if (prev != null) {
                             throw new UserError("the cell " + named + " is in both " + prev.file() + " and "
-                                    + f.path() + " as different runs (" + ResultStore.runDifference(prev.cell(), c) + "); they would "
-                                    + "be pooled as one optimizer's seeds: report them separately");
+                                    + f.path() + " as different runs (" + ResultStore.runDifference(prev.cell(), c)
+                                    + "); they would be pooled as one optimizer's seeds: report them separately");
                         }
                         cells.add(c);
                     }
@@ -102,7 +102,7 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
                     if (!JsonLines.isJsonLines(f)) {
                         continue;
                     }
-                    if (JsonLines.plainName(f).endsWith(".safetensors.jsonl")) {
+                    if (ResultStore.isMetaTrainingLog(f)) {
                         logs.add(f);
                     } else {
                         other = true;
@@ -121,7 +121,7 @@ record Inputs(RunHeader header, List<CellRecord> cells, List<StabilityRecord> st
         if (name.endsWith(".safetensors")) {
             return "a learned optimizer's weights file, not results (inspect it with 'lobench lopt info " + p + "')";
         }
-        if (JsonLines.plainName(p).endsWith(".safetensors.jsonl")) {
+        if (ResultStore.isMetaTrainingLog(p)) {
             return "a meta-training log, not results (compare meta-training runs with 'lobench meta-report " + p
                     + "')";
         }

@@ -57,6 +57,22 @@ final class OutputGuard {
     }
 
     /**
+     * Refuses a run directory {@code dir} for a new record {@code fileName} (e.g. {@code stability.jsonl}) before any
+     * work: when {@code dir} is an existing file, or already holds that record, plain or gzipped
+     * ({@link dev.lobench.results.JsonLines#resolve}); {@code what} names the results in the message.
+     */
+    static void checkNewRecord(String what, Path dir, String fileName) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserError("--out " + dir + " is an existing file; give a directory");
+        }
+        Path found = Files.isDirectory(dir) ? dev.lobench.results.JsonLines.resolve(dir, fileName) : null;
+        if (found != null) {
+            throw new UserError(what + " results already exist in " + dir + " (" + found.getFileName()
+                    + "; use another --out)");
+        }
+    }
+
+    /**
      * Refuses writing the CSV tables {@code tables} (file name -> content) into the directory {@code dir}: when
      * {@code dir} exists and is not a directory, when a file would be an input or existing lobench data
      * ({@link #check}), and when a file of that name exists that is not this command's own earlier output of that

@@ -59,15 +59,7 @@ final class OverheadCommand implements Callable<Integer> {
         int f = forks != null ? forks : quick ? 1 : 2;
         Path dir = out != null ? out : Path.of("lobench-runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-overhead");
-        for (String name : List.of(dev.lobench.results.OverheadStore.FILE_NAME,
-                dev.lobench.results.OverheadStore.FILE_NAME + ".gz")) {
-            if (Files.exists(dir.resolve(name))) {
-                throw new UserError("overhead results already exist in " + dir + " (" + name + "; use another --out)");
-            }
-        }
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new UserError("--out " + dir + " is an existing file; give a directory");
-        }
+        OutputGuard.checkNewRecord("overhead", dir, dev.lobench.results.OverheadStore.FILE_NAME);
         OverheadRunner.Config cfg = new OverheadRunner.Config(
                 optimizers != null ? optimizers : OverheadRunner.DEFAULT_OPTIMIZERS,
                 tasks != null ? tasks : quick ? OverheadRunner.QUICK_TASKS : OverheadRunner.DEFAULT_TASKS,

@@ -102,14 +102,7 @@ final class StabilityCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("lobench-runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-stability");
         // refused before any work: an earlier run's records are never replaced
-        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
-            throw new UserError("--out " + dir + " is an existing file; give a directory");
-        }
-        for (String name : List.of(StabilityRecord.FILE, StabilityRecord.FILE + ".gz")) {
-            if (java.nio.file.Files.exists(dir.resolve(name))) {
-                throw new UserError("stability results already exist in " + dir + " (" + name + "; use another --out)");
-            }
-        }
+        OutputGuard.checkNewRecord("stability", dir, StabilityRecord.FILE);
         List<StabilityRecord> all = new ArrayList<>();
         for (TypedOptimizerSpec spec : specs) {
             System.err.printf(Locale.ROOT, "lobench: stability of %s at %d curvatures (%d steps each)%n",

@@ -101,6 +101,14 @@ public record CellRecord(
                 Arrays.hashCode(trainLoss), evals, timing);
     }
 
+    /**
+     * The task's family and parameters (sorted), e.g. {@code mlp {activation=relu, hidden=[32]}}: what two cells
+     * must share to be compared (the CI gate, {@code compare}).
+     */
+    public static String taskDefinition(CellRecord c) {
+        return c.taskFamily() + " " + (c.taskParams() == null ? "{}" : new java.util.TreeMap<>(c.taskParams()));
+    }
+
     @Override
     public String toString() {
         return "CellRecord[cellKey=" + cellKey + ", task=" + task + ", optimizer=" + optimizer + ", seed=" + seed

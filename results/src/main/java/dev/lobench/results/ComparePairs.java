@@ -147,10 +147,9 @@ public final class ComparePairs {
         return s;
     }
 
-    /** A cell's task family and parameters, as the CI gate compares them. */
     private static Set<String> definitions(List<CellRecord> cells) {
         Set<String> s = new TreeSet<>();
-        cells.forEach(c -> s.add(c.taskFamily() + " " + (c.taskParams() == null ? "{}" : new TreeMap<>(c.taskParams()))));
+        cells.forEach(c -> s.add(CellRecord.taskDefinition(c)));
         return s;
     }
 

@@ -60,7 +60,7 @@ public final class ResultStore {
                 // (OverheadStore) and meta-training logs (<weights>.safetensors.jsonl, lobench meta-report)
                 String plain = JsonLines.plainName(p);
                 if (Files.isRegularFile(p) && !plain.equals(StabilityRecord.FILE)
-                        && !plain.equals(OverheadStore.FILE_NAME) && !plain.endsWith(".safetensors.jsonl")) {
+                        && !plain.equals(OverheadStore.FILE_NAME) && !isMetaTrainingLog(p)) {
                     files.add(p);
                 }
             }
@@ -76,6 +76,11 @@ public final class ResultStore {
             out.add(read(p));
         }
         return out;
+    }
+
+    /** Whether {@code file} is a meta-training log ({@code <weights>.safetensors.jsonl}, plain or gzipped). */
+    public static boolean isMetaTrainingLog(Path file) {
+        return JsonLines.plainName(file).endsWith(".safetensors.jsonl");
     }
 
     /**
